@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <sys/random.h>
+
+#include "bundle.h"
+
+char *brig_bundle_config_path(const char *bundle, const char *config)
+{
+    const char *name = config && *config ? config : "config.json";
+    if (name[0] == '/')
+        return xstrdup(name);
+    if (!bundle || !*bundle)
+        return xstrdup(name);
+    size_t bl = strlen(bundle);
+    return xasprintf("%s%s%s", bundle, bundle[bl - 1] == '/' ? "" : "/", name);
+}
+
+static void split_path(const char *path, char **ret_dir, char **ret_name)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        *ret_dir = xstrdup(".");
+        *ret_name = xstrdup(path);
+    } else if (slash == path) {
+        *ret_dir = xstrdup("/");
+        *ret_name = xstrdup(slash + 1);
+    } else {
+        *ret_dir = xstrndup(path, (size_t)(slash - path));
+        *ret_name = xstrdup(slash + 1);
+    }
+}
+
+void brig_file_free(BrigFile *f)
+{
+    if (!f)
+        return;
+    if (f->dirfd >= 0)
+        close(f->dirfd);
+    free(f->path);
+    free(f->name);
+    free(f->data);
+    free(f);
+}
+
+int brig_file_load(const char *path, size_t max, BrigFile **ret, BrigError **err)
+{
+    _cleanup_(brig_file_freep) BrigFile *f = xcalloc(1, sizeof(*f));
+    _cleanup_free_ char *dir = NULL;
+    f->dirfd = -1;
+    f->path = xstrdup(path);
+    split_path(path, &dir, &f->name);
+    if (!*f->name || streq(f->name, ".") || streq(f->name, ".."))
+        return brig_error_set(err, EISDIR, "%s: is a directory, expected a file", path);
+
+    f->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (f->dirfd < 0) {
+        if (errno == ENOENT)
+            return brig_error_set(err, ENOENT, "%s: no such bundle directory %s", path, dir);
+        return brig_error_errno(err, errno, "%s: cannot open directory %s", path, dir);
+    }
+
+    /* O_NONBLOCK so a FIFO planted in the bundle cannot hang brig; it is
+     * refused below as not a regular file. */
+    _cleanup_close_ int fd =
+        openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            return brig_error_set(err, ELOOP, "%s: is a symbolic link; brig refuses to follow it",
+                                  path);
+        if (errno == ENOENT)
+            return brig_error_set(err, ENOENT, "%s: no such file", path);
+        return brig_error_errno(err, errno, "%s: cannot open", path);
+    }
+    if (fstat(fd, &f->st) < 0)
+        return brig_error_errno(err, errno, "%s: cannot stat", path);
+    if (S_ISDIR(f->st.st_mode))
+        return brig_error_set(err, EISDIR, "%s: is a directory, expected a file", path);
+    if (!S_ISREG(f->st.st_mode))
+        return brig_error_set(err, EINVAL, "%s: is not a regular file", path);
+    if ((size_t)f->st.st_size > max)
+        return brig_error_set(err, EFBIG, "%s: %lld bytes is over the %zu MiB limit", path,
+                              (long long)f->st.st_size, max / (1024 * 1024));
+
+    size_t cap = (size_t)f->st.st_size + 1, len = 0;
+    f->data = xmalloc(cap + 1);
+    for (;;) {
+        ssize_t n = read(fd, f->data + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return brig_error_errno(err, errno, "%s: cannot read", path);
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len > max)
+            return brig_error_set(err, EFBIG, "%s: grew past the %zu MiB limit while being read",
+                                  path, max / (1024 * 1024));
+        if (len == cap) {
+            cap *= 2;
+            f->data = xrealloc(f->data, cap + 1);
+        }
+    }
+    f->data[len] = '\0';
+    f->len = len;
+    *ret = TAKE_PTR(f);
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError **err)
+{
+    uint64_t rnd = 0;
+    if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+        rnd = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&rnd;
+    _cleanup_free_ char *tmp = xasprintf(".%s.brig-%016llx", f->name, (unsigned long long)rnd);
+
+    int fd = openat(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return brig_error_errno(err, errno, "%s: cannot create a temporary file beside it",
+                                f->path);
+
+    int r = write_all(fd, data, len);
+    const char *step = "write the hardened config";
+    if (r == 0 && fchmod(fd, f->st.st_mode & 07777) < 0)
+        r = -errno, step = "set the original mode on the hardened config";
+    if (r == 0 && fchown(fd, f->st.st_uid, f->st.st_gid) < 0 &&
+        !(errno == EPERM && f->st.st_uid == geteuid()))
+        r = -errno, step = "set the original owner on the hardened config";
+    if (r == 0 && fsync(fd) < 0)
+        r = -errno, step = "flush the hardened config to disk";
+    if (close(fd) < 0 && r == 0)
+        r = -errno, step = "write the hardened config";
+
+    if (r == 0) {
+        /* Refuse to replace a file that is no longer the one we read. */
+        struct stat now;
+        if (fstatat(f->dirfd, f->name, &now, AT_SYMLINK_NOFOLLOW) < 0)
+            r = -errno, step = "check the config before replacing it";
+        else if (now.st_dev != f->st.st_dev || now.st_ino != f->st.st_ino)
+            r = -ESTALE, step = "replace it: it was swapped for another file while brig read it";
+    }
+    if (r == 0 && renameat(f->dirfd, tmp, f->dirfd, f->name) < 0)
+        r = -errno, step = "rename the hardened config into place";
+    if (r < 0) {
+        unlinkat(f->dirfd, tmp, 0);
+        return brig_error_errno(err, -r, "%s: cannot %s", f->path, step);
+    }
+    /* The rename is durable only once the directory is. */
+    if (fsync(f->dirfd) < 0 && errno != EINVAL)
+        return brig_error_errno(err, errno, "%s: cannot flush its directory", f->path);
+    return 0;
+}

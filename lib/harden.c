@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "harden.h"
+#include "bundle.h"
+#include "passes/passes.h"
+
+/* Order matters: capabilities needs the final uid (a non-root process keeps
+ * capabilities only through the ambient set), seccomp resolves its capability-conditional groups
+ * against the capability set the capabilities pass leaves, and the annotation, which records the
+ * outcome, comes last. */
+const BrigPass brig_passes[] = {
+    {"user", pass_user},
+    {"capabilities", pass_capabilities},
+    {"no_new_privileges", pass_no_new_privileges},
+    {"rootfs", pass_rootfs},
+    {"masked_paths", pass_masked_paths},
+    {"namespaces", pass_namespaces},
+    {"seccomp", pass_seccomp},
+    {"annotation", pass_annotation},
+};
+const size_t brig_n_passes = ELEMENTSOF(brig_passes);
+
+int brig_harden(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
+{
+    if (spec->type != BRIG_JSON_OBJECT)
+        return brig_error_set(err, EINVAL, "the config is a JSON %s, expected an object",
+                              brig_json_type_name(spec->type));
+    for (size_t i = 0; i < brig_n_passes; i++) {
+        rep->pass = brig_passes[i].name;
+        int r = brig_passes[i].fn(ctx, spec, rep, err);
+        rep->pass = NULL;
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, BrigError **err)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(const BrigCtx *, BrigJson *, const char *, BrigReport *, BrigError **);
+    } steps[] = {
+        {"user", process_user},
+        {"capabilities", process_capabilities},
+        {"no_new_privileges", process_no_new_privileges},
+    };
+    if (process->type != BRIG_JSON_OBJECT)
+        return brig_error_set(err, EINVAL, "the process file is a JSON %s, expected an object",
+                              brig_json_type_name(process->type));
+    for (size_t i = 0; i < ELEMENTSOF(steps); i++) {
+        rep->pass = steps[i].name;
+        int r = steps[i].fn(ctx, process, "", rep, err);
+        rep->pass = NULL;
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+int brig_harden_file(const BrigCtx *ctx, const char *path, bool process, bool write,
+                     BrigReport *rep, bool *ret_changed, BrigError **err)
+{
+    _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    _cleanup_(brig_json_freep) BrigJson *spec = NULL;
+    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
+    if (r < 0)
+        return r;
+    r = brig_json_parse(f->data, f->len, path, 0, &spec, err);
+    if (r < 0)
+        return r;
+    r = process ? brig_harden_process(ctx, spec, rep, err) : brig_harden(ctx, spec, rep, err);
+    if (r < 0)
+        return brig_error_prefix(err, "%s", path);
+
+    size_t len;
+    _cleanup_free_ char *out = brig_json_serialize(spec, BRIG_JSON_PRETTY, &len);
+    bool changed = len != f->len || memcmp(out, f->data, len) != 0;
+    if (ret_changed)
+        *ret_changed = changed;
+    if (!write || !changed || brig_report_count(rep, BRIG_REFUSE) > 0)
+        return 0;
+    return brig_file_replace(f, out, len, err);
+}

@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <inttypes.h>
+#include <stdio.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+
+#include "json.h"
+
+typedef struct {
+    BrigJson *root;
+    BrigJson *stack[BRIG_JSON_MAX_DEPTH + 1];
+    size_t depth;
+    char *pending_key;
+    unsigned line;
+    char *why; /* set when a callback cancels the parse */
+} ParseState;
+
+BrigJson *brig_json_new(BrigJsonType t)
+{
+    BrigJson *j = xcalloc(1, sizeof(*j));
+    j->type = t;
+    return j;
+}
+
+BrigJson *brig_json_new_bool(bool b)
+{
+    BrigJson *j = brig_json_new(BRIG_JSON_BOOL);
+    j->boolean = b;
+    return j;
+}
+
+static BrigJson *new_string_len(const char *s, size_t len)
+{
+    BrigJson *j = brig_json_new(BRIG_JSON_STRING);
+    j->text = xmalloc(len + 1);
+    memcpy(j->text, s, len);
+    j->text[len] = '\0';
+    j->len = len;
+    return j;
+}
+
+BrigJson *brig_json_new_string(const char *s)
+{
+    return new_string_len(s, strlen(s));
+}
+
+BrigJson *brig_json_new_number(const char *text)
+{
+    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
+    j->text = xstrdup(text);
+    return j;
+}
+
+BrigJson *brig_json_new_int(int64_t v)
+{
+    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
+    j->text = xasprintf("%" PRId64, v);
+    return j;
+}
+
+BrigJson *brig_json_new_uint(uint64_t v)
+{
+    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
+    j->text = xasprintf("%" PRIu64, v);
+    return j;
+}
+
+void brig_json_free(BrigJson *j)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->n; i++)
+        brig_json_free(j->kids[i]);
+    free(j->kids);
+    free(j->key);
+    free(j->text);
+    free(j);
+}
+
+BrigJson *brig_json_copy(const BrigJson *j)
+{
+    if (!j)
+        return NULL;
+    BrigJson *c = brig_json_new(j->type);
+    c->line = j->line;
+    c->boolean = j->boolean;
+    c->len = j->len;
+    if (j->key)
+        c->key = xstrdup(j->key);
+    if (j->text) {
+        c->text = xmalloc(j->type == BRIG_JSON_STRING ? j->len + 1 : strlen(j->text) + 1);
+        memcpy(c->text, j->text, j->type == BRIG_JSON_STRING ? j->len + 1 : strlen(j->text) + 1);
+    }
+    if (j->n) {
+        c->kids = xcalloc(j->n, sizeof(*c->kids));
+        c->n = c->cap = j->n;
+        for (size_t i = 0; i < j->n; i++)
+            c->kids[i] = brig_json_copy(j->kids[i]);
+    }
+    return c;
+}
+
+bool brig_json_equal(const BrigJson *a, const BrigJson *b)
+{
+    if (a == b)
+        return true;
+    if (!a || !b || a->type != b->type)
+        return false;
+    switch (a->type) {
+    case BRIG_JSON_NULL:
+        return true;
+    case BRIG_JSON_BOOL:
+        return a->boolean == b->boolean;
+    case BRIG_JSON_NUMBER:
+        return streq(a->text, b->text);
+    case BRIG_JSON_STRING:
+        return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+    case BRIG_JSON_ARRAY:
+    case BRIG_JSON_OBJECT:
+        if (a->n != b->n)
+            return false;
+        for (size_t i = 0; i < a->n; i++) {
+            if (a->type == BRIG_JSON_OBJECT && !streq(a->kids[i]->key, b->kids[i]->key))
+                return false;
+            if (!brig_json_equal(a->kids[i], b->kids[i]))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+const char *brig_json_type_name(BrigJsonType t)
+{
+    static const char *const names[] = {
+        [BRIG_JSON_NULL] = "null",     [BRIG_JSON_BOOL] = "boolean", [BRIG_JSON_NUMBER] = "number",
+        [BRIG_JSON_STRING] = "string", [BRIG_JSON_ARRAY] = "array",  [BRIG_JSON_OBJECT] = "object",
+    };
+    return t <= BRIG_JSON_OBJECT ? names[t] : "?";
+}
+
+static void add_kid(BrigJson *parent, size_t idx, BrigJson *val)
+{
+    if (parent->n == parent->cap) {
+        parent->cap = parent->cap ? parent->cap * 2 : 4;
+        parent->kids = xrealloc(parent->kids, parent->cap * sizeof(*parent->kids));
+    }
+    memmove(parent->kids + idx + 1, parent->kids + idx, (parent->n - idx) * sizeof(*parent->kids));
+    parent->kids[idx] = val;
+    parent->n++;
+}
+
+/* ---- parsing ---- */
+
+static int attach(ParseState *st, BrigJson *v)
+{
+    v->line = st->line;
+    if (st->depth == 0) {
+        st->root = v;
+        return 1;
+    }
+    BrigJson *parent = st->stack[st->depth - 1];
+    if (parent->type == BRIG_JSON_OBJECT)
+        v->key = TAKE_PTR(st->pending_key);
+    add_kid(parent, parent->n, v);
+    return 1;
+}
+
+static int cb_null(void *ctx)
+{
+    return attach(ctx, brig_json_new(BRIG_JSON_NULL));
+}
+
+static int cb_bool(void *ctx, int b)
+{
+    return attach(ctx, brig_json_new_bool(b));
+}
+
+static int cb_number(void *ctx, const char *s, size_t l)
+{
+    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
+    j->text = xstrndup(s, l);
+    return attach(ctx, j);
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t l)
+{
+    return attach(ctx, new_string_len((const char *)s, l));
+}
+
+static int open_container(ParseState *st, BrigJsonType t)
+{
+    if (st->depth >= BRIG_JSON_MAX_DEPTH) {
+        st->why = xasprintf("nesting deeper than %d levels", BRIG_JSON_MAX_DEPTH);
+        return 0;
+    }
+    BrigJson *j = brig_json_new(t);
+    attach(st, j);
+    st->stack[st->depth++] = j;
+    return 1;
+}
+
+static int cb_start_map(void *ctx)
+{
+    return open_container(ctx, BRIG_JSON_OBJECT);
+}
+
+static int cb_map_key(void *ctx, const unsigned char *s, size_t l)
+{
+    ParseState *st = ctx;
+    if (memchr(s, '\0', l)) {
+        st->why = xstrdup("object key contains a NUL character");
+        return 0;
+    }
+    free(st->pending_key);
+    st->pending_key = xstrndup((const char *)s, l);
+    return 1;
+}
+
+static int cb_end(void *ctx)
+{
+    ParseState *st = ctx;
+    st->depth--;
+    return 1;
+}
+
+static int cb_start_array(void *ctx)
+{
+    return open_container(ctx, BRIG_JSON_ARRAY);
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = cb_null,
+    .yajl_boolean = cb_bool,
+    .yajl_number = cb_number,
+    .yajl_string = cb_string,
+    .yajl_start_map = cb_start_map,
+    .yajl_map_key = cb_map_key,
+    .yajl_end_map = cb_end,
+    .yajl_start_array = cb_start_array,
+    .yajl_end_array = cb_end,
+};
+
+static void position_of(const char *buf, size_t off, unsigned *ret_line, unsigned *ret_col)
+{
+    unsigned line = 1, col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (buf[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    *ret_line = line;
+    *ret_col = col;
+}
+
+/* yajl's messages are multi-line with a caret diagram; keep the first line. */
+static char *yajl_reason(yajl_handle h)
+{
+    unsigned char *m = yajl_get_error(h, 0, NULL, 0);
+    char *s = xstrdup(m ? (const char *)m : "parse error");
+    yajl_free_error(h, m);
+    s[strcspn(s, "\n")] = '\0';
+    const char *p = startswith(s, "parse error: ") ? s + strlen("parse error: ") : s;
+    char *r = xstrdup(p);
+    free(s);
+    return r;
+}
+
+int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flags, BrigJson **ret,
+                    BrigError **err)
+{
+    if (len > BRIG_JSON_MAX_SIZE)
+        return brig_error_set(err, EFBIG, "%s: %zu bytes is over the %u MiB limit", name, len,
+                              BRIG_JSON_MAX_SIZE / (1024 * 1024));
+
+    ParseState st = {.line = 1};
+    yajl_handle h = yajl_alloc(&callbacks, NULL, &st);
+    if (!h)
+        abort();
+
+    yajl_status s = yajl_status_ok;
+    size_t off = 0;
+    if (flags & BRIG_JSON_LINES) {
+        /* Feeding one line at a time makes the line being parsed known inside
+         * every callback; yajl's lexer carries partial tokens across calls. */
+        while (off < len && s == yajl_status_ok) {
+            const char *nl = memchr(buf + off, '\n', len - off);
+            size_t chunk = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
+            s = yajl_parse(h, (const unsigned char *)buf + off, chunk);
+            if (s == yajl_status_ok) {
+                off += chunk;
+                st.line++;
+            } else {
+                off += yajl_get_bytes_consumed(h);
+            }
+        }
+    } else {
+        s = yajl_parse(h, (const unsigned char *)buf, len);
+        off = s == yajl_status_ok ? len : yajl_get_bytes_consumed(h);
+    }
+    if (s == yajl_status_ok)
+        s = yajl_complete_parse(h);
+
+    int r = 0;
+    if (s != yajl_status_ok) {
+        unsigned line, col;
+        position_of(buf, off > len ? len : off, &line, &col);
+        _cleanup_free_ char *why = st.why ? TAKE_PTR(st.why) : yajl_reason(h);
+        if (len == 0)
+            r = brig_error_set(err, EINVAL, "%s: empty file, expected a JSON document", name);
+        else
+            r = brig_error_set(err, EINVAL, "%s: line %u, column %u: %s", name, line, col, why);
+        brig_json_free(st.root);
+        st.root = NULL;
+    }
+    free(st.pending_key);
+    yajl_free(h);
+    if (r < 0)
+        return r;
+    *ret = st.root;
+    return 0;
+}
+
+/* ---- serialization ---- */
+
+static void gen(yajl_gen g, const BrigJson *j)
+{
+    switch (j->type) {
+    case BRIG_JSON_NULL:
+        yajl_gen_null(g);
+        break;
+    case BRIG_JSON_BOOL:
+        yajl_gen_bool(g, j->boolean);
+        break;
+    case BRIG_JSON_NUMBER:
+        yajl_gen_number(g, j->text, strlen(j->text));
+        break;
+    case BRIG_JSON_STRING:
+        yajl_gen_string(g, (const unsigned char *)j->text, j->len);
+        break;
+    case BRIG_JSON_ARRAY:
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < j->n; i++)
+            gen(g, j->kids[i]);
+        yajl_gen_array_close(g);
+        break;
+    case BRIG_JSON_OBJECT:
+        yajl_gen_map_open(g);
+        for (size_t i = 0; i < j->n; i++) {
+            const char *k = j->kids[i]->key ? j->kids[i]->key : "";
+            yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+            gen(g, j->kids[i]);
+        }
+        yajl_gen_map_close(g);
+        break;
+    }
+}
+
+char *brig_json_serialize(const BrigJson *j, unsigned flags, size_t *ret_len)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    if (!g)
+        abort();
+    if (flags & BRIG_JSON_PRETTY) {
+        yajl_gen_config(g, yajl_gen_beautify, 1);
+        yajl_gen_config(g, yajl_gen_indent_string, "\t");
+    }
+    gen(g, j);
+    const unsigned char *out;
+    size_t len;
+    yajl_gen_get_buf(g, &out, &len);
+    char *s = xmalloc(len + 1);
+    memcpy(s, out, len);
+    s[len] = '\0';
+    yajl_gen_free(g);
+    if (ret_len)
+        *ret_len = len;
+    return s;
+}
+
+/* ---- access ---- */
+
+BrigJson *brig_json_get(const BrigJson *obj, const char *key)
+{
+    if (!obj || obj->type != BRIG_JSON_OBJECT)
+        return NULL;
+    /* Go's encoding/json keeps the last of duplicate keys; so do we. */
+    for (size_t i = obj->n; i > 0; i--)
+        if (streq(obj->kids[i - 1]->key, key))
+            return obj->kids[i - 1];
+    return NULL;
+}
+
+BrigJson *brig_json_get_path(const BrigJson *root, const char *path)
+{
+    const BrigJson *cur = root;
+    while (cur && *path) {
+        const char *slash = strchr(path, '/');
+        size_t n = slash ? (size_t)(slash - path) : strlen(path);
+        char key[256];
+        if (n >= sizeof(key))
+            return NULL;
+        memcpy(key, path, n);
+        key[n] = '\0';
+        cur = brig_json_get(cur, key);
+        path += n + (slash ? 1 : 0);
+    }
+    return (BrigJson *)cur;
+}
+
+void brig_json_set(BrigJson *obj, const char *key, BrigJson *val)
+{
+    free(val->key);
+    val->key = xstrdup(key);
+    bool replaced = false;
+    for (size_t i = obj->n; i > 0; i--) {
+        if (!streq(obj->kids[i - 1]->key, key))
+            continue;
+        if (!replaced) {
+            brig_json_free(obj->kids[i - 1]);
+            obj->kids[i - 1] = val;
+            replaced = true;
+        } else {
+            /* drop shadowed duplicates so the value we set is the only one */
+            brig_json_free(obj->kids[i - 1]);
+            memmove(obj->kids + i - 1, obj->kids + i, (obj->n - i) * sizeof(*obj->kids));
+            obj->n--;
+        }
+    }
+    if (!replaced)
+        add_kid(obj, obj->n, val);
+}
+
+bool brig_json_remove(BrigJson *obj, const char *key)
+{
+    bool found = false;
+    if (!obj || obj->type != BRIG_JSON_OBJECT)
+        return false;
+    for (size_t i = obj->n; i > 0; i--) {
+        if (streq(obj->kids[i - 1]->key, key)) {
+            brig_json_delete_at(obj, i - 1);
+            found = true;
+        }
+    }
+    return found;
+}
+
+void brig_json_append(BrigJson *arr, BrigJson *val)
+{
+    add_kid(arr, arr->n, val);
+}
+
+void brig_json_insert(BrigJson *arr, size_t idx, BrigJson *val)
+{
+    add_kid(arr, idx > arr->n ? arr->n : idx, val);
+}
+
+void brig_json_delete_at(BrigJson *arr, size_t idx)
+{
+    if (idx >= arr->n)
+        return;
+    brig_json_free(arr->kids[idx]);
+    memmove(arr->kids + idx, arr->kids + idx + 1, (arr->n - idx - 1) * sizeof(*arr->kids));
+    arr->n--;
+}
+
+const char *brig_json_str(const BrigJson *j)
+{
+    return j && j->type == BRIG_JSON_STRING ? j->text : NULL;
+}
+
+bool brig_json_is_true(const BrigJson *j)
+{
+    return j && j->type == BRIG_JSON_BOOL && j->boolean;
+}
+
+int brig_json_to_uint64(const BrigJson *j, uint64_t *ret)
+{
+    if (!j || j->type != BRIG_JSON_NUMBER || j->text[0] == '-')
+        return -EINVAL;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(j->text, &end, 10);
+    if (errno || *end)
+        return -EINVAL;
+    *ret = v;
+    return 0;
+}
+
+int brig_json_to_int64(const BrigJson *j, int64_t *ret)
+{
+    if (!j || j->type != BRIG_JSON_NUMBER)
+        return -EINVAL;
+    char *end;
+    errno = 0;
+    long long v = strtoll(j->text, &end, 10);
+    if (errno || *end)
+        return -EINVAL;
+    *ret = v;
+    return 0;
+}
+
+bool brig_json_array_has_string(const BrigJson *arr, const char *s)
+{
+    const BrigJson *e;
+    if (!arr || arr->type != BRIG_JSON_ARRAY)
+        return false;
+    BRIG_JSON_FOREACH (e, arr)
+        if (streq(brig_json_str(e), s))
+            return true;
+    return false;
+}
+
+char *brig_json_pointer_token(const char *key)
+{
+    size_t extra = 0;
+    for (const char *p = key; *p; p++)
+        extra += (*p == '~' || *p == '/');
+    char *out = xmalloc(strlen(key) + extra + 1), *o = out;
+    for (const char *p = key; *p; p++) {
+        if (*p == '~' || *p == '/') {
+            *o++ = '~';
+            *o++ = *p == '~' ? '0' : '1';
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* A lossless, mutable JSON tree.  brig must hand the runtime back everything
+ * the engine wrote, so: object members keep their order, numbers keep their
+ * exact source text (uint64 masks, -1, 1e3 all survive), and unknown fields
+ * are ordinary nodes nobody touches. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef enum {
+    BRIG_JSON_NULL,
+    BRIG_JSON_BOOL,
+    BRIG_JSON_NUMBER,
+    BRIG_JSON_STRING,
+    BRIG_JSON_ARRAY,
+    BRIG_JSON_OBJECT,
+} BrigJsonType;
+
+typedef struct BrigJson BrigJson;
+struct BrigJson {
+    BrigJsonType type;
+    unsigned line;   /* 1-based line in the source when parsed with BRIG_JSON_LINES */
+    char *key;       /* member name when the parent is an object, else NULL */
+    bool boolean;    /* BOOL */
+    char *text;      /* NUMBER: source text; STRING: value (NUL-terminated) */
+    size_t len;      /* STRING: byte length of text */
+    BrigJson **kids; /* ARRAY elements / OBJECT members, in order */
+    size_t n, cap;
+};
+
+/* Nesting and size limits: a config.json is a few KiB; anything near these is
+ * an attack or a bug, and yajl's generator itself stops at depth 128. */
+#define BRIG_JSON_MAX_DEPTH 100
+#define BRIG_JSON_MAX_SIZE (32u * 1024 * 1024)
+
+enum {
+    BRIG_JSON_LINES = 1 << 0, /* record line numbers (slower; for policy files) */
+};
+
+/* Parses buf; `name` (a file name) prefixes every error message. */
+int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flags, BrigJson **ret,
+                    BrigError **err);
+
+enum {
+    BRIG_JSON_PRETTY = 1 << 0, /* tab-indented, one member per line */
+};
+/* Returns a NUL-terminated string (and its length in *ret_len if non-NULL). */
+char *brig_json_serialize(const BrigJson *j, unsigned flags, size_t *ret_len);
+
+void brig_json_free(BrigJson *j);
+static inline void brig_json_freep(BrigJson **j)
+{
+    brig_json_free(*j);
+}
+
+BrigJson *brig_json_new(BrigJsonType t);
+BrigJson *brig_json_new_bool(bool b);
+BrigJson *brig_json_new_string(const char *s);
+BrigJson *brig_json_new_number(const char *text); /* text must be a valid JSON number */
+BrigJson *brig_json_new_int(int64_t v);
+BrigJson *brig_json_new_uint(uint64_t v);
+BrigJson *brig_json_copy(const BrigJson *j);
+bool brig_json_equal(const BrigJson *a, const BrigJson *b);
+const char *brig_json_type_name(BrigJsonType t);
+
+/* Object access.  get returns NULL when absent or when obj is not an object. */
+BrigJson *brig_json_get(const BrigJson *obj, const char *key);
+/* Slash-separated walk through objects ("process/capabilities/bounding"). */
+BrigJson *brig_json_get_path(const BrigJson *root, const char *path);
+/* Replaces an existing member in place (keeping its position) or appends;
+ * takes ownership of val. */
+void brig_json_set(BrigJson *obj, const char *key, BrigJson *val);
+/* Removes and frees the member; returns whether it existed. */
+bool brig_json_remove(BrigJson *obj, const char *key);
+
+/* Array access.  append/insert take ownership. */
+void brig_json_append(BrigJson *arr, BrigJson *val);
+void brig_json_insert(BrigJson *arr, size_t idx, BrigJson *val);
+void brig_json_delete_at(BrigJson *arr, size_t idx);
+
+/* Typed readers: NULL / false / negative when the type does not match. */
+const char *brig_json_str(const BrigJson *j);
+bool brig_json_is_true(const BrigJson *j);
+int brig_json_to_uint64(const BrigJson *j, uint64_t *ret);
+int brig_json_to_int64(const BrigJson *j, int64_t *ret);
+/* True if arr is an array holding a string equal to s. */
+bool brig_json_array_has_string(const BrigJson *arr, const char *s);
+
+/* Escapes one JSON-pointer reference token (RFC 6901: ~ -> ~0, / -> ~1). */
+char *brig_json_pointer_token(const char *key);
+
+#define BRIG_JSON_FOREACH(child, parent)                                                           \
+    for (size_t _i_##child = 0;                                                                    \
+         (parent) && _i_##child < (parent)->n && ((child) = (parent)->kids[_i_##child], 1);        \
+         _i_##child++)

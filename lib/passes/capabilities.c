@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Capabilities: every set is reduced to what the policy allows and the
+ * container asked for.  A non-root process loses its permitted and effective
+ * sets at execve unless the capabilities are also ambient (and ambient
+ * requires inheritable), so for non-root users kept capabilities go into all
+ * five sets; for root, ambient and inheritable are only ever narrowed. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "../caps.h"
+#include "passes.h"
+
+static const char *const set_names[] = {"bounding", "effective", "permitted", "inheritable",
+                                        "ambient"};
+enum { BOUNDING, EFFECTIVE, PERMITTED, INHERITABLE, AMBIENT, N_SETS };
+
+#define ALL_CAPS ((UINT64_C(1) << (BRIG_CAP_LAST + 1)) - 1)
+
+static int read_set(const BrigJson *caps, const char *set, const char *ptr, uint64_t *ret,
+                    BrigError **err)
+{
+    const BrigJson *arr = brig_json_get(caps, set), *e;
+    uint64_t mask = 0;
+    *ret = 0;
+    if (!arr)
+        return 0;
+    if (arr->type != BRIG_JSON_ARRAY)
+        return brig_error_set(err, EINVAL, "%s/%s: expected an array of capability names, found %s",
+                              ptr, set, brig_json_type_name(arr->type));
+    size_t i = 0;
+    BRIG_JSON_FOREACH (e, arr) {
+        const char *name = brig_json_str(e);
+        if (!name)
+            return brig_error_set(err, EINVAL, "%s/%s/%zu: expected a capability name, found %s",
+                                  ptr, set, i, brig_json_type_name(e->type));
+        int n = brig_cap_from_name(name);
+        if (n < 0)
+            return brig_error_set(err, EINVAL, "%s/%s/%zu: unknown capability name \"%s\"", ptr,
+                                  set, i, name);
+        mask |= UINT64_C(1) << n;
+        i++;
+    }
+    *ret = mask;
+    return 0;
+}
+
+static BrigJson *mask_to_array(uint64_t mask)
+{
+    BrigJson *arr = brig_json_new(BRIG_JSON_ARRAY);
+    for (int n = 0; n <= BRIG_CAP_LAST; n++)
+        if (mask & (UINT64_C(1) << n))
+            brig_json_append(arr, brig_json_new_string(brig_cap_name(n)));
+    return arr;
+}
+
+static char *mask_names(uint64_t mask)
+{
+    size_t len = 0;
+    char *out = xstrdup("");
+    for (int n = 0; n <= BRIG_CAP_LAST; n++) {
+        if (!(mask & (UINT64_C(1) << n)))
+            continue;
+        const char *name = brig_cap_name(n);
+        out = xrealloc(out, len + strlen(name) + 3);
+        len += (size_t)sprintf(out + len, "%s%s", len ? ", " : "", name);
+    }
+    return out;
+}
+
+static bool process_is_root(const BrigJson *proc)
+{
+    uint64_t uid = 0;
+    const BrigJson *u = brig_json_get_path(proc, "user/uid");
+    return !u || (brig_json_to_uint64(u, &uid) == 0 && uid == 0);
+}
+
+int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                         BrigError **err)
+{
+    _cleanup_free_ char *cptr = xasprintf("%s/capabilities", ptr);
+    int r = pass_check_type(proc, "capabilities", BRIG_JSON_OBJECT, ptr, err);
+    if (r < 0)
+        return r;
+    BrigJson *caps = brig_json_get(proc, "capabilities");
+    uint64_t in[N_SETS];
+
+    /* runc and crun leave the capabilities of their own (root) process alone
+     * when the config has no capabilities object: absent means "all". */
+    for (int s = 0; s < N_SETS; s++) {
+        if (!caps) {
+            in[s] = s == AMBIENT ? 0 : ALL_CAPS;
+            continue;
+        }
+        r = read_set(caps, set_names[s], cptr, &in[s], err);
+        if (r < 0)
+            return r;
+    }
+
+    uint64_t keep = ctx->policy->caps_allowed & in[BOUNDING] & (in[EFFECTIVE] | in[PERMITTED]);
+    bool root = process_is_root(proc);
+    uint64_t want[N_SETS] = {
+        [BOUNDING] = keep,
+        [EFFECTIVE] = keep,
+        [PERMITTED] = keep,
+        [INHERITABLE] = root ? keep & in[INHERITABLE] : keep,
+        [AMBIENT] = root ? keep & in[AMBIENT] : keep,
+    };
+
+    if (!caps) {
+        BrigJson *obj = brig_json_new(BRIG_JSON_OBJECT);
+        for (int s = 0; s < N_SETS; s++)
+            brig_json_set(obj, set_names[s], mask_to_array(want[s]));
+        brig_report_fix(rep, cptr, NULL, obj,
+                        "no capabilities object means the runtime keeps every capability; "
+                        "set explicitly to what %s allows",
+                        brig_policy_source(ctx->policy));
+        brig_json_set(proc, "capabilities", obj);
+        return 0;
+    }
+
+    for (int s = 0; s < N_SETS; s++) {
+        const BrigJson *cur = brig_json_get(caps, set_names[s]);
+        if (cur && in[s] == want[s])
+            continue;
+        if (!cur && want[s] == 0)
+            continue;
+        _cleanup_free_ char *sptr = xasprintf("%s/%s", cptr, set_names[s]);
+        BrigJson *arr = mask_to_array(want[s]);
+        uint64_t dropped = in[s] & ~want[s], added = want[s] & ~in[s];
+        _cleanup_free_ char *dn = mask_names(dropped), *an = mask_names(added);
+        if (dropped && added)
+            brig_report_fix(rep, sptr, cur, arr,
+                            "dropped %s (not allowed by %s); added %s so a "
+                            "non-root process keeps it across exec",
+                            dn, brig_policy_source(ctx->policy), an);
+        else if (dropped)
+            brig_report_fix(rep, sptr, cur, arr, "dropped %s: not allowed by %s", dn,
+                            brig_policy_source(ctx->policy));
+        else
+            brig_report_fix(rep, sptr, cur, arr,
+                            "added %s so a non-root process keeps it across exec", an);
+        brig_json_set(caps, set_names[s], arr);
+    }
+    return 0;
+}
+
+int pass_capabilities(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
+{
+    int r = pass_check_type(spec, "process", BRIG_JSON_OBJECT, "", err);
+    if (r < 0)
+        return r;
+    BrigJson *proc = brig_json_get(spec, "process");
+    return proc ? process_capabilities(ctx, proc, "/process", rep, err) : 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* One hardening pass per file in this directory; harden.c holds the order. */
+
+#include "../harden.h"
+
+int pass_capabilities(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_no_new_privileges(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_masked_paths(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_annotation(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+
+/* Process-level halves, shared by config.json and exec --process files.
+ * `ptr` is the JSON pointer of the process object ("/process" or ""). */
+int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                         BrigError **err);
+int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                 BrigError **err);
+int process_no_new_privileges(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                              BrigError **err);
+
+/* Small helpers the passes share (passes/common.c). */
+/* Returns obj[key], creating an empty object/array there if absent; returns
+ * NULL (and sets err) if it exists with another type. */
+BrigJson *pass_ensure(BrigJson *obj, const char *key, BrigJsonType type, const char *ptr,
+                      BrigError **err);
+/* "string \"0\"", "number -1", "object": a value described for an error. */
+char *pass_describe(const BrigJson *v);
+/* Checks that obj[key], when present, has the given type. */
+int pass_check_type(const BrigJson *obj, const char *key, BrigJsonType type, const char *ptr,
+                    BrigError **err);

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The effective policy for one container.  Loading a policy file and
+ * resolving the rules that match a container both end in this flat struct,
+ * so passes read plain fields and never re-implement rule matching. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef enum {
+    BRIG_MODE_ENFORCE,
+    BRIG_MODE_REJECT,
+    BRIG_MODE_AUDIT,
+} BrigMode;
+
+#define BRIG_POLICY_DEFAULT_PATH "/etc/brig/policy.json"
+#define BRIG_DIGEST_LEN 72 /* "sha256:" + 64 hex + NUL */
+
+typedef struct BrigPolicy {
+    char *path;                   /* file it was read from; NULL for the built-in default */
+    char digest[BRIG_DIGEST_LEN]; /* sha256 of the policy's canonical JSON */
+    BrigMode mode;
+    uint64_t caps_allowed;   /* capabilities a container may keep (if it asked for them) */
+    uint32_t uid, gid;       /* identity given to a process that asked for root */
+    bool allow_root;         /* exception: keep uid/gid 0 */
+    uint64_t tmpfs_size;     /* bytes, per writable tmpfs brig adds */
+    int64_t pids_limit;      /* default pids.max when the config sets none */
+    char *runtime;           /* real runtime (absolute path), NULL to search */
+    char *seccomp_profile;   /* path of another profile; NULL for brig's default */
+    bool seccomp_unconfined; /* exception: no seccomp filter at all */
+} BrigPolicy;
+
+/* The built-in default (Pod Security Standards "restricted"). */
+BrigPolicy *brig_policy_new_default(void);
+void brig_policy_free(BrigPolicy *p);
+static inline void brig_policy_freep(BrigPolicy **p)
+{
+    brig_policy_free(*p);
+}
+const char *brig_mode_name(BrigMode m);
+/* Human name of where the policy came from, for messages. */
+const char *brig_policy_source(const BrigPolicy *p);
