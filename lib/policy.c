@@ -26,6 +26,9 @@ void brig_policy_free(BrigPolicy *p)
     free(p->path);
     free(p->runtime);
     free(p->seccomp_profile);
+    strv_free(p->host_paths_ro);
+    strv_free(p->sysctls_allowed);
+    strv_free(p->hooks_allowed);
     free(p);
 }
 

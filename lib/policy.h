@@ -16,6 +16,22 @@ typedef enum {
     BRIG_MODE_AUDIT,
 } BrigMode;
 
+typedef enum {
+    BRIG_SECRET_WARN,   /* keep the variable, record a note (the value is never logged) */
+    BRIG_SECRET_STRIP,  /* remove the variable */
+    BRIG_SECRET_REJECT, /* refuse the container */
+} BrigSecretAction;
+
+/* Namespace bits for BrigPolicy.host_namespaces. */
+enum {
+    BRIG_NS_PID = 1 << 0,
+    BRIG_NS_IPC = 1 << 1,
+    BRIG_NS_UTS = 1 << 2,
+    BRIG_NS_MOUNT = 1 << 3,
+    BRIG_NS_NETWORK = 1 << 4,
+    BRIG_NS_CGROUP = 1 << 5,
+};
+
 #define BRIG_POLICY_DEFAULT_PATH "/etc/brig/policy.json"
 #define BRIG_DIGEST_LEN 72 /* "sha256:" + 64 hex + NUL */
 
@@ -31,6 +47,13 @@ typedef struct BrigPolicy {
     char *runtime;           /* real runtime (absolute path), NULL to search */
     char *seccomp_profile;   /* path of another profile; NULL for brig's default */
     bool seccomp_unconfined; /* exception: no seccomp filter at all */
+
+    uint32_t host_namespaces; /* BRIG_NS_* bits a rule lets the container share with the host */
+    char **host_paths_ro;     /* NULL-terminated: host paths a rule lets it bind read-only */
+    char **sysctls_allowed;   /* NULL-terminated: sysctls allowed beyond the Kubernetes safe set */
+    bool hooks_restricted;    /* false: keep every OCI hook (logged); true: only hooks_allowed */
+    char **hooks_allowed;     /* NULL-terminated hook paths */
+    BrigSecretAction env_secrets; /* what to do with secrets found in process.env */
 } BrigPolicy;
 
 /* The built-in default (Pod Security Standards "restricted"). */
