@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "harden.h"
+#include "audit.h"
 #include "bundle.h"
 #include "passes/passes.h"
 
@@ -57,27 +58,61 @@ int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, 
     return 0;
 }
 
-int brig_harden_file(const BrigCtx *ctx, const char *path, bool process, bool write,
-                     BrigReport *rep, bool *ret_changed, BrigError **err)
+int brig_harden_file(BrigHardenFile *h, BrigError **err)
 {
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *spec = NULL;
-    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
+    int r = brig_file_load(h->path, BRIG_FILE_MAX_SIZE, &f, err);
     if (r < 0)
         return r;
-    r = brig_json_parse(f->data, f->len, path, 0, &spec, err);
+    r = brig_json_parse(f->data, f->len, h->path, 0, &spec, err);
     if (r < 0)
         return r;
-    r = process ? brig_harden_process(ctx, spec, rep, err) : brig_harden(ctx, spec, rep, err);
+
+    /* Rules match on the config's annotations; an exec process file has
+     * none, so exec matches on the container id alone. */
+    BrigMatchInput in = {.id = h->id, .spec = h->process ? NULL : spec};
+    r = brig_policy_resolve(h->doc, &in, &h->policy, err);
     if (r < 0)
-        return brig_error_prefix(err, "%s", path);
+        return r;
+    h->engine = brig_engine_hint(h->root, h->process ? NULL : spec);
+
+    BrigCtx ctx = {
+        .policy = h->policy, .host = h->host, .container_id = h->id, .bundle = h->bundle};
+    r = h->process ? brig_harden_process(&ctx, spec, &h->rep, err)
+                   : brig_harden(&ctx, spec, &h->rep, err);
+    if (r < 0)
+        return brig_error_prefix(err, "%s", h->path);
 
     size_t len;
     _cleanup_free_ char *out = brig_json_serialize(spec, BRIG_JSON_PRETTY, &len);
-    bool changed = len != f->len || memcmp(out, f->data, len) != 0;
-    if (ret_changed)
-        *ret_changed = changed;
-    if (!write || !changed || brig_report_count(rep, BRIG_REFUSE) > 0)
+    h->changed = len != f->len || memcmp(out, f->data, len) != 0;
+    if (h->dry_run || !h->changed || h->policy->mode != BRIG_MODE_ENFORCE ||
+        brig_report_count(&h->rep, BRIG_REFUSE) > 0)
         return 0;
-    return brig_file_replace(f, out, len, err);
+    r = brig_file_replace(f, out, len, err);
+    if (r < 0)
+        return r;
+    h->written = true;
+    return 0;
+}
+
+void brig_harden_file_done(BrigHardenFile *h)
+{
+    brig_policy_free(h->policy);
+    h->policy = NULL;
+    brig_report_clear(&h->rep);
+}
+
+bool brig_harden_refused(const BrigHardenFile *h)
+{
+    switch (h->policy->mode) {
+    case BRIG_MODE_ENFORCE:
+        return brig_report_count(&h->rep, BRIG_REFUSE) > 0;
+    case BRIG_MODE_REJECT:
+        return brig_report_count(&h->rep, BRIG_REFUSE) + brig_report_count(&h->rep, BRIG_FIX) > 0;
+    case BRIG_MODE_AUDIT:
+        return false;
+    }
+    return true;
 }

@@ -26,9 +26,29 @@ int brig_harden(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
 /* The same treatment for a lone process object (exec --process). */
 int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, BrigError **err);
 
-/* Loads a config (or, with process=true, an exec process file) at path,
- * hardens it and, if write is set, there is no refusal and the result
- * differs from the input, atomically replaces the file.  Refusals are left in
- * rep for the caller to judge.  *ret_changed says whether the bytes differ. */
-int brig_harden_file(const BrigCtx *ctx, const char *path, bool process, bool write,
-                     BrigReport *rep, bool *ret_changed, BrigError **err);
+/* One file through the whole pipeline: load it safely, parse it, resolve the
+ * policy for this container, run the passes, and, in enforce mode when
+ * nothing was refused and the bytes differ, atomically replace the file. */
+typedef struct BrigHardenFile {
+    /* in */
+    const BrigPolicyDoc *doc;
+    const BrigHost *host;
+    const char *path;
+    const char *id;     /* container id, for rules and messages; may be NULL */
+    const char *bundle; /* may be NULL */
+    const char *root;   /* runtime --root, for the engine hint; may be NULL */
+    bool process;       /* an exec process file rather than a config */
+    bool dry_run;       /* never write, whatever the mode */
+    /* out */
+    BrigPolicy *policy; /* the effective policy (owned) */
+    BrigReport rep;
+    bool changed; /* hardened bytes differ from the file's */
+    bool written;
+    const char *engine; /* brig_engine_hint() */
+} BrigHardenFile;
+
+int brig_harden_file(BrigHardenFile *h, BrigError **err);
+void brig_harden_file_done(BrigHardenFile *h);
+/* Whether the report holds anything the effective mode must refuse:
+ * refusals in enforce, any fix or refusal in reject, nothing in audit. */
+bool brig_harden_refused(const BrigHardenFile *h);

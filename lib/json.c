@@ -342,19 +342,26 @@ static void gen(yajl_gen g, const BrigJson *j)
         yajl_gen_string(g, (const unsigned char *)j->text, j->len);
         break;
     case BRIG_JSON_ARRAY:
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < j->n; i++)
-            gen(g, j->kids[i]);
-        yajl_gen_array_close(g);
-        break;
     case BRIG_JSON_OBJECT:
-        yajl_gen_map_open(g);
-        for (size_t i = 0; i < j->n; i++) {
-            const char *k = j->kids[i]->key ? j->kids[i]->key : "";
-            yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-            gen(g, j->kids[i]);
+        if (j->n == 0) {
+            /* yajl's beautifier spreads an empty container over three
+             * lines; yajl_gen_number emits its text verbatim, so "[]" and
+             * "{}" go out as the compact literals they are. */
+            yajl_gen_number(g, j->type == BRIG_JSON_ARRAY ? "[]" : "{}", 2);
+        } else if (j->type == BRIG_JSON_ARRAY) {
+            yajl_gen_array_open(g);
+            for (size_t i = 0; i < j->n; i++)
+                gen(g, j->kids[i]);
+            yajl_gen_array_close(g);
+        } else {
+            yajl_gen_map_open(g);
+            for (size_t i = 0; i < j->n; i++) {
+                const char *k = j->kids[i]->key ? j->kids[i]->key : "";
+                yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+                gen(g, j->kids[i]);
+            }
+            yajl_gen_map_close(g);
         }
-        yajl_gen_map_close(g);
         break;
     }
 }

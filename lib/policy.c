@@ -1,22 +1,57 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Policy files: strict parsing and validation.  Every error names the file,
+ * the line and the JSON pointer of the offending key, because the person
+ * reading it is an operator whose containers just stopped starting. */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "bundle.h"
+#include "caps.h"
 #include "policy.h"
+#include "policy_internal.h"
 #include "sha256.h"
 
-/* The built-in policy, spelled as the JSON a policy file would hold, so its
- * digest means the same thing as a file's. */
-static const char builtin_policy_json[] = "{\"version\":1,\"mode\":\"enforce\"}";
+extern const char brig_policy_default_json[];
+extern const size_t brig_policy_default_json_len;
+
+/* ---- the effective policy ---- */
+
+static char **strv_copy(char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    char **c = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        c[i] = xstrdup(v[i]);
+    return c;
+}
+
+BrigPolicy *brig_policy_copy(const BrigPolicy *p)
+{
+    BrigPolicy *c = xmalloc(sizeof(*c));
+    *c = *p;
+    c->path = p->path ? xstrdup(p->path) : NULL;
+    c->source = p->source ? xstrdup(p->source) : NULL;
+    c->runtime = p->runtime ? xstrdup(p->runtime) : NULL;
+    c->seccomp_profile = p->seccomp_profile ? xstrdup(p->seccomp_profile) : NULL;
+    c->host_paths_ro = strv_copy(p->host_paths_ro);
+    c->sysctls_allowed = strv_copy(p->sysctls_allowed);
+    c->hooks_allowed = strv_copy(p->hooks_allowed);
+    return c;
+}
 
 BrigPolicy *brig_policy_new_default(void)
 {
-    BrigPolicy *p = xcalloc(1, sizeof(*p));
-    p->mode = BRIG_MODE_ENFORCE;
-    p->caps_allowed = 0;
-    p->uid = 65534;
-    p->gid = 65534;
-    p->tmpfs_size = 64u * 1024 * 1024;
-    p->pids_limit = 4096;
-    brig_sha256_digest(builtin_policy_json, sizeof(builtin_policy_json) - 1, p->digest);
-    return p;
+    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = NULL;
+    BrigError *err = NULL;
+    /* The embedded default is validated by the unit tests; failing here
+     * would be a build defect, not a runtime condition. */
+    if (brig_policy_builtin(&doc, &err) < 0)
+        abort();
+    return brig_policy_copy(doc->defaults);
 }
 
 void brig_policy_free(BrigPolicy *p)
@@ -24,6 +59,7 @@ void brig_policy_free(BrigPolicy *p)
     if (!p)
         return;
     free(p->path);
+    free(p->source);
     free(p->runtime);
     free(p->seccomp_profile);
     strv_free(p->host_paths_ro);
@@ -47,5 +83,451 @@ const char *brig_mode_name(BrigMode m)
 
 const char *brig_policy_source(const BrigPolicy *p)
 {
-    return p->path ? p->path : "built-in default policy";
+    if (p->source)
+        return p->source;
+    return p->path ? p->path : "the built-in default policy";
+}
+
+void brig_policy_doc_free(BrigPolicyDoc *d)
+{
+    if (!d)
+        return;
+    free(d->path);
+    brig_policy_free(d->defaults);
+    strv_free(d->trusted_annotations);
+    free(d->audit_log);
+    for (size_t i = 0; i < d->n_rules; i++)
+        brig_rule_clear(&d->rules[i]);
+    free(d->rules);
+    free(d);
+}
+
+/* ---- validation helpers ---- */
+
+int pv_fail(const PV *v, const BrigJson *node, const char *ptr, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    _cleanup_free_ char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    if (node && node->line)
+        return brig_error_set(v->err, EINVAL, "%s: line %u: %s: %s", v->name, node->line,
+                              *ptr ? ptr : "/", msg);
+    return brig_error_set(v->err, EINVAL, "%s: %s: %s", v->name, *ptr ? ptr : "/", msg);
+}
+
+static char *describe(const BrigJson *j)
+{
+    switch (j->type) {
+    case BRIG_JSON_STRING:
+        return xasprintf("string \"%.40s\"", j->text);
+    case BRIG_JSON_NUMBER:
+        return xasprintf("number %s", j->text);
+    case BRIG_JSON_BOOL:
+        return xstrdup(j->boolean ? "true" : "false");
+    default:
+        return xstrdup(brig_json_type_name(j->type));
+    }
+}
+
+int pv_type(const PV *v, const BrigJson *j, const char *ptr, BrigJsonType t)
+{
+    if (j->type == t)
+        return 0;
+    _cleanup_free_ char *d = describe(j);
+    return pv_fail(v, j, ptr, "expected %s %s, found %s",
+                   t == BRIG_JSON_ARRAY || t == BRIG_JSON_OBJECT ? "an" : "a",
+                   brig_json_type_name(t), d);
+}
+
+/* Rejects unknown keys: a typo in a security policy must not be silently
+ * ignored (it would leave the default in force without anyone noticing). */
+int pv_keys(const PV *v, const BrigJson *obj, const char *ptr, const char *const *allowed)
+{
+    int r = pv_type(v, obj, ptr, BRIG_JSON_OBJECT);
+    if (r < 0)
+        return r;
+    const BrigJson *m;
+    BRIG_JSON_FOREACH (m, obj) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = streq(*a, m->key);
+        _cleanup_free_ char *tok = brig_json_pointer_token(m->key);
+        _cleanup_free_ char *p = xasprintf("%s/%s", ptr, tok);
+        if (!ok) {
+            _cleanup_free_ char *list = xstrdup("");
+            for (const char *const *a = allowed; *a; a++) {
+                char *n = xasprintf("%s%s%s", list, *list ? ", " : "", *a);
+                free(list);
+                list = n;
+            }
+            return pv_fail(v, m, p, "unknown key (expected one of: %s)", list);
+        }
+        for (size_t k = 0; k < obj->n; k++)
+            if (obj->kids[k] != m && streq(obj->kids[k]->key, m->key) && obj->kids[k] > m)
+                return pv_fail(v, obj->kids[k], p, "duplicate key");
+    }
+    return 0;
+}
+
+/* fnmatch() treats a malformed pattern as a literal; an operator who wrote
+ * "web-[" meant something else, so such patterns are refused. */
+static bool glob_valid(const char *g)
+{
+    for (const char *p = g; *p; p++) {
+        if (*p == '\\') {
+            if (!*++p)
+                return false;
+        } else if (*p == '[') {
+            const char *q = p + 1;
+            if (*q == '!' || *q == '^')
+                q++;
+            if (*q == ']')
+                q++;
+            while (*q && *q != ']')
+                q++;
+            if (!*q)
+                return false;
+            p = q;
+        }
+    }
+    return true;
+}
+
+int pv_strv(const PV *v, const BrigJson *j, const char *ptr, bool globs, char ***ret)
+{
+    int r = pv_type(v, j, ptr, BRIG_JSON_ARRAY);
+    if (r < 0)
+        return r;
+    char **out = xcalloc(j->n + 1, sizeof(char *));
+    for (size_t i = 0; i < j->n; i++) {
+        _cleanup_free_ char *p = xasprintf("%s/%zu", ptr, i);
+        r = pv_type(v, j->kids[i], p, BRIG_JSON_STRING);
+        if (r == 0 && globs && !glob_valid(j->kids[i]->text))
+            r = pv_fail(v, j->kids[i], p, "bad glob \"%s\" (unterminated [ or trailing \\)",
+                        j->kids[i]->text);
+        if (r < 0) {
+            strv_free(out);
+            return r;
+        }
+        out[i] = xstrdup(j->kids[i]->text);
+    }
+    strv_free(*ret);
+    *ret = out;
+    return 0;
+}
+
+bool pv_glob_valid(const char *g)
+{
+    return glob_valid(g);
+}
+
+static int pv_uint(const PV *v, const BrigJson *j, const char *ptr, uint64_t max, uint64_t *ret)
+{
+    uint64_t u;
+    if (j->type != BRIG_JSON_NUMBER || brig_json_to_uint64(j, &u) < 0 || u > max) {
+        _cleanup_free_ char *d = describe(j);
+        return pv_fail(v, j, ptr, "expected an integer from 0 to %llu, found %s",
+                       (unsigned long long)max, d);
+    }
+    *ret = u;
+    return 0;
+}
+
+static int pv_enum(const PV *v, const BrigJson *j, const char *ptr, const char *const *names,
+                   int *ret)
+{
+    if (j->type == BRIG_JSON_STRING)
+        for (int i = 0; names[i]; i++)
+            if (streq(names[i], j->text)) {
+                *ret = i;
+                return 0;
+            }
+    _cleanup_free_ char *d = describe(j), *list = xstrdup("");
+    for (int i = 0; names[i]; i++) {
+        char *n = xasprintf("%s%s%s", list, i ? ", " : "", names[i]);
+        free(list);
+        list = n;
+    }
+    return pv_fail(v, j, ptr, "expected one of %s, found %s", list, d);
+}
+
+int pv_mode(const PV *v, const BrigJson *j, const char *ptr, BrigMode *ret)
+{
+    static const char *const modes[] = {"enforce", "reject", "audit", NULL};
+    int m;
+    int r = pv_enum(v, j, ptr, modes, &m);
+    if (r == 0)
+        *ret = (BrigMode)m;
+    return r;
+}
+
+static const char *const ns_names[] = {"pid", "ipc", "uts", "mount", "network", "cgroup", NULL};
+
+/* ---- settings: the shape shared by "defaults" and a rule's "allow" ---- */
+
+int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *pol)
+{
+    static const char *const keys[] = {
+        "user",  "capabilities",   "tmpfsSize",         "pidsLimit", "envSecrets", "seccompProfile",
+        "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   NULL,
+    };
+    int r = pv_keys(v, obj, ptr, keys);
+    if (r < 0)
+        return r;
+    const BrigJson *m;
+    BRIG_JSON_FOREACH (m, obj) {
+        _cleanup_free_ char *p = xasprintf("%s/%s", ptr, m->key);
+        if (streq(m->key, "user")) {
+            static const char *const ukeys[] = {"uid", "gid", NULL};
+            r = pv_keys(v, m, p, ukeys);
+            const BrigJson *uid = brig_json_get(m, "uid"), *gid = brig_json_get(m, "gid");
+            uint64_t u = pol->uid, g = pol->gid;
+            if (r == 0 && !uid)
+                r = pv_fail(v, m, p, "\"uid\" is required");
+            if (r == 0) {
+                _cleanup_free_ char *up = xasprintf("%s/uid", p);
+                r = pv_uint(v, uid, up, UINT32_MAX - 1, &u);
+            }
+            if (r == 0 && gid) {
+                _cleanup_free_ char *gp = xasprintf("%s/gid", p);
+                r = pv_uint(v, gid, gp, UINT32_MAX - 1, &g);
+            } else if (r == 0) {
+                g = u;
+            }
+            pol->uid = (uint32_t)u;
+            pol->gid = (uint32_t)g;
+            pol->allow_root = u == 0 || g == 0;
+        } else if (streq(m->key, "capabilities")) {
+            _cleanup_strv_ char **names = NULL;
+            r = pv_strv(v, m, p, false, &names);
+            for (size_t i = 0; r == 0 && names[i]; i++) {
+                uint64_t mask;
+                if (brig_caps_parse_list(names[i], &mask) < 0 || strchr(names[i], ',')) {
+                    _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                    r = pv_fail(v, m->kids[i], ep, "unknown capability \"%s\"", names[i]);
+                } else {
+                    pol->caps_allowed |= mask;
+                }
+            }
+        } else if (streq(m->key, "tmpfsSize")) {
+            r = pv_uint(v, m, p, UINT64_C(1) << 40, &pol->tmpfs_size);
+            if (r == 0 && pol->tmpfs_size < 4096)
+                r = pv_fail(v, m, p, "must be at least 4096 bytes");
+        } else if (streq(m->key, "pidsLimit")) {
+            uint64_t u;
+            r = pv_uint(v, m, p, INT32_MAX, &u);
+            if (r == 0 && u == 0)
+                r = pv_fail(v, m, p, "must be at least 1 (a pids limit cannot be turned off)");
+            pol->pids_limit = (int64_t)u;
+        } else if (streq(m->key, "envSecrets")) {
+            static const char *const acts[] = {"warn", "strip", "reject", NULL};
+            int a;
+            r = pv_enum(v, m, p, acts, &a);
+            pol->env_secrets = (BrigSecretAction)a;
+        } else if (streq(m->key, "seccompProfile")) {
+            r = pv_type(v, m, p, BRIG_JSON_STRING);
+            if (r == 0 && !streq(m->text, "default") && !streq(m->text, "unconfined") &&
+                m->text[0] != '/')
+                r = pv_fail(v, m, p,
+                            "expected \"default\", \"unconfined\" or an absolute path, found "
+                            "\"%s\"",
+                            m->text);
+            if (r == 0) {
+                free(pol->seccomp_profile);
+                pol->seccomp_profile = m->text[0] == '/' ? xstrdup(m->text) : NULL;
+                pol->seccomp_unconfined = streq(m->text, "unconfined");
+            }
+        } else if (streq(m->key, "hooks")) {
+            static const char *const hkeys[] = {"allowed", NULL};
+            r = pv_keys(v, m, p, hkeys);
+            const BrigJson *a = brig_json_get(m, "allowed");
+            if (r == 0 && a) {
+                _cleanup_free_ char *ap = xasprintf("%s/allowed", p);
+                _cleanup_strv_ char **more = NULL;
+                r = pv_strv(v, a, ap, false, &more);
+                if (r == 0) {
+                    strv_extend(&pol->hooks_allowed, more);
+                    pol->hooks_restricted = true;
+                }
+            }
+        } else if (streq(m->key, "hostNamespaces")) {
+            r = pv_type(v, m, p, BRIG_JSON_ARRAY);
+            for (size_t i = 0; r == 0 && i < m->n; i++) {
+                _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                int n;
+                r = pv_enum(v, m->kids[i], ep, ns_names, &n);
+                if (r == 0)
+                    pol->host_namespaces |= 1u << n;
+            }
+        } else if (streq(m->key, "hostPathsReadOnly")) {
+            _cleanup_strv_ char **more = NULL;
+            r = pv_strv(v, m, p, false, &more);
+            for (size_t i = 0; r == 0 && more[i]; i++)
+                if (more[i][0] != '/') {
+                    _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                    r = pv_fail(v, m->kids[i], ep, "expected an absolute path, found \"%s\"",
+                                more[i]);
+                }
+            if (r == 0)
+                strv_extend(&pol->host_paths_ro, more);
+        } else if (streq(m->key, "sysctls")) {
+            _cleanup_strv_ char **more = NULL;
+            r = pv_strv(v, m, p, false, &more);
+            if (r == 0)
+                strv_extend(&pol->sysctls_allowed, more);
+        }
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+void strv_extend(char ***v, char *const *more)
+{
+    size_t n = 0, k = 0;
+    while (*v && (*v)[n])
+        n++;
+    while (more && more[k])
+        k++;
+    *v = xrealloc(*v, (n + k + 1) * sizeof(char *));
+    for (size_t i = 0; i < k; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = streq((*v)[j], more[i]);
+        if (!dup)
+            (*v)[n++] = xstrdup(more[i]);
+    }
+    (*v)[n] = NULL;
+}
+
+/* ---- the document ---- */
+
+int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyDoc **ret,
+                      BrigError **err)
+{
+    static const char *const keys[] = {
+        "version", "mode", "runtime", "audit", "defaults", "trustedAnnotations", "rules", NULL};
+    _cleanup_(brig_json_freep) BrigJson *j = NULL;
+    int r = brig_json_parse(buf, len, name, BRIG_JSON_LINES, &j, err);
+    if (r < 0)
+        return r;
+    PV v = {.name = name, .err = err};
+    r = pv_keys(&v, j, "", keys);
+    if (r < 0)
+        return r;
+
+    const BrigJson *ver = brig_json_get(j, "version");
+    uint64_t version;
+    if (!ver)
+        return pv_fail(&v, j, "/version", "missing (this brig reads version %d)",
+                       BRIG_POLICY_VERSION);
+    r = pv_uint(&v, ver, "/version", 1000, &version);
+    if (r < 0)
+        return r;
+    if (version != BRIG_POLICY_VERSION)
+        return pv_fail(&v, ver, "/version", "version %llu is not supported (this brig reads %d)",
+                       (unsigned long long)version, BRIG_POLICY_VERSION);
+
+    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = xcalloc(1, sizeof(*doc));
+    BrigPolicy *p = doc->defaults = xcalloc(1, sizeof(BrigPolicy));
+    /* The restricted profile's values, before the file's defaults apply. */
+    p->mode = BRIG_MODE_ENFORCE;
+    p->uid = p->gid = 65534;
+    p->tmpfs_size = 64u * 1024 * 1024;
+    p->pids_limit = 4096;
+    p->env_secrets = BRIG_SECRET_WARN;
+
+    const BrigJson *m;
+    if ((m = brig_json_get(j, "mode")) && (r = pv_mode(&v, m, "/mode", &p->mode)) < 0)
+        return r;
+    if ((m = brig_json_get(j, "runtime"))) {
+        if ((r = pv_type(&v, m, "/runtime", BRIG_JSON_STRING)) < 0)
+            return r;
+        if (m->text[0] != '/')
+            return pv_fail(&v, m, "/runtime", "expected an absolute path, found \"%s\"", m->text);
+        p->runtime = xstrdup(m->text);
+    }
+    if ((m = brig_json_get(j, "audit"))) {
+        static const char *const akeys[] = {"log", "syslog", NULL};
+        if ((r = pv_keys(&v, m, "/audit", akeys)) < 0)
+            return r;
+        const BrigJson *l = brig_json_get(m, "log"), *s = brig_json_get(m, "syslog");
+        if (l && (r = pv_type(&v, l, "/audit/log", BRIG_JSON_STRING)) < 0)
+            return r;
+        if (l && l->text[0] != '/')
+            return pv_fail(&v, l, "/audit/log", "expected an absolute path, found \"%s\"", l->text);
+        if (s && (r = pv_type(&v, s, "/audit/syslog", BRIG_JSON_BOOL)) < 0)
+            return r;
+        doc->audit_log = l ? xstrdup(l->text) : NULL;
+        doc->audit_syslog = s && s->boolean;
+    }
+    if ((m = brig_json_get(j, "defaults")) && (r = pv_settings(&v, m, "/defaults", p)) < 0)
+        return r;
+    doc->trusted_annotations = xcalloc(1, sizeof(char *));
+    if ((m = brig_json_get(j, "trustedAnnotations")) &&
+        (r = pv_strv(&v, m, "/trustedAnnotations", false, &doc->trusted_annotations)) < 0)
+        return r;
+    if ((m = brig_json_get(j, "rules")) && (r = pv_rules(&v, m, doc)) < 0)
+        return r;
+
+    brig_sha256_digest(buf, len, doc->digest);
+    memcpy(p->digest, doc->digest, sizeof(p->digest));
+    *ret = TAKE_PTR(doc);
+    return 0;
+}
+
+int brig_policy_builtin(BrigPolicyDoc **ret, BrigError **err)
+{
+    return brig_policy_parse(brig_policy_default_json, brig_policy_default_json_len,
+                             "built-in default policy", ret, err);
+}
+
+int brig_policy_load(const char *explicit_path, BrigPolicyDoc **ret, BrigError **err)
+{
+    const char *path = explicit_path ? explicit_path : BRIG_POLICY_DEFAULT_PATH;
+    /* Policies are often symlinks (Kubernetes ConfigMaps are), so the name is
+     * followed; what must hold is that only root can change what it points to. */
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT && !explicit_path)
+            return brig_policy_builtin(ret, err);
+        return brig_error_errno(err, errno,
+                                "policy %s cannot be opened; refusing to run "
+                                "containers without it",
+                                path);
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return brig_error_errno(err, errno, "policy %s", path);
+    if (!S_ISREG(st.st_mode))
+        return brig_error_set(err, EINVAL, "policy %s is not a regular file", path);
+    if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+        return brig_error_set(err, EPERM,
+                              "policy %s is writable by others than root (owner uid %u, mode "
+                              "%04o); refusing to trust it",
+                              path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+    if (st.st_size > 4 * 1024 * 1024)
+        return brig_error_set(err, EFBIG, "policy %s is over 4 MiB", path);
+    _cleanup_free_ char *buf = xmalloc((size_t)st.st_size + 1);
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return brig_error_errno(err, errno, "policy %s cannot be read", path);
+        if (n == 0 || (len += (size_t)n) == (size_t)st.st_size)
+            break;
+    }
+    BrigPolicyDoc *doc;
+    int r = brig_policy_parse(buf, len, path, &doc, err);
+    if (r < 0)
+        return r;
+    doc->path = xstrdup(path);
+    doc->defaults->path = xstrdup(path);
+    *ret = doc;
+    return 0;
 }

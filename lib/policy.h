@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-/* The effective policy for one container.  Loading a policy file and
- * resolving the rules that match a container both end in this flat struct,
- * so passes read plain fields and never re-implement rule matching. */
+/* Policy: the file (schema in man/brig-policy.5), and the effective policy
+ * for one container.  Loading a file gives a BrigPolicyDoc (defaults +
+ * rules); resolving it against a container gives a flat BrigPolicy, so
+ * passes read plain fields and never re-implement rule matching. */
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
+#include "json.h"
 
 typedef enum {
     BRIG_MODE_ENFORCE,
@@ -33,11 +35,13 @@ enum {
 };
 
 #define BRIG_POLICY_DEFAULT_PATH "/etc/brig/policy.json"
+#define BRIG_POLICY_VERSION 1
 #define BRIG_DIGEST_LEN 72 /* "sha256:" + 64 hex + NUL */
 
 typedef struct BrigPolicy {
     char *path;                   /* file it was read from; NULL for the built-in default */
-    char digest[BRIG_DIGEST_LEN]; /* sha256 of the policy's canonical JSON */
+    char *source;                 /* "FILE" or "FILE (rules a, b)", for messages */
+    char digest[BRIG_DIGEST_LEN]; /* sha256 of the policy file's bytes */
     BrigMode mode;
     uint64_t caps_allowed;   /* capabilities a container may keep (if it asked for them) */
     uint32_t uid, gid;       /* identity given to a process that asked for root */
@@ -56,13 +60,57 @@ typedef struct BrigPolicy {
     BrigSecretAction env_secrets; /* what to do with secrets found in process.env */
 } BrigPolicy;
 
-/* The built-in default (Pod Security Standards "restricted"). */
+typedef struct BrigRule BrigRule;
+
+typedef struct BrigPolicyDoc {
+    char *path; /* NULL for the built-in default */
+    char digest[BRIG_DIGEST_LEN];
+    BrigPolicy *defaults;       /* the policy before any rule applies */
+    char **trusted_annotations; /* annotation keys rules may match on */
+    char *audit_log;            /* file for the audit log, or NULL */
+    bool audit_syslog;
+    BrigRule *rules;
+    size_t n_rules;
+} BrigPolicyDoc;
+
+/* The built-in default (profiles/policy/restricted.json, embedded). */
 BrigPolicy *brig_policy_new_default(void);
 void brig_policy_free(BrigPolicy *p);
 static inline void brig_policy_freep(BrigPolicy **p)
 {
     brig_policy_free(*p);
 }
+BrigPolicy *brig_policy_copy(const BrigPolicy *p);
 const char *brig_mode_name(BrigMode m);
 /* Human name of where the policy came from, for messages. */
 const char *brig_policy_source(const BrigPolicy *p);
+
+/* Parses and strictly validates a policy document; `name` prefixes errors,
+ * which read "NAME: line N: /json/pointer: what is wrong". */
+int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyDoc **ret,
+                      BrigError **err);
+/* Loads `explicit_path`, or BRIG_POLICY_DEFAULT_PATH when it exists, or the
+ * built-in default.  Fails closed: a policy file that exists but cannot be
+ * read, does not parse, or is writable by anyone but root is an error. */
+int brig_policy_load(const char *explicit_path, BrigPolicyDoc **ret, BrigError **err);
+int brig_policy_builtin(BrigPolicyDoc **ret, BrigError **err);
+void brig_policy_doc_free(BrigPolicyDoc *d);
+static inline void brig_policy_doc_freep(BrigPolicyDoc **d)
+{
+    brig_policy_doc_free(*d);
+}
+
+/* Facts about a container that rules match on. */
+typedef struct BrigMatchInput {
+    const char *id;       /* container id, may be NULL */
+    const BrigJson *spec; /* config.json, for annotations; may be NULL */
+} BrigMatchInput;
+
+/* The effective policy for one container: defaults, then every matching
+ * rule in file order (lists accumulate, scalars are replaced). */
+int brig_policy_resolve(const BrigPolicyDoc *doc, const BrigMatchInput *in, BrigPolicy **ret,
+                        BrigError **err);
+/* The effective policy as JSON, in the file's own schema (brig policy show). */
+BrigJson *brig_policy_to_json(const BrigPolicy *p);
+/* Image name as the engine recorded it in trusted annotations, or NULL. */
+const char *brig_policy_image_name(const BrigPolicyDoc *doc, const BrigJson *spec);

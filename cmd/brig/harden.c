@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* brig harden [--diff] [--dry-run] BUNDLE|FILE */
+/* brig harden [--diff] [--dry-run] [--process] BUNDLE|FILE
+ * brig check [--format text|json] BUNDLE|FILE...  */
 #include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "brig.h"
 #include "bundle.h"
 #include "context.h"
 #include "harden.h"
+
+static char *target_path(const char *target)
+{
+    struct stat st;
+    if (stat(target, &st) == 0 && S_ISDIR(st.st_mode))
+        return brig_bundle_config_path(target, NULL);
+    return xstrdup(target);
+}
 
 static void harden_usage(FILE *out)
 {
@@ -52,35 +62,111 @@ int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err)
         harden_usage(stderr);
         return BRIG_EXIT_USAGE;
     }
-    const char *target = argv[optind];
-    struct stat st;
-    _cleanup_free_ char *path = stat(target, &st) == 0 && S_ISDIR(st.st_mode)
-                                    ? brig_bundle_config_path(target, NULL)
-                                    : xstrdup(target);
-
-    _cleanup_(brig_policy_freep) BrigPolicy *policy = brig_policy_new_default();
+    _cleanup_free_ char *path = target_path(argv[optind]);
+    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = NULL;
+    if (brig_policy_load(a->brig_policy, &doc, err) < 0)
+        return BRIG_EXIT_USAGE;
     BrigHost host;
     brig_host_probe(&host);
-    BrigCtx ctx = {.policy = policy, .host = &host, .bundle = target};
-    BrigReport rep = {0};
-    bool changed = false;
-    int r = brig_harden_file(&ctx, path, process, !dry, &rep, &changed, err);
-    if (r < 0) {
-        brig_report_clear(&rep);
+    BrigHardenFile h = {
+        .doc = doc, .host = &host, .path = path, .process = process, .dry_run = dry};
+    if (brig_harden_file(&h, err) < 0) {
+        brig_harden_file_done(&h);
         return BRIG_EXIT_USAGE;
     }
-    print_report(stdout, &rep, diff);
-    size_t refused = brig_report_count(&rep, BRIG_REFUSE);
-    size_t fixes = brig_report_count(&rep, BRIG_FIX);
+    print_report(stdout, &h.rep, diff);
+    size_t refused = brig_report_count(&h.rep, BRIG_REFUSE);
+    size_t fixes = brig_report_count(&h.rep, BRIG_FIX);
     if (refused)
         printf("%s: refused: %zu violation%s cannot be fixed without changing what the container "
                "does; nothing written\n",
                path, refused, refused == 1 ? "" : "s");
-    else if (!changed)
+    else if (!h.changed)
         printf("%s: already hardened, nothing to change\n", path);
     else
         printf("%s: %zu change%s%s\n", path, fixes, fixes == 1 ? "" : "s",
-               dry ? " (dry run, nothing written)" : ", written");
-    brig_report_clear(&rep);
+               h.written ? ", written" : " (not written: dry run or non-enforce mode)");
+    brig_harden_file_done(&h);
     return refused ? BRIG_EXIT_REFUSED : BRIG_EXIT_OK;
+}
+
+static void check_usage(FILE *out)
+{
+    fprintf(out, "Usage: brig check [--format text|json] BUNDLE|FILE...\n"
+                 "Lists policy violations without changing anything.\n"
+                 "Exit status: 0 compliant, 1 violations found, 2 usage or input error.\n");
+}
+
+int cmd_check(int argc, char **argv, const BrigArgv *a, BrigError **err)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    const char *format = "text";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            format = optarg;
+            break;
+        case 'h':
+            check_usage(stdout);
+            return BRIG_EXIT_OK;
+        default:
+            check_usage(stderr);
+            return BRIG_EXIT_USAGE;
+        }
+    }
+    if (!streq(format, "text") && !streq(format, "json")) {
+        brig_error_set(err, EINVAL, "check: unknown format \"%s\" (text or json)", format);
+        return BRIG_EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        check_usage(stderr);
+        return BRIG_EXIT_USAGE;
+    }
+    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = NULL;
+    if (brig_policy_load(a->brig_policy, &doc, err) < 0)
+        return BRIG_EXIT_USAGE;
+    BrigHost host;
+    brig_host_probe(&host);
+
+    size_t total = 0;
+    for (int i = optind; i < argc; i++) {
+        _cleanup_free_ char *path = target_path(argv[i]);
+        BrigHardenFile h = {.doc = doc, .host = &host, .path = path, .dry_run = true};
+        if (brig_harden_file(&h, err) < 0) {
+            brig_harden_file_done(&h);
+            return BRIG_EXIT_USAGE;
+        }
+        size_t n = brig_report_count(&h.rep, BRIG_FIX) + brig_report_count(&h.rep, BRIG_REFUSE);
+        total += n;
+        if (streq(format, "json")) {
+            BrigAuditEvent ev = {.command = "check",
+                                 .bundle = path,
+                                 .engine = "direct",
+                                 .policy = h.policy,
+                                 .decision = n ? "violations" : "compliant",
+                                 .report = &h.rep};
+            _cleanup_free_ char *line = brig_audit_format(&ev);
+            fputs(line, stdout);
+        } else {
+            printf("%s: %s\n", path, n ? "" : "compliant");
+            for (size_t k = 0; k < h.rep.n; k++) {
+                const BrigChange *ch = &h.rep.v[k];
+                if (ch->kind == BRIG_NOTE)
+                    continue;
+                printf("  %-7s %s: %s\n", ch->kind == BRIG_REFUSE ? "REFUSE" : "FIX", ch->pointer,
+                       ch->reason);
+            }
+            if (n)
+                printf("  %zu violation%s (%s, mode %s)\n", n, n == 1 ? "" : "s",
+                       brig_policy_source(h.policy), brig_mode_name(h.policy->mode));
+        }
+        brig_harden_file_done(&h);
+    }
+    return total ? BRIG_EXIT_REFUSED : BRIG_EXIT_OK;
 }

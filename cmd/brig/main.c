@@ -14,6 +14,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"harden", cmd_harden, "harden a bundle or config file offline"},
+    {"check", cmd_check, "list policy violations without changing anything"},
+    {"policy", cmd_policy, "show or validate a policy file"},
 };
 
 static void usage(FILE *out)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Runtime mode: harden what create/run/restore/exec hand the runtime, then
- * execv the real runtime with the engine's argv. */
+/* Runtime mode: harden what create/run/restore/exec hand the runtime, log the
+ * decision, then execv the real runtime with the engine's argv. */
 #include <stdio.h>
 
+#include "audit.h"
 #include "brig.h"
 #include "bundle.h"
 #include "config.h"
@@ -14,48 +15,105 @@ static bool is_create_like(const char *cmd)
     return streq(cmd, "create") || streq(cmd, "run") || streq(cmd, "restore");
 }
 
-/* One line naming every refusal, for the engine's log and the user. */
-static char *refusal_message(const BrigArgv *a, const BrigPolicy *policy, const BrigReport *rep)
+/* One line naming every violation, for the engine's log and the user:
+ * containerd shows only the last error line of the log. */
+static char *refusal_message(const BrigArgv *a, const BrigHardenFile *h)
 {
-    size_t n = brig_report_count(rep, BRIG_REFUSE), k = 0;
-    char *msg = xasprintf("refused container %s under %s (%zu violation%s):", a->id ? a->id : "",
-                          brig_policy_source(policy), n, n == 1 ? "" : "s");
-    for (size_t i = 0; i < rep->n; i++) {
-        if (rep->v[i].kind != BRIG_REFUSE)
+    const BrigPolicy *p = h->policy;
+    bool reject = p->mode == BRIG_MODE_REJECT;
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < h->rep.n; i++)
+        n += h->rep.v[i].kind == BRIG_REFUSE || (reject && h->rep.v[i].kind == BRIG_FIX);
+    char *msg =
+        xasprintf("refused %s %s under %s (mode %s, %zu violation%s):",
+                  streq(a->cmd, "exec") ? "exec in container" : "container", a->id ? a->id : "",
+                  brig_policy_source(p), brig_mode_name(p->mode), n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < h->rep.n; i++) {
+        const BrigChange *c = &h->rep.v[i];
+        if (!(c->kind == BRIG_REFUSE || (reject && c->kind == BRIG_FIX)))
             continue;
-        char *next =
-            xasprintf("%s%s %s: %s", msg, k++ ? ";" : "", rep->v[i].pointer, rep->v[i].reason);
+        char *next = xasprintf("%s%s %s: %s", msg, k++ ? ";" : "", c->pointer, c->reason);
         free(msg);
         msg = next;
     }
     return msg;
 }
 
-int cmd_runtime(const BrigArgv *a, BrigError **err)
+static const char *decision(const BrigHardenFile *h, bool refused)
+{
+    if (refused)
+        return "refused";
+    if (h->policy->mode == BRIG_MODE_AUDIT)
+        return "audited";
+    return h->written ? "hardened" : "unchanged";
+}
+
+static int harden_for_runtime(const BrigArgv *a, const BrigPolicyDoc *doc, const char *runtime,
+                              BrigError **err)
 {
     bool create = is_create_like(a->cmd);
-    bool exec_ = streq(a->cmd, "exec") && a->process;
-
-    if (create || exec_) {
-        _cleanup_(brig_policy_freep) BrigPolicy *policy = brig_policy_new_default();
-        BrigHost host;
-        brig_host_probe(&host);
-        _cleanup_free_ char *path =
-            create ? brig_bundle_config_path(a->bundle, a->config) : xstrdup(a->process);
-        BrigCtx ctx = {.policy = policy, .host = &host, .container_id = a->id, .bundle = a->bundle};
-        BrigReport rep = {0};
-        int r = brig_harden_file(&ctx, path, exec_, true, &rep, NULL, err);
-        if (r == 0 && brig_report_count(&rep, BRIG_REFUSE) > 0) {
-            _cleanup_free_ char *msg = refusal_message(a, policy, &rep);
-            r = brig_error_set(err, EPERM, "%s", msg);
-        }
-        brig_report_clear(&rep);
-        if (r < 0)
-            return BRIG_EXIT_REFUSED;
+    int r;
+    BrigHost host;
+    brig_host_probe(&host);
+    _cleanup_free_ char *path =
+        create ? brig_bundle_config_path(a->bundle, a->config) : xstrdup(a->process);
+    BrigHardenFile h = {
+        .doc = doc,
+        .host = &host,
+        .path = path,
+        .id = a->id,
+        .bundle = a->bundle,
+        .root = a->root,
+        .process = !create,
+    };
+    r = brig_harden_file(&h, err);
+    if (r < 0) {
+        brig_harden_file_done(&h);
+        return r;
     }
+    bool refused = brig_harden_refused(&h);
+    BrigAuditEvent ev = {
+        .command = a->cmd,
+        .id = a->id,
+        .bundle = a->bundle,
+        .engine = h.engine,
+        .policy = h.policy,
+        .decision = decision(&h, refused),
+        .report = &h.rep,
+        .runtime = refused ? NULL : runtime,
+    };
+    _cleanup_(brig_error_freep) BrigError *aerr = NULL;
+    /* An audit log that cannot be written does not stop a container the
+     * policy allows; it is reported on stderr, which the engine keeps. */
+    if (brig_audit_write(doc, &ev, &aerr) < 0)
+        fprintf(stderr, "brig: warning: %s\n", aerr->msg);
+    if (refused) {
+        _cleanup_free_ char *msg = refusal_message(a, &h);
+        r = brig_error_set(err, EPERM, "%s", msg);
+    }
+    brig_harden_file_done(&h);
+    return r;
+}
+
+int cmd_runtime(const BrigArgv *a, BrigError **err)
+{
+    bool harden = is_create_like(a->cmd) || (streq(a->cmd, "exec") && a->process);
+
+    /* The policy names the real runtime, so every command loads it; only
+     * the commands that start something fail closed on a bad policy, so
+     * that kill and delete keep working while an operator fixes it. */
+    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = NULL;
+    _cleanup_(brig_error_freep) BrigError *perr = NULL;
+    if (brig_policy_load(a->brig_policy, &doc, &perr) < 0 && harden) {
+        *err = TAKE_PTR(perr);
+        return BRIG_EXIT_REFUSED;
+    }
+    const char *explicit = doc && doc->defaults->runtime ? doc->defaults->runtime : a->brig_runtime;
 
     _cleanup_free_ char *runtime = NULL;
-    if (brig_runtime_find(a->brig_runtime, &runtime, err) < 0)
+    if (brig_runtime_find(explicit, &runtime, err) < 0)
+        return BRIG_EXIT_REFUSED;
+    if (harden && harden_for_runtime(a, doc, runtime, err) < 0)
         return BRIG_EXIT_REFUSED;
     if (a->version && !a->cmd) {
         printf("brig version %s\n", BRIG_VERSION);

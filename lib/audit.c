@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <syslog.h>
+#include <yajl/yajl_gen.h>
+
+#include "audit.h"
+#include "log.h"
+
+static void kv(yajl_gen g, const char *k, const char *v)
+{
+    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+    if (v)
+        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+    else
+        yajl_gen_null(g);
+}
+
+/* before/after are already compact JSON text produced by brig's own
+ * serializer; yajl_gen_number emits text verbatim, which embeds them as
+ * JSON values instead of strings-of-JSON that every reader must re-parse. */
+static void kv_raw(yajl_gen g, const char *k, const char *json)
+{
+    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+    if (json)
+        yajl_gen_number(g, json, strlen(json));
+    else
+        yajl_gen_null(g);
+}
+
+char *brig_audit_format(const BrigAuditEvent *ev)
+{
+    char now[64];
+    brig_log_time(now, sizeof(now));
+    yajl_gen g = yajl_gen_alloc(NULL);
+    if (!g)
+        abort();
+    yajl_gen_map_open(g);
+    kv(g, "time", now);
+    kv(g, "command", ev->command);
+    kv(g, "id", ev->id);
+    kv(g, "bundle", ev->bundle);
+    kv(g, "engine", ev->engine);
+    kv(g, "mode", brig_mode_name(ev->policy->mode));
+    kv(g, "policy", brig_policy_source(ev->policy));
+    kv(g, "policyDigest", ev->policy->digest);
+    kv(g, "decision", ev->decision);
+    yajl_gen_string(g, (const unsigned char *)"changes", 7);
+    yajl_gen_array_open(g);
+    for (size_t i = 0; ev->report && i < ev->report->n; i++) {
+        const BrigChange *c = &ev->report->v[i];
+        yajl_gen_map_open(g);
+        kv(g, "kind", brig_change_kind_name(c->kind));
+        kv(g, "pass", c->pass);
+        kv(g, "pointer", c->pointer);
+        kv_raw(g, "before", c->before);
+        kv_raw(g, "after", c->after);
+        kv(g, "reason", c->reason);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    kv(g, "runtime", ev->runtime);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    char *line = xasprintf("%.*s\n", (int)len, (const char *)buf);
+    yajl_gen_free(g);
+    return line;
+}
+
+int brig_audit_write(const BrigPolicyDoc *doc, const BrigAuditEvent *ev, BrigError **err)
+{
+    if (!doc->audit_log && !doc->audit_syslog)
+        return 0;
+    _cleanup_free_ char *line = brig_audit_format(ev);
+    int r = 0;
+    if (doc->audit_syslog) {
+        openlog("brig", LOG_PID, LOG_AUTHPRIV);
+        syslog(streq(ev->decision, "refused") ? LOG_WARNING : LOG_INFO, "%.*s",
+               (int)strlen(line) - 1, line);
+        closelog();
+    }
+    if (doc->audit_log) {
+        _cleanup_close_ int fd =
+            open(doc->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+                 0600);
+        if (fd < 0)
+            return brig_error_errno(err, errno, "audit log %s cannot be opened", doc->audit_log);
+        size_t len = strlen(line);
+        ssize_t n = write(fd, line, len);
+        if (n < 0)
+            r = brig_error_errno(err, errno, "audit log %s", doc->audit_log);
+        else if ((size_t)n != len)
+            r = brig_error_set(err, EIO, "audit log %s: short write", doc->audit_log);
+    }
+    return r;
+}
+
+const char *brig_engine_hint(const char *root, const BrigJson *spec)
+{
+    const BrigJson *ann = brig_json_get(spec, "annotations");
+    if (brig_json_get(ann, "io.kubernetes.cri.container-type") ||
+        brig_json_get(ann, "io.kubernetes.cri-o.ContainerType"))
+        return "kubernetes";
+    if (streq(brig_json_str(brig_json_get(ann, "io.container.manager")), "libpod"))
+        return "podman";
+    if (root && (strstr(root, "/moby") || strstr(root, "/docker")))
+        return "docker";
+    if (root && strstr(root, "/containerd"))
+        return "containerd";
+    return "direct";
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The effective policy written back in the policy file's schema, so
+ * `brig policy show` output can itself be used as a policy file. */
+#include "caps.h"
+#include "policy.h"
+
+static BrigJson *strv_json(char *const *v)
+{
+    BrigJson *a = brig_json_new(BRIG_JSON_ARRAY);
+    for (; v && *v; v++)
+        brig_json_append(a, brig_json_new_string(*v));
+    return a;
+}
+
+BrigJson *brig_policy_to_json(const BrigPolicy *p)
+{
+    static const char *const ns[] = {"pid", "ipc", "uts", "mount", "network", "cgroup"};
+    static const char *const secrets[] = {"warn", "strip", "reject"};
+    BrigJson *root = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(root, "version", brig_json_new_int(BRIG_POLICY_VERSION));
+    brig_json_set(root, "mode", brig_json_new_string(brig_mode_name(p->mode)));
+    if (p->runtime)
+        brig_json_set(root, "runtime", brig_json_new_string(p->runtime));
+
+    BrigJson *d = brig_json_new(BRIG_JSON_OBJECT);
+    BrigJson *user = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(user, "uid", brig_json_new_uint(p->uid));
+    brig_json_set(user, "gid", brig_json_new_uint(p->gid));
+    brig_json_set(d, "user", user);
+    BrigJson *caps = brig_json_new(BRIG_JSON_ARRAY);
+    for (int n = 0; n <= BRIG_CAP_LAST; n++)
+        if (p->caps_allowed & (UINT64_C(1) << n))
+            brig_json_append(caps, brig_json_new_string(brig_cap_name(n)));
+    brig_json_set(d, "capabilities", caps);
+    brig_json_set(d, "tmpfsSize", brig_json_new_uint(p->tmpfs_size));
+    brig_json_set(d, "pidsLimit", brig_json_new_int(p->pids_limit));
+    brig_json_set(d, "envSecrets", brig_json_new_string(secrets[p->env_secrets]));
+    brig_json_set(d, "seccompProfile",
+                  brig_json_new_string(p->seccomp_unconfined ? "unconfined"
+                                       : p->seccomp_profile  ? p->seccomp_profile
+                                                             : "default"));
+    if (p->hooks_restricted) {
+        BrigJson *h = brig_json_new(BRIG_JSON_OBJECT);
+        brig_json_set(h, "allowed", strv_json(p->hooks_allowed));
+        brig_json_set(d, "hooks", h);
+    }
+    BrigJson *nss = brig_json_new(BRIG_JSON_ARRAY);
+    for (size_t i = 0; i < ELEMENTSOF(ns); i++)
+        if (p->host_namespaces & (1u << i))
+            brig_json_append(nss, brig_json_new_string(ns[i]));
+    brig_json_set(d, "hostNamespaces", nss);
+    brig_json_set(d, "hostPathsReadOnly", strv_json(p->host_paths_ro));
+    brig_json_set(d, "sysctls", strv_json(p->sysctls_allowed));
+    brig_json_set(root, "defaults", d);
+    return root;
+}
