@@ -37,6 +37,7 @@ BrigPolicy *brig_policy_copy(const BrigPolicy *p)
     c->source = p->source ? xstrdup(p->source) : NULL;
     c->runtime = p->runtime ? xstrdup(p->runtime) : NULL;
     c->seccomp_profile = p->seccomp_profile ? xstrdup(p->seccomp_profile) : NULL;
+    c->apparmor_profile = p->apparmor_profile ? xstrdup(p->apparmor_profile) : NULL;
     c->host_paths_ro = strv_copy(p->host_paths_ro);
     c->sysctls_allowed = strv_copy(p->sysctls_allowed);
     c->hooks_allowed = strv_copy(p->hooks_allowed);
@@ -62,6 +63,7 @@ void brig_policy_free(BrigPolicy *p)
     free(p->source);
     free(p->runtime);
     free(p->seccomp_profile);
+    free(p->apparmor_profile);
     strv_free(p->host_paths_ro);
     strv_free(p->sysctls_allowed);
     strv_free(p->hooks_allowed);
@@ -266,6 +268,44 @@ int pv_mode(const PV *v, const BrigJson *j, const char *ptr, BrigMode *ret)
 
 static const char *const ns_names[] = {"pid", "ipc", "uts", "mount", "network", "cgroup", NULL};
 
+static int pv_lsm(const PV *v, const BrigJson *m, const char *ptr, BrigPolicy *pol)
+{
+    static const char *const modes[] = {"auto", "require", "off", NULL};
+    static const char *const akeys[] = {"mode", "profile", "keepEngineProfile",
+                                        "allowUnconfinedOnLoadFailure", NULL};
+    static const char *const skeys[] = {"mode", NULL};
+    bool aa = streq(m->key, "apparmor");
+    int r = pv_keys(v, m, ptr, aa ? akeys : skeys);
+    const BrigJson *e;
+    _cleanup_free_ char *mp = xasprintf("%s/mode", ptr), *pp = xasprintf("%s/profile", ptr),
+                        *kp = xasprintf("%s/keepEngineProfile", ptr),
+                        *fp = xasprintf("%s/allowUnconfinedOnLoadFailure", ptr);
+    if (r == 0 && (e = brig_json_get(m, "mode"))) {
+        int mode;
+        r = pv_enum(v, e, mp, modes, &mode);
+        if (aa)
+            pol->apparmor = (BrigLsmMode)mode;
+        else
+            pol->selinux = (BrigLsmMode)mode;
+    }
+    if (r == 0 && (e = brig_json_get(m, "profile"))) {
+        r = pv_type(v, e, pp, BRIG_JSON_STRING);
+        if (r == 0 && (!e->text[0] || strpbrk(e->text, " \t\n\"")))
+            r = pv_fail(v, e, pp, "expected an AppArmor profile name, found \"%s\"", e->text);
+        if (r == 0) {
+            free(pol->apparmor_profile);
+            pol->apparmor_profile = xstrdup(e->text);
+        }
+    }
+    if (r == 0 && (e = brig_json_get(m, "keepEngineProfile")) &&
+        (r = pv_type(v, e, kp, BRIG_JSON_BOOL)) == 0)
+        pol->apparmor_keep_engine = e->boolean;
+    if (r == 0 && (e = brig_json_get(m, "allowUnconfinedOnLoadFailure")) &&
+        (r = pv_type(v, e, fp, BRIG_JSON_BOOL)) == 0)
+        pol->apparmor_load_fail_open = e->boolean;
+    return r;
+}
+
 /* ---- settings: the shape shared by "defaults" and a rule's "allow" ---- */
 
 int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *pol)
@@ -373,6 +413,8 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
                 }
             if (r == 0)
                 strv_extend(&pol->host_paths_ro, more);
+        } else if (streq(m->key, "apparmor") || streq(m->key, "selinux")) {
+            r = pv_lsm(v, m, p, pol);
         } else if (streq(m->key, "sysctls")) {
             _cleanup_strv_ char **more = NULL;
             r = pv_strv(v, m, p, false, &more);
@@ -439,6 +481,10 @@ int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyD
     p->tmpfs_size = 64u * 1024 * 1024;
     p->pids_limit = 4096;
     p->env_secrets = BRIG_SECRET_WARN;
+    p->apparmor = BRIG_LSM_AUTO;
+    p->apparmor_profile = xstrdup("brig-default");
+    p->apparmor_keep_engine = true;
+    p->selinux = BRIG_LSM_AUTO;
 
     const BrigJson *m;
     if ((m = brig_json_get(j, "mode")) && (r = pv_mode(&v, m, "/mode", &p->mode)) < 0)

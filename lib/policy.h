@@ -24,6 +24,12 @@ typedef enum {
     BRIG_SECRET_REJECT, /* refuse the container */
 } BrigSecretAction;
 
+typedef enum {
+    BRIG_LSM_AUTO,    /* use it when the host enforces it, log a notice otherwise */
+    BRIG_LSM_REQUIRE, /* refuse containers on a host that does not enforce it */
+    BRIG_LSM_OFF,     /* never set it */
+} BrigLsmMode;
+
 /* Namespace bits for BrigPolicy.host_namespaces. */
 enum {
     BRIG_NS_PID = 1 << 0,
@@ -58,6 +64,12 @@ typedef struct BrigPolicy {
     bool hooks_restricted;    /* false: keep every OCI hook (logged); true: only hooks_allowed */
     char **hooks_allowed;     /* NULL-terminated hook paths */
     BrigSecretAction env_secrets; /* what to do with secrets found in process.env */
+
+    BrigLsmMode apparmor;
+    char *apparmor_profile;       /* profile name brig applies (default "brig-default") */
+    bool apparmor_keep_engine;    /* keep a profile the engine chose (not "unconfined") */
+    bool apparmor_load_fail_open; /* run unconfined if loading brig's profile fails */
+    BrigLsmMode selinux;
 } BrigPolicy;
 
 typedef struct BrigRule BrigRule;

@@ -51,6 +51,18 @@ BrigJson *brig_policy_to_json(const BrigPolicy *p)
     brig_json_set(d, "hostNamespaces", nss);
     brig_json_set(d, "hostPathsReadOnly", strv_json(p->host_paths_ro));
     brig_json_set(d, "sysctls", strv_json(p->sysctls_allowed));
+    static const char *const lsm[] = {"auto", "require", "off"};
+    BrigJson *aa = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(aa, "mode", brig_json_new_string(lsm[p->apparmor]));
+    brig_json_set(aa, "profile",
+                  brig_json_new_string(p->apparmor_profile ? p->apparmor_profile : "brig-default"));
+    brig_json_set(aa, "keepEngineProfile", brig_json_new_bool(p->apparmor_keep_engine));
+    brig_json_set(aa, "allowUnconfinedOnLoadFailure",
+                  brig_json_new_bool(p->apparmor_load_fail_open));
+    brig_json_set(d, "apparmor", aa);
+    BrigJson *se = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(se, "mode", brig_json_new_string(lsm[p->selinux]));
+    brig_json_set(d, "selinux", se);
     brig_json_set(root, "defaults", d);
     return root;
 }

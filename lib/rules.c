@@ -136,6 +136,7 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             BrigPolicy scratch = {0};
             r = pv_settings(v, e, ap, &scratch);
             free(scratch.seccomp_profile);
+            free(scratch.apparmor_profile);
             strv_free(scratch.host_paths_ro);
             strv_free(scratch.sysctls_allowed);
             strv_free(scratch.hooks_allowed);

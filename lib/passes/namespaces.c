@@ -8,6 +8,7 @@
  * kept (pods share their sandbox's network); joining pid 1's is the host's. */
 #include "passes.h"
 
+/* Same order as the BRIG_NS_* bits in policy.h. */
 static const char *const required[] = {"pid", "ipc", "uts", "mount", "network", "cgroup"};
 
 static BrigJson *find_ns(const BrigJson *nss, const char *type)
@@ -48,9 +49,10 @@ int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
 
     for (size_t r = 0; r < ELEMENTSOF(required); r++) {
         const BrigJson *cur = find_ns(nss, required[r]);
+        bool host_ok = ctx->policy->host_namespaces & (1u << r);
         if (cur) {
             const char *path = brig_json_str(brig_json_get(cur, "path"));
-            if (path && is_host_path(path)) {
+            if (path && is_host_path(path) && !host_ok) {
                 _cleanup_free_ char *p = xasprintf("/linux/namespaces/%zu/path", (size_t)0);
                 for (size_t k = 0; k < nss->n; k++)
                     if (nss->kids[k] == cur) {
@@ -61,6 +63,12 @@ int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
                                    "joins the host's %s namespace (%s), which %s does not allow",
                                    required[r], path, brig_policy_source(ctx->policy));
             }
+            continue;
+        }
+        if (host_ok) {
+            brig_report_note(rep, "/linux/namespaces",
+                             "shares the host's %s namespace, allowed by %s", required[r],
+                             brig_policy_source(ctx->policy));
             continue;
         }
         if (streq(required[r], "cgroup")) {
