@@ -21,7 +21,7 @@ static BrigChange *add(BrigReport *rep, BrigChangeKind kind, const char *pointer
     return c;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+static _printf_(1, 0) char *vformat(const char *fmt, va_list ap)
 {
     char *s = NULL;
     if (vasprintf(&s, fmt, ap) < 0)

@@ -52,7 +52,7 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-static char *xvasprintf(const char *fmt, va_list ap)
+static _printf_(1, 0) char *xvasprintf(const char *fmt, va_list ap)
 {
     char *s = NULL;
     if (vasprintf(&s, fmt, ap) < 0)
@@ -69,7 +69,8 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
-static int error_setv(BrigError **err, int errnum, bool with_errno, const char *fmt, va_list ap)
+static _printf_(4, 0) int error_setv(BrigError **err, int errnum, bool with_errno, const char *fmt,
+                                      va_list ap)
 {
     int ret = errnum > 0 ? -errnum : -1;
     if (!err || *err)
