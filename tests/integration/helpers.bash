@@ -1,0 +1,235 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+#
+# Shared by every bats file under tests/ (integration, escape, engines).
+# Load with:  load "$BATS_TEST_DIRNAME/../integration/helpers"
+#
+# Everything here is generic: it knows how to find brig, build a busybox
+# bundle, run a container through brig with a chosen real runtime, and clean
+# up every container it created, whatever state the test left it in.
+
+BRIG_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export BRIG_REPO
+
+# The brig binary under test: $BRIG, else the meson build dir `build/`.
+brig_bin() {
+	echo "${BRIG:-$BRIG_REPO/build/cmd/brig/brig}"
+}
+
+# Fails (not skips) when brig is not built: a missing binary is a broken
+# run, not a missing host feature.
+require_brig() {
+	local b
+	b="$(brig_bin)"
+	if [[ ! -x $b ]]; then
+		echo "brig binary not found at $b: build it (meson setup build && ninja -C build) or set BRIG" >&2
+		return 1
+	fi
+}
+
+require_root() {
+	[[ $(id -u) -eq 0 ]] || skip "needs root"
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "needs $c (not on PATH)"
+	done
+}
+
+# Absolute path of a real runtime by name (runc, crun), or skip.
+runtime_path() {
+	local p
+	p="$(command -v "$1" 2>/dev/null)" || skip "needs $1 (not on PATH)"
+	echo "$p"
+}
+
+# The busybox binary to copy into bundles: must be static.
+busybox_path() {
+	local p
+	for p in /bin/busybox /usr/bin/busybox; do
+		if [[ -x $p ]] && ! ldd "$p" >/dev/null 2>&1; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# crun on this kind of hybrid-cgroup host wants a hugetlb v1 hierarchy.
+ensure_crun_cgroups() {
+	[[ $(id -u) -eq 0 ]] || return 0
+	[[ -d /sys/fs/cgroup ]] || return 0
+	# cgroup v2 only: nothing to do
+	[[ -e /sys/fs/cgroup/cgroup.controllers ]] && return 0
+	mkdir -p /sys/fs/cgroup/hugetlb 2>/dev/null || true
+	mountpoint -q /sys/fs/cgroup/hugetlb ||
+		mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb 2>/dev/null || true
+}
+
+# Writes a minimal rootfs with a static busybox and the identities the
+# default policy uses (root and nobody/65534).
+make_busybox_rootfs() {
+	local rootfs=$1 bb d applet
+	bb="$(busybox_path)" || {
+		echo "static busybox not found (install busybox-static)" >&2
+		return 1
+	}
+	for d in bin sbin usr/bin usr/sbin etc tmp var/tmp run proc sys dev mnt root; do
+		mkdir -p "$rootfs/$d"
+	done
+	chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
+	cp "$bb" "$rootfs/bin/busybox"
+	# Same links `busybox --install -s` makes, without needing a chroot.
+	while read -r applet; do
+		[[ -n $applet && $applet != bin/busybox ]] || continue
+		ln -sf /bin/busybox "$rootfs/$applet"
+	done < <("$rootfs/bin/busybox" --list-full)
+	cat >"$rootfs/etc/passwd" <<-'EOF'
+		root:x:0:0:root:/root:/bin/sh
+		nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat >"$rootfs/etc/group" <<-'EOF'
+		root:x:0:
+		nobody:x:65534:
+	EOF
+}
+
+# Prints its arguments as a JSON array of strings (jq would take an
+# argument like -c after --args as its own option).
+json_array() {
+	local a json='[]'
+	for a in "$@"; do
+		json="$(jq -c --arg a "$a" '. + [$a]' <<<"$json")"
+	done
+	echo "$json"
+}
+
+# make_busybox_bundle DIR [CMD...]
+# An OCI bundle from `runc spec` (or `crun spec` when runc is absent) with a
+# busybox rootfs, process.terminal=false and the given command (default sh).
+make_busybox_bundle() {
+	local dir=$1
+	shift
+	[[ $# -gt 0 ]] || set -- sh
+	mkdir -p "$dir"
+	make_busybox_rootfs "$dir/rootfs" || return 1
+	local spec_rt
+	if command -v runc >/dev/null 2>&1; then
+		spec_rt=runc
+	elif command -v crun >/dev/null 2>&1; then
+		spec_rt=crun
+	else
+		echo "neither runc nor crun on PATH: cannot write a spec" >&2
+		return 1
+	fi
+	rm -f "$dir/config.json"
+	(cd "$dir" && "$spec_rt" spec) || return 1
+	local tmp="$dir/.config.json.new"
+	jq --argjson args "$(json_array "$@")" '.process.terminal = false | .process.args = $args' \
+		"$dir/config.json" >"$tmp" && mv "$tmp" "$dir/config.json"
+}
+
+# Sets the process args of an existing bundle.
+bundle_set_args() {
+	local dir=$1
+	shift
+	local tmp="$dir/.config.json.new"
+	jq --argjson args "$(json_array "$@")" '.process.args = $args' "$dir/config.json" >"$tmp" &&
+		mv "$tmp" "$dir/config.json"
+}
+
+# Applies a jq filter to the bundle's config.json in place.
+bundle_jq() {
+	local dir=$1 filter=$2
+	local tmp="$dir/.config.json.new"
+	jq "$filter" "$dir/config.json" >"$tmp" && mv "$tmp" "$dir/config.json"
+}
+
+# Unique container ids, so parallel runs and leftovers never collide.
+new_container_id() {
+	echo "brigtest-${1:-c}-$$-${BATS_TEST_NUMBER:-0}-$RANDOM"
+}
+
+# Records a container for cleanup_containers: RUNTIME ID [ROOT]
+track_container() {
+	echo "$1 $2 ${3:-}" >>"${BATS_TEST_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}/.brig-containers"
+}
+
+# Deletes every tracked container with the real runtime directly (not
+# through brig, so cleanup works even when brig is broken).  Both runtimes
+# are tried: until brig's runtime choice is right, the container may belong
+# to the other one.
+cleanup_containers() {
+	local list="${BATS_TEST_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}/.brig-containers"
+	[[ -f $list ]] || return 0
+	local rt id root r p
+	while read -r rt id root; do
+		[[ -n $id ]] || continue
+		for r in "$rt" runc crun; do
+			p="$(command -v "$r" 2>/dev/null)" || continue
+			if [[ -n $root ]]; then
+				"$p" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
+			fi
+			"$p" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	done <"$list"
+	rm -f "$list"
+}
+
+# run_in_container RUNTIME BUNDLE ID
+# Runs the bundle to completion through brig in runtime mode with the given
+# real runtime (name or path).  Output: the container's stdout+stderr.
+run_in_container() {
+	local rt=$1 bundle=$2 id=$3 rtpath
+	rtpath="$(command -v "$rt")" || {
+		echo "runtime $rt not found" >&2
+		return 127
+	}
+	[[ $(basename "$rt") == crun ]] && ensure_crun_cgroups
+	track_container "$rt" "$id"
+	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" run --bundle "$bundle" "$id" </dev/null 3>&-
+}
+
+# brig_rt RUNTIME ARGS...: brig in runtime mode with BRIG_RUNTIME set.
+brig_rt() {
+	local rt=$1 rtpath
+	shift
+	rtpath="$(command -v "$rt")" || return 127
+	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" "$@" </dev/null 3>&-
+}
+
+# wait_status STATUS CMD...: waits (up to ~10 s) until `CMD` (a state
+# command) prints JSON whose .status is STATUS.
+wait_status() {
+	local want=$1 i out=""
+	shift
+	for ((i = 0; i < 100; i++)); do
+		out="$("$@" 2>/dev/null | jq -r .status 2>/dev/null)"
+		[[ $out == "$want" ]] && return 0
+		sleep 0.1
+	done
+	echo "status is '$out', wanted '$want'" >&2
+	return 1
+}
+
+# Value of a field from /proc/self/status lines in $output ("CapEff" -> "0000000000000000").
+status_field() {
+	local name=$1
+	grep -E "^$name:" <<<"$output" | head -n1 | awk '{print $2}'
+}
+
+# sha256 of a file, or "-" when absent.
+file_sum() {
+	if [[ -f $1 && ! -L $1 ]]; then
+		sha256sum "$1" | awk '{print $1}'
+	else
+		echo "-"
+	fi
+}
+
+# A stable listing of a directory's direct entries (names and types).
+dir_listing() {
+	(cd "$1" && find . -mindepth 1 -maxdepth 1 -printf '%y %f\n' | LC_ALL=C sort)
+}
