@@ -9,13 +9,18 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "policy.h"
+#include "report.h"
 
 typedef struct BrigArgv {
     int argc;
-    char **argv; /* owned, NULL-terminated: argv without --brig-* flags */
+    char **argv; /* owned array, NULL-terminated: argv without --brig-* flags; the
+                  * strings point into the caller's argv or into `owned` */
 
-    int cmd_idx;     /* index of the subcommand in argv, -1 if none */
-    const char *cmd; /* the subcommand ("create", "exec", ...) or NULL */
+    int cmd_idx;     /* index of the subcommand in argv (the first token after the
+                      * global flags), -1 if none */
+    const char *cmd; /* the subcommand ("create", "exec", ...) or NULL: none, or a
+                      * global --help/--version makes runc run none */
     int id_idx;      /* index of the container id, -1 if none */
     const char *id;
 
@@ -23,10 +28,11 @@ typedef struct BrigArgv {
     const char *root;
     const char *log;
     const char *log_format;
-    bool version; /* --version / -v with no subcommand */
-    bool help;
+    bool version; /* --version / -v: runc prints its version and runs nothing else */
+    bool help;    /* --help / -h, global or on the subcommand: runc only prints help */
 
-    /* subcommand flags */
+    /* subcommand flags; an empty value ("--bundle=") is stored as NULL, which is
+     * what runc makes of it */
     const char *bundle;  /* create/run/restore --bundle/-b; NULL = cwd */
     const char *config;  /* crun create/run --config/-f */
     const char *process; /* exec --process/-p */
@@ -35,14 +41,24 @@ typedef struct BrigArgv {
     /* brig's own flags, removed from argv */
     const char *brig_policy;  /* --brig-policy FILE */
     const char *brig_runtime; /* --brig-runtime PATH */
-    char *brig_storage;       /* owns the strings above */
+
+    /* The first token crun (getopt_long) would read differently from runc,
+     * e.g. "-bundle" or "--bund"; NULL if none.  brig_runtime_exec() refuses
+     * such a command line for any runtime that is not runc. */
+    const char *getopt_hazard;
+
+    char **owned; /* NULL-terminated: strings brig made for argv (exec rewrites) */
 } BrigArgv;
 
+/* Never fails on flags it does not know (the real runtime judges those); fails
+ * only on brig's own flags: an unknown --brig-*, one without a value, or one
+ * placed after the subcommand. */
 int brig_argv_parse(int argc, char *const *argv, BrigArgv *ret, BrigError **err);
 void brig_argv_done(BrigArgv *a);
 
-/* The value-taking flags, as runc 1.1 / crun 1.8 define them.  Exposed for
- * the exec rewriter and tests. */
+/* Whether `name` (without dashes: "bundle", "b") takes a value in runc 1.1 or
+ * crun 1.8, for subcommand `cmd`, or among the global flags when cmd is NULL.
+ * Exposed for the exec rewriter and tests. */
 bool brig_flag_takes_value(const char *cmd, const char *name);
 
 /* Finds the real runtime: explicit (policy / --brig-runtime), then
@@ -50,6 +66,13 @@ bool brig_flag_takes_value(const char *cmd, const char *name);
  * itself (same device and inode as /proc/self/exe) is skipped. */
 int brig_runtime_find(const char *explicit_path, char **ret_path, BrigError **err);
 
-/* execv()s path with a's argv (argv[0] replaced by path's basename... kept as
- * given).  Returns only on failure. */
+/* execv()s path with a's argv, argv[0] set to path.  Returns only on failure,
+ * or at once when a->getopt_hazard is set and path is not runc. */
 int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err);
+
+/* Tightens the flags of an inline `exec` (between "exec" and the container id)
+ * the way the process file is tightened: drops --cap the policy does not
+ * allow, maps uid/gid 0 in --user to the policy's identity, drops --apparmor
+ * and --process-label overrides, adds --no-new-privs.  Each change is
+ * recorded under "/argv/--flag".  A no-op for any other subcommand. */
+int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigReport *rep, BrigError **err);

@@ -97,7 +97,8 @@ static int harden_for_runtime(const BrigArgv *a, const BrigPolicyDoc *doc, const
 
 int cmd_runtime(const BrigArgv *a, BrigError **err)
 {
-    bool harden = is_create_like(a->cmd) || (streq(a->cmd, "exec") && a->process);
+    /* `create --help` only prints help in runc: nothing to harden. */
+    bool harden = !a->help && (is_create_like(a->cmd) || (streq(a->cmd, "exec") && a->process));
 
     /* The policy names the real runtime, so every command loads it; only
      * the commands that start something fail closed on a bad policy, so
