@@ -15,6 +15,13 @@ const BrigPass brig_passes[] = {
     {"rootfs", pass_rootfs},
     {"masked_paths", pass_masked_paths},
     {"namespaces", pass_namespaces},
+    {"mounts", pass_mounts},
+    {"devices", pass_devices},
+    {"sysctls", pass_sysctls},
+    {"resources", pass_resources},
+    {"annotations", pass_annotations},
+    {"hooks", pass_hooks},
+    {"env", pass_env},
     {"seccomp", pass_seccomp},
     {"annotation", pass_annotation},
 };
@@ -44,6 +51,7 @@ int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, 
         {"user", process_user},
         {"capabilities", process_capabilities},
         {"no_new_privileges", process_no_new_privileges},
+        {"env", process_env},
     };
     if (process->type != BRIG_JSON_OBJECT)
         return brig_error_set(err, EINVAL, "the process file is a JSON %s, expected an object",

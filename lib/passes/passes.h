@@ -11,6 +11,13 @@ int pass_no_new_privileges(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, 
 int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_masked_paths(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_mounts(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_sysctls(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_resources(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_annotations(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_hooks(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_env(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_annotation(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 
@@ -22,6 +29,8 @@ int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport
                  BrigError **err);
 int process_no_new_privileges(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                               BrigError **err);
+int process_env(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                BrigError **err);
 
 /* Small helpers the passes share (passes/common.c). */
 /* Returns obj[key], creating an empty object/array there if absent; returns

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Annotations the runtime itself acts on, where the action is brig's to veto.
+ * Annotations are written by whoever creates the container (docker run
+ * --annotation, a pod's metadata), so any that makes the runtime do something
+ * privileged on the host is removed:
+ *
+ *   run.oci.*            crun's: seccomp.receiver hands the seccomp listener fd
+ *                        to a socket (a listener can answer syscalls for the
+ *                        container), seccomp.plugins dlopen()s libraries into
+ *                        crun as root, handler switches to another executor
+ *                        (krun, wasm), hooks.stdout/stderr open host files as
+ *                        root, keep_original_groups keeps the caller's groups,
+ *                        delegate-cgroup and systemd.force_cgroup_v1 hand the
+ *                        container cgroup trees.  The namespace is removed as a
+ *                        whole, except the few below that only tighten or
+ *                        rename, so a future crun annotation is not trusted by
+ *                        default.
+ *   org.criu.config      a CRIU configuration file for checkpoint/restore;
+ *                        CRIU runs as root and its action-script option runs
+ *                        any command.
+ *   org.systemd.property.*  properties for the container's systemd scope
+ *                        (DeviceAllow=, Delegate=, ...), which would widen what
+ *                        the device cgroup and the resources passes set.
+ *
+ * Only the key is recorded: values are whatever the creator wrote, and the
+ * audit log has no use for them. */
+#include <fnmatch.h>
+
+#include "passes.h"
+
+static const char *const risky[] = {
+    "run.oci.*",
+    "org.criu.config",
+    "org.systemd.property.*",
+};
+
+/* crun annotations that only make it stricter (fail on an unknown syscall in
+ * the profile) or change no privilege (cgroup sub-path, time namespace
+ * offsets, which SELinux mount option carries the label). */
+static const char *const crun_safe[] = {
+    "run.oci.seccomp_fail_unknown_syscall",
+    "run.oci.systemd.subgroup",
+    "run.oci.timens_offset",
+    "run.oci.mount_context_type",
+};
+
+static bool is_risky(const char *key)
+{
+    for (size_t i = 0; i < ELEMENTSOF(crun_safe); i++)
+        if (streq(key, crun_safe[i]))
+            return false;
+    for (size_t i = 0; i < ELEMENTSOF(risky); i++)
+        if (fnmatch(risky[i], key, 0) == 0)
+            return true;
+    return false;
+}
+
+int pass_annotations(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
+{
+    int r = pass_check_type(spec, "annotations", BRIG_JSON_OBJECT, "", err);
+    if (r < 0)
+        return r;
+    BrigJson *ann = brig_json_get(spec, "annotations");
+    for (size_t i = 0; ann && i < ann->n;) {
+        const char *key = ann->kids[i]->key;
+        if (!is_risky(key)) {
+            i++;
+            continue;
+        }
+        _cleanup_free_ char *tok = brig_json_pointer_token(key);
+        _cleanup_free_ char *p = xasprintf("/annotations/%s", tok);
+        _cleanup_(brig_json_freep) BrigJson *hidden = brig_json_new_string("<not logged>");
+        brig_report_fix(rep, p, hidden, NULL,
+                        "the runtime acts on %s with host privileges; %s removes such annotations",
+                        key, brig_policy_source(ctx->policy));
+        brig_json_delete_at(ann, i);
+    }
+    return 0;
+}

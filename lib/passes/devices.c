@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Devices: the container sees and may open only the devices every container
+ * has (null, zero, full, random, urandom, tty, console, ptmx and its pts).
+ * runc and crun create those nodes themselves, so listing them in
+ * linux.devices is harmless; anything else there (docker --privileged lists
+ * every host device) is removed.  An entry is kept only if its path AND its
+ * type/major/minor are the default device's: {"/dev/null", c 8:0} would be
+ * the first disk under a harmless name.
+ *
+ * The device cgroup (linux.resources.devices) applies its rules in order, and
+ * without a leading deny-all some setups start from allow-all, so a deny-all
+ * is put first and every allow rule except for the default devices is
+ * removed, the mknod-only wildcards ("c *:* m") included: the capabilities
+ * pass drops CAP_MKNOD, so they grant nothing a container can use.  Only
+ * allow rules are ever removed and only a deny rule is added, so the result
+ * can never allow more than the input did. */
+#include <stdio.h>
+
+#include "passes.h"
+
+typedef struct {
+    const char *path;
+    int64_t major, minor; /* minor -1: any (the pts range) */
+} DefaultDev;
+
+static const DefaultDev defaults[] = {
+    {"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+    {"/dev/console", 5, 1}, {"/dev/ptmx", 5, 2},    {NULL, 136, -1},
+};
+
+static int get_num(const BrigJson *obj, const char *key, const char *ptr, bool *ret_present,
+                   int64_t *ret, BrigError **err)
+{
+    const BrigJson *v = brig_json_get(obj, key);
+    *ret_present = v != NULL;
+    *ret = -1;
+    if (!v || v->type == BRIG_JSON_NULL)
+        return 0;
+    if (brig_json_to_int64(v, ret) < 0) {
+        _cleanup_free_ char *d = pass_describe(v);
+        return brig_error_set(err, EINVAL, "%s/%s: expected an integer, found %s", ptr, key, d);
+    }
+    return 0;
+}
+
+/* Checks the types of one linux.devices or linux.resources.devices entry. */
+static int check_entry(const BrigJson *e, const char *ptr, bool rule, BrigError **err)
+{
+    if (e->type != BRIG_JSON_OBJECT)
+        return brig_error_set(err, EINVAL, "%s: expected an object, found %s", ptr,
+                              brig_json_type_name(e->type));
+    int r = pass_check_type(e, rule ? "access" : "path", BRIG_JSON_STRING, ptr, err);
+    if (r < 0)
+        return r;
+    r = pass_check_type(e, "type", BRIG_JSON_STRING, ptr, err);
+    if (r < 0)
+        return r;
+    if (rule) {
+        const BrigJson *a = brig_json_get(e, "allow");
+        if (!a || a->type != BRIG_JSON_BOOL) {
+            _cleanup_free_ char *d = a ? pass_describe(a) : xstrdup("nothing");
+            return brig_error_set(err, EINVAL, "%s/allow: expected true or false, found %s", ptr,
+                                  d);
+        }
+    }
+    bool present;
+    int64_t n;
+    r = get_num(e, "major", ptr, &present, &n, err);
+    if (r < 0)
+        return r;
+    return get_num(e, "minor", ptr, &present, &n, err);
+}
+
+static int check_array(const BrigJson *arr, const char *ptr, bool rule, BrigError **err)
+{
+    const BrigJson *e;
+    size_t i = 0;
+    BRIG_JSON_FOREACH (e, arr) {
+        _cleanup_free_ char *p = xasprintf("%s/%zu", ptr, i++);
+        int r = check_entry(e, p, rule, err);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* Whether a (type, major, minor) names a default device; path NULL for
+ * cgroup rules, which have none. */
+static bool is_default(const BrigJson *e, const char *path)
+{
+    bool present;
+    int64_t major, minor;
+    if (!streq(brig_json_str(brig_json_get(e, "type")), "c"))
+        return false;
+    if (get_num(e, "major", "", &present, &major, NULL) < 0 || !present || major < 0)
+        return false;
+    get_num(e, "minor", "", &present, &minor, NULL);
+    for (size_t i = 0; i < ELEMENTSOF(defaults); i++) {
+        const DefaultDev *d = &defaults[i];
+        if (d->major != major)
+            continue;
+        if (path) {
+            if (streq(d->path, path) && d->minor == minor)
+                return true;
+        } else if (d->minor == -1 || d->minor == minor) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_deny_all(const BrigJson *e)
+{
+    const char *type = brig_json_str(brig_json_get(e, "type"));
+    const char *access = brig_json_str(brig_json_get(e, "access"));
+    bool present;
+    int64_t major, minor;
+    get_num(e, "major", "", &present, &major, NULL);
+    get_num(e, "minor", "", &present, &minor, NULL);
+    return !brig_json_is_true(brig_json_get(e, "allow")) && (!type || streq(type, "a")) &&
+           major == -1 && minor == -1 && access && strchr(access, 'r') && strchr(access, 'w') &&
+           strchr(access, 'm');
+}
+
+static char *describe_rule(const BrigJson *e, bool with_access)
+{
+    bool present;
+    int64_t major, minor;
+    get_num(e, "major", "", &present, &major, NULL);
+    get_num(e, "minor", "", &present, &minor, NULL);
+    const char *type = brig_json_str(brig_json_get(e, "type"));
+    const char *access = brig_json_str(brig_json_get(e, "access"));
+    char ma[24] = "*", mi[24] = "*";
+    if (major >= 0)
+        snprintf(ma, sizeof(ma), "%lld", (long long)major);
+    if (minor >= 0)
+        snprintf(mi, sizeof(mi), "%lld", (long long)minor);
+    return xasprintf("%s %s:%s%s%s", type ? type : "a", ma, mi, with_access ? " " : "",
+                     with_access ? (access ? access : "rwm") : "");
+}
+
+int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
+{
+    BrigJson *linux_ = pass_ensure(spec, "linux", BRIG_JSON_OBJECT, "", err);
+    if (!linux_)
+        return -EINVAL;
+    int r = pass_check_type(linux_, "devices", BRIG_JSON_ARRAY, "/linux", err);
+    if (r < 0)
+        return r;
+    BrigJson *devs = brig_json_get(linux_, "devices");
+    r = check_array(devs, "/linux/devices", false, err);
+    if (r < 0)
+        return r;
+    BrigJson *res = pass_ensure(linux_, "resources", BRIG_JSON_OBJECT, "/linux", err);
+    if (!res)
+        return -EINVAL;
+    BrigJson *rules = pass_ensure(res, "devices", BRIG_JSON_ARRAY, "/linux/resources", err);
+    if (!rules)
+        return -EINVAL;
+    r = check_array(rules, "/linux/resources/devices", true, err);
+    if (r < 0)
+        return r;
+
+    /* Backwards, so each recorded pointer is the input's index and stays
+     * valid when the changes are replayed in order. */
+    for (size_t i = devs ? devs->n : 0; i > 0; i--) {
+        const BrigJson *d = devs->kids[i - 1];
+        const char *path = brig_json_str(brig_json_get(d, "path"));
+        if (path && is_default(d, path))
+            continue;
+        _cleanup_free_ char *p = xasprintf("/linux/devices/%zu", i - 1);
+        _cleanup_free_ char *desc = describe_rule(d, false);
+        brig_report_fix(rep, p, d, NULL,
+                        "device %s (%s) is not one every container has; %s allows no extra "
+                        "devices",
+                        path ? path : "(no path)", desc, brig_policy_source(ctx->policy));
+        brig_json_delete_at(devs, i - 1);
+    }
+
+    for (size_t i = rules->n; i > 0; i--) {
+        const BrigJson *e = rules->kids[i - 1];
+        if (!brig_json_is_true(brig_json_get(e, "allow")) || is_default(e, NULL))
+            continue;
+        _cleanup_free_ char *p = xasprintf("/linux/resources/devices/%zu", i - 1);
+        _cleanup_free_ char *desc = describe_rule(e, true);
+        brig_report_fix(rep, p, e, NULL,
+                        "device cgroup rule \"allow %s\" reaches beyond the default devices; %s "
+                        "allows no extra devices",
+                        desc, brig_policy_source(ctx->policy));
+        brig_json_delete_at(rules, i - 1);
+    }
+
+    if (rules->n > 0 && is_deny_all(rules->kids[0]))
+        return 0;
+    BrigJson *deny = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(deny, "allow", brig_json_new_bool(false));
+    brig_json_set(deny, "access", brig_json_new_string("rwm"));
+    brig_report_fix(rep, "/linux/resources/devices/0", NULL, deny,
+                    "the device cgroup starts from deny-all, so only rules that follow can allow "
+                    "a device (%s)",
+                    brig_policy_source(ctx->policy));
+    brig_json_insert(rules, 0, deny);
+    return 0;
+}

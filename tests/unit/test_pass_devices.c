@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The devices pass: only the default devices, a leading deny-all in the
+ * device cgroup, and never an allow rule the input did not have. */
+#include <stdarg.h>
+
+#include "passes/passes.h"
+#include "testutil.h"
+
+#define PASS pass_devices
+#define DATA_DIR "pass_devices"
+
+/* ---- harness shared by the pass suites (kept per file: each suite is its
+ * own program) ---- */
+typedef struct {
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *policy;
+    BrigReport rep;
+    BrigJson *spec;
+    BrigError *err;
+} Run;
+
+static void run_init(Run *t)
+{
+    memset(t, 0, sizeof(*t));
+    tu_ctx(&t->ctx, &t->host, &t->policy);
+}
+
+/* Parses json into t->spec and runs the pass once more over it. */
+static int run_pass(Run *t, const char *json)
+{
+    if (json) {
+        brig_json_free(t->spec);
+        t->spec = tu_parse(json);
+    }
+    return PASS(&t->ctx, t->spec, &t->rep, &t->err);
+}
+
+static void run_done(Run *t)
+{
+    brig_report_clear(&t->rep);
+    brig_json_free(t->spec);
+    brig_policy_free(t->policy);
+    brig_error_free(t->err);
+}
+
+static _unused_ const BrigChange *change_at(const BrigReport *rep, const char *pointer)
+{
+    for (size_t i = 0; i < rep->n; i++)
+        if (streq(rep->v[i].pointer, pointer))
+            return &rep->v[i];
+    return NULL;
+}
+
+static _unused_ char **strv_of(const char *s, ...)
+{
+    char **v = xcalloc(8, sizeof(char *));
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, s);
+    for (const char *a = s; a && n < 7; a = va_arg(ap, const char *))
+        v[n++] = xstrdup(a);
+    va_end(ap);
+    return v;
+}
+
+static _unused_ void assert_error(const char *json, const char *msg)
+{
+    Run t;
+    run_init(&t);
+    ck_assert_int_lt(run_pass(&t, json), 0);
+    ck_assert_ptr_nonnull(t.err);
+    ck_assert_str_eq(t.err->msg, msg);
+    run_done(&t);
+}
+
+/* Golden pair: the pass turns NAME.in.json into NAME.out.json (pretty, plus a
+ * final newline); running it again over the output changes no byte and
+ * records no fix, and refuses exactly what it refused the first time. */
+static void check_golden(const char *name)
+{
+    _cleanup_free_ char *inp = xasprintf("%s/%s.in.json", DATA_DIR, name);
+    _cleanup_free_ char *outp = xasprintf("%s/%s.out.json", DATA_DIR, name);
+    _cleanup_free_ char *in = tu_read_data(inp, NULL);
+    size_t want_len;
+    _cleanup_free_ char *want = tu_read_data(outp, &want_len);
+    ck_assert(want_len > 0 && want[want_len - 1] == '\n');
+    want[--want_len] = '\0';
+
+    Run t;
+    run_init(&t);
+    ck_assert_int_eq(run_pass(&t, in), 0);
+    _cleanup_free_ char *once = brig_json_serialize(t.spec, BRIG_JSON_PRETTY, NULL);
+    ck_assert_str_eq(once, want);
+    size_t refused = brig_report_count(&t.rep, BRIG_REFUSE);
+
+    brig_report_clear(&t.rep);
+    ck_assert_int_eq(run_pass(&t, once), 0);
+    _cleanup_free_ char *twice = brig_json_serialize(t.spec, BRIG_JSON_PRETTY, NULL);
+    ck_assert_str_eq(twice, once);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), refused);
+    run_done(&t);
+}
+/* ---- end of harness ---- */
+
+static const char *const golden[] = {
+    "podman-privileged", "docker-privileged", "docker-default", "disguised", "empty",
+};
+
+START_TEST(test_golden)
+{
+    check_golden(golden[_i]);
+}
+END_TEST
+
+/* docker --privileged (as Podman writes it): 102 host devices and an
+ * allow-all rule become the default devices behind a deny-all. */
+START_TEST(test_privileged)
+{
+    Run t;
+    run_init(&t);
+    _cleanup_free_ char *in = tu_read_data("pass_devices/podman-privileged.in.json", NULL);
+    ck_assert_int_eq(run_pass(&t, in), 0);
+    const BrigJson *devs = brig_json_get_path(t.spec, "linux/devices"), *d;
+    ck_assert_uint_eq(devs->n, 7);
+    BRIG_JSON_FOREACH (d, devs) {
+        const char *path = brig_json_str(brig_json_get(d, "path"));
+        ck_assert_msg(streq(path, "/dev/full") || streq(path, "/dev/null") ||
+                          streq(path, "/dev/ptmx") || streq(path, "/dev/random") ||
+                          streq(path, "/dev/tty") || streq(path, "/dev/urandom") ||
+                          streq(path, "/dev/zero"),
+                      "kept %s", path);
+    }
+    _cleanup_free_ char *rules = tu_compact(brig_json_get_path(t.spec, "linux/resources/devices"));
+    ck_assert_str_eq(rules, "[{\"allow\":false,\"access\":\"rwm\"}]");
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 102 - 7 + 2);
+    const BrigChange *c = change_at(&t.rep, "/linux/devices/0");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->reason, "device /dev/autofs (c 10:235) is not one every container has; "
+                                "the built-in default policy allows no extra devices");
+    run_done(&t);
+}
+END_TEST
+
+/* A default device name with another device number is the other device. */
+START_TEST(test_disguised_default)
+{
+    Run t;
+    run_init(&t);
+    ck_assert_int_eq(run_pass(&t, "{\"linux\":{\"devices\":[{\"path\":\"/dev/null\",\"type\":\"c\","
+                                  "\"major\":1,\"minor\":1},{\"path\":\"/dev/zero\",\"type\":\"c\","
+                                  "\"major\":1,\"minor\":5}]}}"),
+                     0);
+    _cleanup_free_ char *devs = tu_compact(brig_json_get_path(t.spec, "linux/devices"));
+    ck_assert_str_eq(devs, "[{\"path\":\"/dev/zero\",\"type\":\"c\",\"major\":1,\"minor\":5}]");
+    ck_assert_ptr_nonnull(change_at(&t.rep, "/linux/devices/0"));
+    run_done(&t);
+}
+END_TEST
+
+/* Never widens: every allow rule in the output was in the input, in the same
+ * relative order, and a deny-all comes first; deny rules all survive. */
+START_TEST(test_never_widens)
+{
+    const char *json = "{\"linux\":{\"resources\":{\"devices\":["
+                       "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":1,\"access\":\"rw\"},"
+                       "{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"w\"},"
+                       "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"r\"},"
+                       "{\"allow\":true,\"type\":\"c\",\"major\":4,\"access\":\"rwm\"},"
+                       "{\"allow\":true,\"type\":\"b\",\"major\":1,\"minor\":3,\"access\":\"r\"}"
+                       "]}}}";
+    Run t;
+    run_init(&t);
+    ck_assert_int_eq(run_pass(&t, json), 0);
+    _cleanup_free_ char *rules = tu_compact(brig_json_get_path(t.spec, "linux/resources/devices"));
+    ck_assert_str_eq(rules, "[{\"allow\":false,\"access\":\"rwm\"},"
+                            "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":1,\"access\":"
+                            "\"rw\"},"
+                            "{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":"
+                            "\"w\"},"
+                            "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":"
+                            "\"r\"}]");
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 3);
+    run_done(&t);
+}
+END_TEST
+
+/* A deny-all already first, in any spelling, is not duplicated. */
+START_TEST(test_deny_all_spellings)
+{
+    static const char *const denies[] = {
+        "{\"allow\":false,\"access\":\"rwm\"}",
+        "{\"allow\":false,\"type\":\"a\",\"access\":\"mrw\"}",
+        "{\"allow\":false,\"type\":\"a\",\"major\":-1,\"minor\":-1,\"access\":\"rwm\"}",
+    };
+    for (size_t i = 0; i < ELEMENTSOF(denies); i++) {
+        Run t;
+        run_init(&t);
+        _cleanup_free_ char *json =
+            xasprintf("{\"linux\":{\"resources\":{\"devices\":[%s]}}}", denies[i]);
+        ck_assert_int_eq(run_pass(&t, json), 0);
+        ck_assert_msg(t.rep.n == 0, "%s", denies[i]);
+        run_done(&t);
+    }
+    /* not deny-all: one type only, or not every access */
+    static const char *const partial[] = {
+        "{\"allow\":false,\"type\":\"c\",\"access\":\"rwm\"}",
+        "{\"allow\":false,\"access\":\"rw\"}",
+    };
+    for (size_t i = 0; i < ELEMENTSOF(partial); i++) {
+        Run t;
+        run_init(&t);
+        _cleanup_free_ char *json =
+            xasprintf("{\"linux\":{\"resources\":{\"devices\":[%s]}}}", partial[i]);
+        ck_assert_int_eq(run_pass(&t, json), 0);
+        ck_assert_msg(t.rep.n == 1, "%s", partial[i]);
+        ck_assert_uint_eq(brig_json_get_path(t.spec, "linux/resources/devices")->n, 2);
+        run_done(&t);
+    }
+}
+END_TEST
+
+START_TEST(test_wrong_types)
+{
+    assert_error("{\"linux\":{\"devices\":{}}}", "/linux/devices: expected an array, found object");
+    assert_error("{\"linux\":{\"devices\":[\"/dev/null\"]}}",
+                 "/linux/devices/0: expected an object, found string");
+    assert_error(
+        "{\"linux\":{\"devices\":[{\"path\":\"/dev/null\",\"type\":\"c\",\"major\":\"1\"}]}}",
+        "/linux/devices/0/major: expected an integer, found string \"1\"");
+    assert_error("{\"linux\":{\"devices\":[{\"path\":4}]}}",
+                 "/linux/devices/0/path: expected a string, found number");
+    assert_error("{\"linux\":{\"resources\":[]}}",
+                 "/linux/resources: expected an object, found array");
+    assert_error("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":1,\"access\":\"rwm\"}]}}}",
+                 "/linux/resources/devices/0/allow: expected true or false, found number 1");
+    assert_error("{\"linux\":{\"resources\":{\"devices\":[{\"access\":\"rwm\"}]}}}",
+                 "/linux/resources/devices/0/allow: expected true or false, found nothing");
+    assert_error("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"minor\":1.5}]}}}",
+                 "/linux/resources/devices/0/minor: expected an integer, found number 1.5");
+    assert_error("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":true}]}}}",
+                 "/linux/resources/devices/0/type: expected a string, found boolean");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pass_devices");
+    TCase *tc = tcase_create("devices");
+    tcase_add_loop_test(tc, test_golden, 0, ELEMENTSOF(golden));
+    tcase_add_test(tc, test_privileged);
+    tcase_add_test(tc, test_disguised_default);
+    tcase_add_test(tc, test_never_widens);
+    tcase_add_test(tc, test_deny_all_spellings);
+    tcase_add_test(tc, test_wrong_types);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The mounts pass: sensitive host paths refused, binds nosuid/nodev, no
+ * shared propagation, read-only grants from the policy. */
+#include <stdarg.h>
+
+#include "passes/passes.h"
+#include "testutil.h"
+
+#define PASS pass_mounts
+#define DATA_DIR "pass_mounts"
+
+/* ---- harness shared by the pass suites (kept per file: each suite is its
+ * own program) ---- */
+typedef struct {
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *policy;
+    BrigReport rep;
+    BrigJson *spec;
+    BrigError *err;
+} Run;
+
+static void run_init(Run *t)
+{
+    memset(t, 0, sizeof(*t));
+    tu_ctx(&t->ctx, &t->host, &t->policy);
+}
+
+/* Parses json into t->spec and runs the pass once more over it. */
+static int run_pass(Run *t, const char *json)
+{
+    if (json) {
+        brig_json_free(t->spec);
+        t->spec = tu_parse(json);
+    }
+    return PASS(&t->ctx, t->spec, &t->rep, &t->err);
+}
+
+static void run_done(Run *t)
+{
+    brig_report_clear(&t->rep);
+    brig_json_free(t->spec);
+    brig_policy_free(t->policy);
+    brig_error_free(t->err);
+}
+
+static _unused_ const BrigChange *change_at(const BrigReport *rep, const char *pointer)
+{
+    for (size_t i = 0; i < rep->n; i++)
+        if (streq(rep->v[i].pointer, pointer))
+            return &rep->v[i];
+    return NULL;
+}
+
+static _unused_ char **strv_of(const char *s, ...)
+{
+    char **v = xcalloc(8, sizeof(char *));
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, s);
+    for (const char *a = s; a && n < 7; a = va_arg(ap, const char *))
+        v[n++] = xstrdup(a);
+    va_end(ap);
+    return v;
+}
+
+static _unused_ void assert_error(const char *json, const char *msg)
+{
+    Run t;
+    run_init(&t);
+    ck_assert_int_lt(run_pass(&t, json), 0);
+    ck_assert_ptr_nonnull(t.err);
+    ck_assert_str_eq(t.err->msg, msg);
+    run_done(&t);
+}
+
+/* Golden pair: the pass turns NAME.in.json into NAME.out.json (pretty, plus a
+ * final newline); running it again over the output changes no byte and
+ * records no fix, and refuses exactly what it refused the first time. */
+static void check_golden(const char *name)
+{
+    _cleanup_free_ char *inp = xasprintf("%s/%s.in.json", DATA_DIR, name);
+    _cleanup_free_ char *outp = xasprintf("%s/%s.out.json", DATA_DIR, name);
+    _cleanup_free_ char *in = tu_read_data(inp, NULL);
+    size_t want_len;
+    _cleanup_free_ char *want = tu_read_data(outp, &want_len);
+    ck_assert(want_len > 0 && want[want_len - 1] == '\n');
+    want[--want_len] = '\0';
+
+    Run t;
+    run_init(&t);
+    ck_assert_int_eq(run_pass(&t, in), 0);
+    _cleanup_free_ char *once = brig_json_serialize(t.spec, BRIG_JSON_PRETTY, NULL);
+    ck_assert_str_eq(once, want);
+    size_t refused = brig_report_count(&t.rep, BRIG_REFUSE);
+
+    brig_report_clear(&t.rep);
+    ck_assert_int_eq(run_pass(&t, once), 0);
+    _cleanup_free_ char *twice = brig_json_serialize(t.spec, BRIG_JSON_PRETTY, NULL);
+    ck_assert_str_eq(twice, once);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), refused);
+    run_done(&t);
+}
+/* ---- end of harness ---- */
+
+static const char *const golden[] = {
+    "podman-default", "docker-sock", "podman-privileged", "docker-run",
+    "propagation",    "options",     "sensitive",
+};
+
+START_TEST(test_golden)
+{
+    check_golden(golden[_i]);
+}
+END_TEST
+
+/* Every refusal of the "sensitive" case, by pointer: what makes each one
+ * sensitive is in the reason, and the one harmless bind is not refused. */
+START_TEST(test_sensitive_refusals)
+{
+    static const struct {
+        const char *pointer, *needle;
+    } want[] = {
+        {"/mounts/0/source", "is the sensitive host path /run/docker.sock"},
+        {"/mounts/1/source",
+         "has a \"..\" component, which only the host's filesystem can resolve"},
+        {"/mounts/2/source", "bind source / is the sensitive host path /;"},
+        {"/mounts/3/source", "bind source /etc is the sensitive host path /etc"},
+        {"/mounts/4/source", "/var contains the sensitive host path /var/lib/docker"},
+        {"/mounts/5/source", "/proc/sys is below the sensitive host path /proc"},
+        {"/mounts/6/source", "/var/lib/docker/containers is below"},
+        {"/mounts/7/source", "below the sensitive host path /etc/kubernetes"},
+        {"/mounts/8/source", "climbs out of the bundle"},
+        {"/mounts/9/destination", "a proc mount at /hostproc instead of /proc"},
+        {"/mounts/10/type", "devtmpfs at /devs"},
+        {"/mounts/11/source", "host block device /dev/sda1 (type ext4)"},
+        {"/mounts/12/options/0", "overlay directory /usr is the sensitive host path /usr"},
+    };
+    Run t;
+    run_init(&t);
+    _cleanup_free_ char *in = tu_read_data("pass_mounts/sensitive.in.json", NULL);
+    ck_assert_int_eq(run_pass(&t, in), 0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), ELEMENTSOF(want));
+    for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+        const BrigChange *c = change_at(&t.rep, want[i].pointer);
+        ck_assert_msg(c != NULL, "no change at %s", want[i].pointer);
+        ck_assert_int_eq(c->kind, BRIG_REFUSE);
+        ck_assert_msg(strstr(c->reason, want[i].needle), "%s: %s", want[i].pointer, c->reason);
+        ck_assert_ptr_nonnull(strstr(c->reason, "built-in default policy"));
+    }
+    ck_assert_ptr_null(change_at(&t.rep, "/mounts/13/source"));
+    run_done(&t);
+}
+END_TEST
+
+/* Spellings of the same host path all resolve to it; near misses do not. */
+START_TEST(test_lexical_paths)
+{
+    static const struct {
+        const char *source;
+        bool refused;
+    } cases[] = {
+        {"/var/run/docker.sock", true},
+        {"//var//run/./docker.sock/", true},
+        {"/tmp/../var/run/docker.sock", true},
+        {"/../../etc", true},
+        {"/run", true},
+        {"/var/run", true},
+        {"/var/lib", true},
+        {"/sys/fs/cgroup", true},
+        {"/var/lib/docker/containers/abc/../../image", true},
+        {"/var/lib/kubelet/pods", true},
+        {"/var/lib/kubelet/pods/0d4f/volumes/kubernetes.io~secret/token", false},
+        {"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/ab12/hostname", false},
+        {"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/ab12/shm", false},
+        {"/var/lib/containers/storage/volumes/v/_data", false},
+        {"/var/lib/docker/volumes/v", true},
+        {"/etc/hosts", false},
+        {"/etc/hostsx", false},
+        {"/procfs", false},
+        {"/usr/share/zoneinfo", false},
+        {"/var/runner", false},
+        {"/var/lock/../containerd", true},
+        {"/srv/a..b/..c", false},
+        {"/srv/data/", false},
+        {"/home/user", false},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        Run t;
+        run_init(&t);
+        _cleanup_free_ char *json =
+            xasprintf("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"%s\","
+                      "\"options\":[\"rbind\",\"nosuid\",\"nodev\"]}]}",
+                      cases[i].source);
+        ck_assert_int_eq(run_pass(&t, json), 0);
+        ck_assert_msg(brig_report_count(&t.rep, BRIG_REFUSE) == (cases[i].refused ? 1u : 0u),
+                      "%s: expected %s", cases[i].source, cases[i].refused ? "refusal" : "none");
+        ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 0);
+        run_done(&t);
+    }
+}
+END_TEST
+
+/* A policy grant lets a sensitive path in, read-only: "rw" goes, "ro" comes. */
+START_TEST(test_policy_grant_read_only)
+{
+    Run t;
+    run_init(&t);
+    strv_free(t.policy->host_paths_ro);
+    t.policy->host_paths_ro = strv_of("/var/run/docker.sock", "/srv/data/", NULL);
+    ck_assert_int_eq(
+        run_pass(&t, "{\"mounts\":["
+                     "{\"destination\":\"/s\",\"type\":\"bind\",\"source\":\"/run/docker.sock\","
+                     "\"options\":[\"rbind\",\"rw\",\"nosuid\",\"nodev\"]},"
+                     "{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"/srv/data/x\","
+                     "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"nodev\"]},"
+                     "{\"destination\":\"/e\",\"type\":\"bind\",\"source\":\"/etc\","
+                     "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"nodev\"]}]}"),
+        0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 1);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
+    const BrigChange *c = change_at(&t.rep, "/mounts/0/options");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->before, "[\"rbind\",\"rw\",\"nosuid\",\"nodev\"]");
+    ck_assert_str_eq(c->after, "[\"rbind\",\"nosuid\",\"nodev\",\"ro\"]");
+    ck_assert_ptr_nonnull(strstr(c->reason, "read-only"));
+    ck_assert_ptr_nonnull(change_at(&t.rep, "/mounts/2/source"));
+    run_done(&t);
+}
+END_TEST
+
+/* A relative source is inside the bundle unless it climbs out; then the
+ * bundle directory decides which host path it is. */
+START_TEST(test_relative_sources)
+{
+    Run t;
+    run_init(&t);
+    t.ctx.bundle = "/srv/bundles/c1";
+    const char *json = "{\"mounts\":["
+                       "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"../../etc\","
+                       "\"options\":[\"bind\",\"nosuid\",\"nodev\"]},"
+                       "{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"../../../etc\","
+                       "\"options\":[\"bind\",\"nosuid\",\"nodev\"]},"
+                       "{\"destination\":\"/c\",\"type\":\"bind\",\"source\":\"data/../cfg\","
+                       "\"options\":[\"bind\",\"nosuid\",\"nodev\"]}]}";
+    ck_assert_int_eq(run_pass(&t, json), 0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
+    const BrigChange *c = change_at(&t.rep, "/mounts/1/source");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_ptr_nonnull(strstr(c->reason, "bind source /etc is the sensitive host path /etc"));
+    run_done(&t);
+}
+END_TEST
+
+/* Already strict mounts come out unchanged: nothing is ever loosened, and
+ * slave propagation (host to container only) stays. */
+START_TEST(test_never_widens)
+{
+    const char *json =
+        "{\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/srv/a\","
+        "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\",\"rslave\"]},"
+        "{\"destination\":\"/dev/kvm\",\"type\":\"bind\",\"source\":\"/dev/kvm\","
+        "\"options\":[\"bind\",\"nosuid\",\"nodev\",\"ro\"]},"
+        "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"ro\"]}],"
+        "\"linux\":{\"rootfsPropagation\":\"rslave\"}}";
+    Run t;
+    run_init(&t);
+    _cleanup_(brig_json_freep) BrigJson *orig = tu_parse(json);
+    ck_assert_int_eq(run_pass(&t, json), 0);
+    ck_assert_uint_eq(t.rep.n, 0);
+    ck_assert(brig_json_equal(orig, t.spec));
+    run_done(&t);
+}
+END_TEST
+
+/* A bind under /dev keeps device access (nodev would break /dev/fuse), but
+ * the destination is judged after folding "..". */
+/* docker --privileged asks for a writable sysfs; it becomes read-only. */
+START_TEST(test_sysfs_read_only)
+{
+    Run t;
+    run_init(&t);
+    ck_assert_int_eq(run_pass(&t, "{\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\","
+                                  "\"source\":\"sysfs\",\"options\":[\"nosuid\",\"rw\"]}]}"),
+                     0);
+    const BrigChange *c = change_at(&t.rep, "/mounts/0/options");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->after, "[\"nosuid\",\"ro\"]");
+    ck_assert_str_eq(c->reason,
+                     "sysfs is read-only: writing it reconfigures the host's kernel (the "
+                     "built-in default policy)");
+    run_done(&t);
+}
+END_TEST
+
+START_TEST(test_dev_destinations)
+{
+    Run t;
+    run_init(&t);
+    ck_assert_int_eq(
+        run_pass(&t, "{\"mounts\":[{\"destination\":\"/dev/fuse\",\"type\":\"bind\","
+                     "\"source\":\"/dev/fuse\",\"options\":[\"bind\"]},"
+                     "{\"destination\":\"/dev/../etc/x\",\"type\":\"bind\",\"source\":\"/srv/x\","
+                     "\"options\":[\"bind\"]}]}"),
+        0);
+    _cleanup_free_ char *out = tu_compact(brig_json_get(t.spec, "mounts"));
+    ck_assert_str_eq(out, "[{\"destination\":\"/dev/fuse\",\"type\":\"bind\",\"source\":"
+                          "\"/dev/fuse\",\"options\":[\"bind\",\"nosuid\"]},"
+                          "{\"destination\":\"/dev/../etc/x\",\"type\":\"bind\",\"source\":"
+                          "\"/srv/x\",\"options\":[\"bind\",\"nosuid\",\"nodev\"]}]");
+    run_done(&t);
+}
+END_TEST
+
+START_TEST(test_wrong_types)
+{
+    assert_error("{\"mounts\":{}}", "/mounts: expected an array, found object");
+    assert_error("{\"mounts\":[5]}", "/mounts/0: expected an object, found number");
+    assert_error("{\"mounts\":[{\"destination\":\"/x\",\"source\":true}]}",
+                 "/mounts/0/source: expected a string, found boolean");
+    assert_error("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"options\":\"ro\"}]}",
+                 "/mounts/0/options: expected an array, found string");
+    assert_error("{\"mounts\":[{\"destination\":\"/x\",\"options\":[\"bind\",3]}]}",
+                 "/mounts/0/options/1: expected a string, found number 3");
+    assert_error("{\"mounts\":[{\"destination\":7}]}",
+                 "/mounts/0/destination: expected a string, found number");
+    assert_error("{\"linux\":{\"rootfsPropagation\":1}}",
+                 "/linux/rootfsPropagation: expected a string, found number");
+    assert_error("{\"linux\":[]}", "/linux: expected an object, found array");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pass_mounts");
+    TCase *tc = tcase_create("mounts");
+    tcase_add_loop_test(tc, test_golden, 0, ELEMENTSOF(golden));
+    tcase_add_test(tc, test_sensitive_refusals);
+    tcase_add_test(tc, test_lexical_paths);
+    tcase_add_test(tc, test_policy_grant_read_only);
+    tcase_add_test(tc, test_relative_sources);
+    tcase_add_test(tc, test_never_widens);
+    tcase_add_test(tc, test_sysfs_read_only);
+    tcase_add_test(tc, test_dev_destinations);
+    tcase_add_test(tc, test_wrong_types);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}
