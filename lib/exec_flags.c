@@ -195,17 +195,18 @@ static void do_lsm_override(Rewriter *w, const ExecFlag *f, const char *flag)
     drop(w, f);
 }
 
-int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigReport *rep, BrigError **err)
+int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, bool runtime_defaults_root,
+                          BrigReport *rep, BrigError **err)
 {
     if (!streq(a->cmd, "exec") || a->cmd_idx < 0)
         return 0;
     Rewriter w = {.a = a,
                   .policy = policy,
                   .rep = rep,
-                  .out = xcalloc((size_t)a->argc + 2, sizeof(char *)),
+                  .out = xcalloc((size_t)a->argc + 3, sizeof(char *)),
                   .apply = policy->mode == BRIG_MODE_ENFORCE};
     int end = a->id_idx >= 0 ? a->id_idx : a->argc;
-    bool nnp = false;
+    bool nnp = false, user_seen = false;
 
     for (int i = 0; i <= a->cmd_idx; i++)
         w.out[w.n++] = a->argv[i];
@@ -219,9 +220,10 @@ int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigReport *rep
         i += f.ntok;
         if (flag_is(&f, "cap", "c"))
             do_cap(&w, &f);
-        else if (flag_is(&f, "user", "u"))
+        else if (flag_is(&f, "user", "u")) {
             do_user(&w, &f);
-        else if (flag_is(&f, "additional-gids", "g"))
+            user_seen = true;
+        } else if (flag_is(&f, "additional-gids", "g"))
             do_gid(&w, &f);
         else if (flag_is(&f, "apparmor", NULL))
             do_lsm_override(&w, &f, "apparmor");
@@ -258,6 +260,18 @@ int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigReport *rep
     else {
         memmove(&w.out[nnp_at], &w.out[nnp_at + 1], (size_t)(w.n - nnp_at - 1) * sizeof(char *));
         w.n--;
+    }
+
+    /* crun runs an inline exec without --user as uid 0, whatever the
+     * config says (runc uses the config's user); name the identity. */
+    if (!user_seen && runtime_defaults_root && !a->process && !policy->allow_root) {
+        _cleanup_free_ char *id = xasprintf("%u:%u", policy->uid, policy->gid);
+        _cleanup_free_ char *why =
+            xasprintf("this runtime runs exec as root unless told otherwise; %s runs it as %s",
+                      brig_policy_source(policy), id);
+        record(&w, "user", NULL, id, why);
+        if (w.apply)
+            w.out[w.n++] = own(a, xasprintf("--user=%s", id));
     }
 
     int shift = w.n - i; /* new index of the first untouched token, minus its old one */

@@ -75,4 +75,7 @@ int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err);
  * allow, maps uid/gid 0 in --user to the policy's identity, drops --apparmor
  * and --process-label overrides, adds --no-new-privs.  Each change is
  * recorded under "/argv/--flag".  A no-op for any other subcommand. */
-int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigReport *rep, BrigError **err);
+/* runtime_defaults_root: the runtime runs an exec without --user as uid 0
+ * (crun) rather than as the config's user (runc); brig then adds --user. */
+int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, bool runtime_defaults_root,
+                          BrigReport *rep, BrigError **err);

@@ -17,7 +17,7 @@ enum { BRIG_EXIT_OK = 0, BRIG_EXIT_REFUSED = 1, BRIG_EXIT_USAGE = 2 };
 int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_check(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_policy(int argc, char **argv, const BrigArgv *a, BrigError **err);
-int cmd_runtime(const BrigArgv *a, BrigError **err);
+int cmd_runtime(BrigArgv *a, BrigError **err);
 
 /* Prints the report, one change per line, or as a diff-style block. */
 void print_report(FILE *out, const BrigReport *rep, bool diff);

@@ -45,18 +45,26 @@ static const char *decision(const BrigHardenFile *h, bool refused)
         return "refused";
     if (h->policy->mode == BRIG_MODE_AUDIT)
         return "audited";
-    return h->written ? "hardened" : "unchanged";
+    return h->written || brig_report_count(&h->rep, BRIG_FIX) ? "hardened" : "unchanged";
 }
 
-static int harden_for_runtime(const BrigArgv *a, const BrigPolicyDoc *doc, const char *runtime,
+/* crun runs `exec` without --user as uid 0; runc uses the config's user. */
+static bool runtime_defaults_exec_root(const char *runtime)
+{
+    const char *base = strrchr(runtime, '/');
+    return startswith(base ? base + 1 : runtime, "crun");
+}
+
+static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char *runtime,
                               BrigError **err)
 {
     bool create = is_create_like(a->cmd);
-    int r;
+    int r = 0;
     BrigHost host;
     brig_host_probe(&host);
-    _cleanup_free_ char *path =
-        create ? brig_bundle_config_path(a->bundle, a->config) : xstrdup(a->process);
+    _cleanup_free_ char *path = create       ? brig_bundle_config_path(a->bundle, a->config)
+                                : a->process ? xstrdup(a->process)
+                                             : NULL;
     BrigHardenFile h = {
         .doc = doc,
         .host = &host,
@@ -66,7 +74,16 @@ static int harden_for_runtime(const BrigArgv *a, const BrigPolicyDoc *doc, const
         .root = a->root,
         .process = !create,
     };
-    r = brig_harden_file(&h, err);
+    if (path) {
+        r = brig_harden_file(&h, err);
+    } else {
+        /* inline exec: no file, rules match on the container id */
+        BrigMatchInput in = {.id = a->id};
+        r = brig_policy_resolve(doc, &in, &h.policy, err);
+        h.engine = brig_engine_hint(a->root, NULL);
+    }
+    if (r == 0 && streq(a->cmd, "exec"))
+        r = brig_argv_harden_exec(a, h.policy, runtime_defaults_exec_root(runtime), &h.rep, err);
     if (r < 0) {
         brig_harden_file_done(&h);
         return r;
@@ -95,10 +112,10 @@ static int harden_for_runtime(const BrigArgv *a, const BrigPolicyDoc *doc, const
     return r;
 }
 
-int cmd_runtime(const BrigArgv *a, BrigError **err)
+int cmd_runtime(BrigArgv *a, BrigError **err)
 {
     /* `create --help` only prints help in runc: nothing to harden. */
-    bool harden = !a->help && (is_create_like(a->cmd) || (streq(a->cmd, "exec") && a->process));
+    bool harden = !a->help && (is_create_like(a->cmd) || streq(a->cmd, "exec"));
 
     /* The policy names the real runtime, so every command loads it; only
      * the commands that start something fail closed on a bad policy, so

@@ -1036,7 +1036,7 @@ START_TEST(test_exec_flags)
     BrigReport rep = {0};
     ck_assert_int_eq(brig_argv_parse((int)strv_len(c->argv), (char *const *)c->argv, &a, NULL), 0);
     int old_id = a.id_idx;
-    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, &rep, NULL), 0);
+    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, false, &rep, NULL), 0);
     check_argv(c->name, &a, c->want);
     if (streq(a.cmd, "exec"))
         ck_assert_msg(a.id_idx >= 0 && (old_id >= 0), "%s: id lost", c->name);
@@ -1054,7 +1054,7 @@ START_TEST(test_exec_flags)
 
     /* Idempotent: a second run over the result changes nothing more. */
     if (c->mode == BRIG_MODE_ENFORCE) {
-        ck_assert_int_eq(brig_argv_harden_exec(&a, pol, &rep, NULL), 0);
+        ck_assert_int_eq(brig_argv_harden_exec(&a, pol, false, &rep, NULL), 0);
         check_argv(c->name, &a, c->want);
         ck_assert_msg(rep.n == 0, "%s: second run recorded %zu changes", c->name, rep.n);
         brig_report_clear(&rep);
@@ -1070,7 +1070,7 @@ START_TEST(test_exec_flags_report_values)
     BrigArgv a;
     BrigReport rep = {0};
     ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
-    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, &rep, NULL), 0);
+    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, false, &rep, NULL), 0);
     ck_assert_uint_eq(rep.n, 3);
     ck_assert_str_eq(rep.v[0].before, "\"0:0\"");
     ck_assert_str_eq(rep.v[0].after, "\"65534:65534\"");
