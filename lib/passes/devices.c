@@ -123,6 +123,42 @@ static bool is_deny_all(const BrigJson *e)
            strchr(access, 'm');
 }
 
+/* Access letters (r=1, w=2, m=4) an allow rule grants the default device d,
+ * wildcards included. */
+static unsigned rule_grants(const BrigJson *e, const DefaultDev *d)
+{
+    if (!brig_json_is_true(brig_json_get(e, "allow")))
+        return 0;
+    const char *type = brig_json_str(brig_json_get(e, "type"));
+    const char *access = brig_json_str(brig_json_get(e, "access"));
+    bool present;
+    int64_t major, minor;
+    get_num(e, "major", "", &present, &major, NULL);
+    get_num(e, "minor", "", &present, &minor, NULL);
+    if (!((!type || streq(type, "a") || streq(type, "c")) && (major == -1 || major == d->major) &&
+          (minor == -1 || minor == d->minor)))
+        return 0;
+    if (!access)
+        return 7;
+    return (strchr(access, 'r') ? 1u : 0) | (strchr(access, 'w') ? 2u : 0) |
+           (strchr(access, 'm') ? 4u : 0);
+}
+
+/* What the rules let a container do with d: a deny-all resets the list
+ * (cgroup v1 semantics, which runc emulates on v2), so only allow rules
+ * after the last one count. */
+static unsigned granted(const BrigJson *rules, const DefaultDev *d)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < rules->n; i++)
+        if (is_deny_all(rules->kids[i]))
+            from = i + 1;
+    unsigned g = 0;
+    for (size_t i = from; i < rules->n; i++)
+        g |= rule_grants(rules->kids[i], d);
+    return g;
+}
+
 static char *describe_rule(const BrigJson *e, bool with_access)
 {
     bool present;
@@ -178,6 +214,14 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         brig_json_delete_at(devs, i - 1);
     }
 
+    /* runc 1.1 does not add the default devices' rules behind a config's
+     * own: removing "allow a *:* rwm" (docker --privileged) would leave
+     * /dev/null unopenable.  A default device the input allowed stays
+     * allowed, by an explicit rule, so nothing widens. */
+    unsigned was[ELEMENTSOF(defaults)];
+    for (size_t k = 0; k < ELEMENTSOF(defaults); k++)
+        was[k] = granted(rules, &defaults[k]);
+
     for (size_t i = rules->n; i > 0; i--) {
         const BrigJson *e = rules->kids[i - 1];
         if (!brig_json_is_true(brig_json_get(e, "allow")) || is_default(e, NULL))
@@ -189,6 +233,26 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
                         "allows no extra devices",
                         desc, brig_policy_source(ctx->policy));
         brig_json_delete_at(rules, i - 1);
+    }
+
+    for (size_t k = 0; k < ELEMENTSOF(defaults); k++) {
+        /* mknod ("m") is not given back: CAP_MKNOD is gone anyway */
+        unsigned missing = was[k] & ~granted(rules, &defaults[k]) & 3u;
+        if (!missing)
+            continue;
+        const char *letters = missing == 3 ? "rw" : missing == 1 ? "r" : "w";
+        BrigJson *allow = brig_json_new(BRIG_JSON_OBJECT);
+        brig_json_set(allow, "allow", brig_json_new_bool(true));
+        brig_json_set(allow, "type", brig_json_new_string("c"));
+        brig_json_set(allow, "major", brig_json_new_int(defaults[k].major));
+        if (defaults[k].minor >= 0)
+            brig_json_set(allow, "minor", brig_json_new_int(defaults[k].minor));
+        brig_json_set(allow, "access", brig_json_new_string(letters));
+        _cleanup_free_ char *p = xasprintf("/linux/resources/devices/%zu", rules->n);
+        _cleanup_free_ char *desc = describe_rule(allow, true);
+        brig_report_fix(rep, p, NULL, allow,
+                        "keeps %s allowed after the wider rule that allowed it was removed", desc);
+        brig_json_append(rules, allow);
     }
 
     if (rules->n > 0 && is_deny_all(rules->kids[0]))
