@@ -2,15 +2,20 @@
 #pragma once
 
 /* brig's seccomp profiles.  A brig profile is an OCI `linux.seccomp` object
- * whose `syscalls` entries may carry two extra keys, resolved away before
+ * whose `syscalls` entries may carry extra keys, resolved away before
  * anything reaches the runtime:
  *   "includes": {"caps": ["CAP_SYS_ADMIN", ...]}  entry applies only if the
  *                container keeps one of these capabilities;
  *   "excludes": {"caps": [...]}                   entry applies only if it keeps none;
  *   "comment": "why"                              documentation, dropped.
- * See profiles/seccomp/default.json and man/brig.1. */
+ * A top-level "comment" is dropped too.  See profiles/seccomp/default.json
+ * and docs/seccomp.md. */
 
 #include <stdint.h>
+/* libseccomp's header has this file's name and lib/ comes first on the
+ * include path, so it is included by the full path meson found. */
+#include "config.h"
+#include BRIG_LIBSECCOMP_H
 
 #include "json.h"
 
@@ -18,11 +23,35 @@
  * returned tree is owned by the module; never free or modify it. */
 int brig_seccomp_default(const BrigJson **ret, BrigError **err);
 
+/* Reads, parses and validates a brig profile file (a policy's
+ * seccomp profile). */
+int brig_seccomp_load(const char *path, BrigJson **ret, BrigError **err);
+
 /* Resolves a brig profile against the container's final capability mask
- * (bit n = capability n), producing a plain OCI linux.seccomp object. */
+ * (bit n = capability n), producing a plain OCI linux.seccomp object.
+ * Entries left with the same action, errnoRet and args are merged, so the
+ * output is small and the same input always gives the same bytes. */
 int brig_seccomp_resolve(const BrigJson *profile, uint64_t caps, BrigJson **ret, BrigError **err);
 
-/* Checks a profile: known actions, known architectures, and every syscall
- * name known to libseccomp on at least one of its architectures.  `name`
- * (a file name) prefixes errors. */
+/* Checks a profile: known actions, known architectures, well-formed args
+ * (at most one test per argument in an entry), known capability names, and
+ * every syscall name known to libseccomp on at least one of its
+ * architectures.  `name` (a file name) prefixes errors, which name the
+ * entry by JSON pointer ("NAME: /syscalls/3/names/0: ..."). */
 int brig_seccomp_validate(const BrigJson *profile, const char *name, BrigError **err);
+
+/* Builds a libseccomp filter from a plain OCI linux.seccomp object, for one
+ * architecture (a SCMP_ARCH_* token) or, with SCMP_ARCH_NATIVE, for the
+ * host's plus every architecture the profile lists (what runc loads),
+ * the way runc does: rules whose action equals the default are skipped,
+ * names unknown on the architecture are skipped, an entry testing one
+ * argument several times becomes one rule per test.  The caller owns the
+ * result (seccomp_release). */
+int brig_seccomp_compile(const BrigJson *oci, uint32_t arch_token, scmp_filter_ctx *ret,
+                         BrigError **err);
+
+/* "SCMP_ARCH_X86_64" (OCI spelling) or "x86_64" (libseccomp's) to a token;
+ * 0 when unknown. */
+uint32_t brig_seccomp_arch_token(const char *name);
+/* The OCI spelling of a token, or NULL. */
+const char *brig_seccomp_arch_name(uint32_t token);
