@@ -80,8 +80,8 @@ int brig_file_load(const char *path, size_t max, BrigFile **ret, BrigError **err
     if (!S_ISREG(f->st.st_mode))
         return brig_error_set(err, EINVAL, "%s: is not a regular file", path);
     if ((size_t)f->st.st_size > max)
-        return brig_error_set(err, EFBIG, "%s: %lld bytes is over the %zu MiB limit", path,
-                              (long long)f->st.st_size, max / (1024 * 1024));
+        return brig_error_set(err, EFBIG, "%s: %lld bytes is over the limit of %zu bytes", path,
+                              (long long)f->st.st_size, max);
 
     size_t cap = (size_t)f->st.st_size + 1, len = 0;
     f->data = xmalloc(cap + 1);
@@ -95,8 +95,8 @@ int brig_file_load(const char *path, size_t max, BrigFile **ret, BrigError **err
             break;
         len += (size_t)n;
         if (len > max)
-            return brig_error_set(err, EFBIG, "%s: grew past the %zu MiB limit while being read",
-                                  path, max / (1024 * 1024));
+            return brig_error_set(
+                err, EFBIG, "%s: grew past the limit of %zu bytes while being read", path, max);
         if (len == cap) {
             cap *= 2;
             f->data = xrealloc(f->data, cap + 1);
@@ -136,28 +136,37 @@ int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError
 
     int r = write_all(fd, data, len);
     const char *step = "write the hardened config";
-    if (r == 0 && fchmod(fd, f->st.st_mode & 07777) < 0)
-        r = -errno, step = "set the original mode on the hardened config";
+    /* Owner before mode: chown(2) clears the set-id bits, even for root. */
     if (r == 0 && fchown(fd, f->st.st_uid, f->st.st_gid) < 0 &&
         !(errno == EPERM && f->st.st_uid == geteuid()))
         r = -errno, step = "set the original owner on the hardened config";
+    if (r == 0 && fchmod(fd, f->st.st_mode & 07777) < 0)
+        r = -errno, step = "set the original mode on the hardened config";
     if (r == 0 && fsync(fd) < 0)
         r = -errno, step = "flush the hardened config to disk";
     if (close(fd) < 0 && r == 0)
         r = -errno, step = "write the hardened config";
 
     if (r == 0) {
-        /* Refuse to replace a file that is no longer the one we read. */
+        /* Refuse to replace a file that is no longer the one we read: swapped
+         * for another (inode) or rewritten in place (size, mtime), either
+         * way the engine's latest config would be lost. */
         struct stat now;
         if (fstatat(f->dirfd, f->name, &now, AT_SYMLINK_NOFOLLOW) < 0)
             r = -errno, step = "check the config before replacing it";
-        else if (now.st_dev != f->st.st_dev || now.st_ino != f->st.st_ino)
-            r = -ESTALE, step = "replace it: it was swapped for another file while brig read it";
+        else if (now.st_dev != f->st.st_dev || now.st_ino != f->st.st_ino ||
+                 now.st_size != f->st.st_size || now.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+                 now.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec)
+            r = -ESTALE;
     }
     if (r == 0 && renameat(f->dirfd, tmp, f->dirfd, f->name) < 0)
         r = -errno, step = "rename the hardened config into place";
     if (r < 0) {
         unlinkat(f->dirfd, tmp, 0);
+        if (r == -ESTALE)
+            return brig_error_set(err, ESTALE,
+                                  "%s: changed on disk while brig was hardening it; not replaced",
+                                  f->path);
         return brig_error_errno(err, -r, "%s: cannot %s", f->path, step);
     }
     /* The rename is durable only once the directory is. */

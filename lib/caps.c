@@ -70,8 +70,13 @@ int brig_caps_parse_list(const char *list, uint64_t *ret_mask)
     _cleanup_free_ char *copy = xstrdup(list);
     char *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ')
+        /* "CAP_CHOWN, CAP_KILL" is how people write lists by hand */
+        while (*tok == ' ' || *tok == '\t')
             tok++;
+        for (size_t l = strlen(tok); l > 0 && (tok[l - 1] == ' ' || tok[l - 1] == '\t'); l--)
+            tok[l - 1] = '\0';
+        if (!*tok)
+            continue;
         if (strcasecmp(tok, "ALL") == 0) {
             mask |= (UINT64_C(1) << (BRIG_CAP_LAST + 1)) - 1;
             continue;

@@ -100,6 +100,64 @@ BrigJson *brig_json_copy(const BrigJson *j)
     return c;
 }
 
+/* Duplicate keys.  Go's encoding/json (runc) reads the last copy of a
+ * duplicated key, yajl-based crun the first, and brig checks the last
+ * (brig_json_get), so a config with {"noNewPrivileges": false,
+ * "noNewPrivileges": true} would pass brig and run under crun without it.
+ * The tree keeps every copy (the policy parser reports them), but only the
+ * copy brig reads is ever serialized, and equality is over what a reader of
+ * the last copy sees.  Returns NULL when obj has no shadowed member, else a
+ * flag per member. */
+static int cmp_member(const void *x, const void *y, void *arg)
+{
+    const BrigJson *obj = arg;
+    size_t i = *(const size_t *)x, k = *(const size_t *)y;
+    const char *ki = obj->kids[i]->key ? obj->kids[i]->key : "";
+    const char *kk = obj->kids[k]->key ? obj->kids[k]->key : "";
+    int c = strcmp(ki, kk);
+    return c ? c : (i > k) - (i < k);
+}
+
+static bool *shadowed_members(const BrigJson *obj)
+{
+    if (obj->type != BRIG_JSON_OBJECT || obj->n < 2)
+        return NULL;
+    /* sort member indexes by (key, position): a key's copies end up
+     * adjacent, the last one read last */
+    _cleanup_free_ size_t *idx = xmalloc(obj->n * sizeof(*idx));
+    for (size_t i = 0; i < obj->n; i++)
+        idx[i] = i;
+    qsort_r(idx, obj->n, sizeof(*idx), cmp_member, (void *)obj);
+    bool *shadowed = NULL;
+    for (size_t i = 0; i + 1 < obj->n; i++) {
+        const char *a = obj->kids[idx[i]]->key, *b = obj->kids[idx[i + 1]]->key;
+        if (strcmp(a ? a : "", b ? b : "") != 0)
+            continue;
+        if (!shadowed)
+            shadowed = xcalloc(obj->n, sizeof(*shadowed));
+        shadowed[idx[i]] = true;
+    }
+    return shadowed;
+}
+
+static bool objects_equal(const BrigJson *a, const BrigJson *b)
+{
+    _cleanup_free_ bool *sa = shadowed_members(a), *sb = shadowed_members(b);
+    size_t i = 0, k = 0;
+    for (;;) {
+        while (sa && i < a->n && sa[i])
+            i++;
+        while (sb && k < b->n && sb[k])
+            k++;
+        if (i == a->n || k == b->n)
+            return i == a->n && k == b->n;
+        if (!streq(a->kids[i]->key, b->kids[k]->key) || !brig_json_equal(a->kids[i], b->kids[k]))
+            return false;
+        i++;
+        k++;
+    }
+}
+
 bool brig_json_equal(const BrigJson *a, const BrigJson *b)
 {
     if (a == b)
@@ -116,16 +174,14 @@ bool brig_json_equal(const BrigJson *a, const BrigJson *b)
     case BRIG_JSON_STRING:
         return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
     case BRIG_JSON_ARRAY:
-    case BRIG_JSON_OBJECT:
         if (a->n != b->n)
             return false;
-        for (size_t i = 0; i < a->n; i++) {
-            if (a->type == BRIG_JSON_OBJECT && !streq(a->kids[i]->key, b->kids[i]->key))
-                return false;
+        for (size_t i = 0; i < a->n; i++)
             if (!brig_json_equal(a->kids[i], b->kids[i]))
                 return false;
-        }
         return true;
+    case BRIG_JSON_OBJECT:
+        return objects_equal(a, b);
     }
     return false;
 }
@@ -269,6 +325,61 @@ static char *yajl_reason(yajl_handle h)
     return r;
 }
 
+static int hex4(const char *p, const char *end)
+{
+    int v = 0;
+    if (end - p < 4)
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* yajl turns an unpaired UTF-16 surrogate escape into "?" (high) or into
+ * invalid UTF-8 (low): either way the value brig would hand on is not the one
+ * the engine wrote, so such a document is refused instead.  Runs on text yajl
+ * accepted, where a backslash can only occur inside a string. */
+static size_t find_lone_surrogate(const char *buf, size_t len)
+{
+    const char *end = buf + len;
+    for (const char *p = buf; p < end; p++) {
+        if (*p != '\\')
+            continue;
+        if (p + 1 < end && p[1] == 'u') {
+            int cp = hex4(p + 2, end);
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                int lo = end - (p + 6) >= 6 && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8, end) : -1;
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return (size_t)(p - buf);
+                p += 11;
+                continue;
+            }
+            if (cp >= 0xDC00 && cp <= 0xDFFF)
+                return (size_t)(p - buf);
+            p += 5;
+            continue;
+        }
+        p++; /* skip the escaped character, so "\\\\u..." is not an escape */
+    }
+    return SIZE_MAX;
+}
+
+static bool only_whitespace(const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(" \t\r\n", buf[i]) || buf[i] == '\0')
+            return false;
+    return true;
+}
+
 int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flags, BrigJson **ret,
                     BrigError **err)
 {
@@ -306,13 +417,28 @@ int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flag
 
     int r = 0;
     if (s != yajl_status_ok) {
+        /* yajl counts the rejected token as consumed, so the column is the
+         * one just past it (for "[1 2]", 5). */
         unsigned line, col;
         position_of(buf, off > len ? len : off, &line, &col);
         _cleanup_free_ char *why = st.why ? TAKE_PTR(st.why) : yajl_reason(h);
-        if (len == 0)
+        if (only_whitespace(buf, len))
             r = brig_error_set(err, EINVAL, "%s: empty file, expected a JSON document", name);
         else
             r = brig_error_set(err, EINVAL, "%s: line %u, column %u: %s", name, line, col, why);
+    } else {
+        size_t bad = find_lone_surrogate(buf, len);
+        if (bad != SIZE_MAX) {
+            unsigned line, col;
+            position_of(buf, bad, &line, &col);
+            r = brig_error_set(err, EINVAL,
+                               "%s: line %u, column %u: unpaired UTF-16 surrogate \"%.6s\" in a "
+                               "string",
+                               name, line, col, buf + bad);
+        }
+    }
+    free(st.why);
+    if (r < 0) {
         brig_json_free(st.root);
         st.root = NULL;
     }
@@ -354,8 +480,11 @@ static void gen(yajl_gen g, const BrigJson *j)
                 gen(g, j->kids[i]);
             yajl_gen_array_close(g);
         } else {
+            _cleanup_free_ bool *shadowed = shadowed_members(j);
             yajl_gen_map_open(g);
             for (size_t i = 0; i < j->n; i++) {
+                if (shadowed && shadowed[i])
+                    continue;
                 const char *k = j->kids[i]->key ? j->kids[i]->key : "";
                 yajl_gen_string(g, (const unsigned char *)k, strlen(k));
                 gen(g, j->kids[i]);
@@ -484,9 +613,19 @@ bool brig_json_is_true(const BrigJson *j)
     return j && j->type == BRIG_JSON_BOOL && j->boolean;
 }
 
+/* strtoull/strtoll skip blanks and take a sign; a JSON integer never has the
+ * former and only "-" of the latter, and brig_json_new_number() text is not
+ * validated, so insist on a digit (or "-" digit) up front. */
+static bool integer_text(const char *t, bool allow_minus)
+{
+    if (allow_minus && *t == '-')
+        t++;
+    return *t >= '0' && *t <= '9';
+}
+
 int brig_json_to_uint64(const BrigJson *j, uint64_t *ret)
 {
-    if (!j || j->type != BRIG_JSON_NUMBER || j->text[0] == '-')
+    if (!j || j->type != BRIG_JSON_NUMBER || !integer_text(j->text, false))
         return -EINVAL;
     char *end;
     errno = 0;
@@ -499,7 +638,7 @@ int brig_json_to_uint64(const BrigJson *j, uint64_t *ret)
 
 int brig_json_to_int64(const BrigJson *j, int64_t *ret)
 {
-    if (!j || j->type != BRIG_JSON_NUMBER)
+    if (!j || j->type != BRIG_JSON_NUMBER || !integer_text(j->text, true))
         return -EINVAL;
     char *end;
     errno = 0;

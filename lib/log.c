@@ -18,30 +18,107 @@ void brig_log_time(char *buf, size_t size)
     snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
-static void gen_kv(yajl_gen g, const char *k, const char *v)
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no
+ * surrogates, nothing past U+10FFFF), or 0 if the bytes there are not one. */
+static size_t utf8_len(const unsigned char *p)
 {
-    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-    yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        unsigned lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+        return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+    }
+    if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        unsigned lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+        return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
+    }
+    return 0;
 }
 
-/* logrus text format quotes values that need it, escaping like Go's %q. */
+/* Messages quote paths and ids chosen by others, which need not be UTF-8;
+ * JSON must be, so each bad byte becomes U+FFFD, as Go's encoding/json does. */
+static char *utf8_sanitize(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = xmalloc(n * 3 + 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t l = utf8_len(p);
+        if (l == 0) {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            p++;
+            continue;
+        }
+        memcpy(out + o, p, l);
+        o += l;
+        p += l;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void gen_kv(yajl_gen g, const char *k, const char *v)
+{
+    _cleanup_free_ char *clean = utf8_sanitize(v);
+    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+    yajl_gen_string(g, (const unsigned char *)clean, strlen(clean));
+}
+
+/* logrus text format quotes values with Go's %q (strconv.Quote): named
+ * escapes for the usual controls, \xNN for other control bytes, DEL and bytes
+ * that are not UTF-8, so one message is always exactly one line. */
 static char *text_quote(const char *s)
 {
     size_t cap = strlen(s) * 4 + 3, o = 0;
     char *out = xmalloc(cap);
     out[o++] = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            out[o++] = '\\';
-            out[o++] = (char)*p;
-        } else if (*p == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
-        } else if (*p < 0x20) {
-            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
-        } else {
-            out[o++] = (char)*p;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const char *named = NULL;
+        switch (*p) {
+        case '"':
+            named = "\\\"";
+            break;
+        case '\\':
+            named = "\\\\";
+            break;
+        case '\a':
+            named = "\\a";
+            break;
+        case '\b':
+            named = "\\b";
+            break;
+        case '\f':
+            named = "\\f";
+            break;
+        case '\n':
+            named = "\\n";
+            break;
+        case '\r':
+            named = "\\r";
+            break;
+        case '\t':
+            named = "\\t";
+            break;
+        case '\v':
+            named = "\\v";
+            break;
         }
+        if (named) {
+            o += (size_t)snprintf(out + o, cap - o, "%s", named);
+            p++;
+            continue;
+        }
+        size_t l = utf8_len(p);
+        if (l == 0 || *p < 0x20 || *p == 0x7f) {
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
+            p++;
+            continue;
+        }
+        memcpy(out + o, p, l);
+        o += l;
+        p += l;
     }
     out[o++] = '"';
     out[o] = '\0';
@@ -77,8 +154,10 @@ void brig_log_engine(const char *path, const char *format, const char *level, co
     if (!path || !*path)
         return;
     _cleanup_free_ char *line = brig_log_format_line(format, level, msg);
-    _cleanup_close_ int fd =
-        open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+    /* O_NONBLOCK: a FIFO with no reader at the log path fails (ENXIO) instead
+     * of hanging brig, and with it the engine, forever. */
+    _cleanup_close_ int fd = open(
+        path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
     if (fd < 0)
         return;
     ssize_t _unused_ n = write(fd, line, strlen(line));

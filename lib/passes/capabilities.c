@@ -2,8 +2,9 @@
 /* Capabilities: every set is reduced to what the policy allows and the
  * container asked for.  A non-root process loses its permitted and effective
  * sets at execve unless the capabilities are also ambient (and ambient
- * requires inheritable), so for non-root users kept capabilities go into all
- * five sets; for root, ambient and inheritable are only ever narrowed. */
+ * requires inheritable), so for non-root users kept capabilities also go into
+ * the inheritable and ambient sets; for root, ambient and inheritable are only
+ * ever narrowed, and no set is ever extended otherwise. */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -22,6 +23,10 @@ static int read_set(const BrigJson *caps, const char *set, const char *ptr, uint
     const BrigJson *arr = brig_json_get(caps, set), *e;
     uint64_t mask = 0;
     *ret = 0;
+    /* only for its alias check ("Bounding"): the type is checked below */
+    int r = pass_check_type(caps, set, arr ? arr->type : BRIG_JSON_ARRAY, ptr, err);
+    if (r < 0)
+        return r;
     if (!arr)
         return 0;
     if (arr->type != BRIG_JSON_ARRAY)
@@ -67,11 +72,14 @@ static char *mask_names(uint64_t mask)
     return out;
 }
 
+/* An absent uid is root to the runtime.  A uid that is not a number is
+ * treated as root too: that is the reading that never adds ambient
+ * capabilities (the user pass rejects such a config anyway). */
 static bool process_is_root(const BrigJson *proc)
 {
     uint64_t uid = 0;
     const BrigJson *u = brig_json_get_path(proc, "user/uid");
-    return !u || (brig_json_to_uint64(u, &uid) == 0 && uid == 0);
+    return !u || brig_json_to_uint64(u, &uid) < 0 || uid == 0;
 }
 
 int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
@@ -96,14 +104,21 @@ int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, Br
             return r;
     }
 
-    uint64_t keep = ctx->policy->caps_allowed & in[BOUNDING] & (in[EFFECTIVE] | in[PERMITTED]);
+    /* A capability the process holds is in its permitted set (effective
+     * is only the part of it switched on, and the kernel rejects an effective
+     * capability that is not permitted); it survives exec only within the
+     * bounding set.  Effective is narrowed, never extended: the process can
+     * raise a permitted capability itself.  Ambient needs the capability in
+     * both permitted and inheritable, so for root it is narrowed to what
+     * stays inheritable. */
+    uint64_t keep = ctx->policy->caps_allowed & in[BOUNDING] & in[PERMITTED];
     bool root = process_is_root(proc);
     uint64_t want[N_SETS] = {
         [BOUNDING] = keep,
-        [EFFECTIVE] = keep,
+        [EFFECTIVE] = keep & in[EFFECTIVE],
         [PERMITTED] = keep,
         [INHERITABLE] = root ? keep & in[INHERITABLE] : keep,
-        [AMBIENT] = root ? keep & in[AMBIENT] : keep,
+        [AMBIENT] = root ? keep & in[INHERITABLE] & in[AMBIENT] : keep,
     };
 
     if (!caps) {

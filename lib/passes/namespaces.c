@@ -20,11 +20,65 @@ static BrigJson *find_ns(const BrigJson *nss, const char *type)
     return NULL;
 }
 
+/* Folds "//", "/./" and "/../" so "/proc//1/ns/net" or "/proc/self/../1/ns/net"
+ * cannot pass for a path to some other process. */
+static char *normalize(const char *path)
+{
+    char *out = xmalloc(strlen(path) + 2);
+    size_t o = 0;
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        const char *e = strchrnul(p, '/');
+        size_t n = (size_t)(e - p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > 0 && out[--o] != '/')
+                ;
+        } else {
+            out[o++] = '/';
+            memcpy(out + o, p, n);
+            o += n;
+        }
+        p = e;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = '\0';
+    return out;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return n > 0;
+}
+
+/* The namespaces of pid 1 and of brig itself (it runs in the host's):
+ * /proc/{1,self,thread-self}[/task/TID]/ns/X. */
 static bool is_host_path(const char *path)
 {
-    /* /proc/1/ns/X and /proc/self/ns/X (brig runs in the host's namespaces) */
-    return startswith(path, "/proc/1/ns/") || startswith(path, "/proc/self/ns/") ||
-           startswith(path, "/proc/thread-self/ns/");
+    _cleanup_free_ char *n = normalize(path);
+    const char *p;
+    if (startswith(n, "/proc/1/"))
+        p = n + strlen("/proc/1");
+    else if (startswith(n, "/proc/self/"))
+        p = n + strlen("/proc/self");
+    else if (startswith(n, "/proc/thread-self/"))
+        p = n + strlen("/proc/thread-self");
+    else
+        return false;
+    if (startswith(p, "/task/")) {
+        const char *tid = p + strlen("/task/");
+        const char *e = strchrnul(tid, '/');
+        if (!all_digits(tid, (size_t)(e - tid)))
+            return false;
+        p = e;
+    }
+    return startswith(p, "/ns/");
 }
 
 int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
@@ -38,6 +92,14 @@ int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
     const BrigJson *ns;
     size_t i = 0;
     BRIG_JSON_FOREACH (ns, nss) {
+        /* runc would read "Path" or "TYPE" (see pass_check_type) */
+        _cleanup_free_ char *nptr = xasprintf("/linux/namespaces/%zu", i);
+        const BrigJson *t = brig_json_get(ns, "type"), *pa = brig_json_get(ns, "path");
+        int r = pass_check_type(ns, "type", t ? t->type : BRIG_JSON_STRING, nptr, err);
+        if (r == 0)
+            r = pass_check_type(ns, "path", pa ? pa->type : BRIG_JSON_STRING, nptr, err);
+        if (r < 0)
+            return r;
         if (ns->type != BRIG_JSON_OBJECT || !brig_json_str(brig_json_get(ns, "type")))
             return brig_error_set(
                 err, EINVAL, "/linux/namespaces/%zu: expected an object with a \"type\" string", i);
@@ -51,15 +113,16 @@ int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
         const BrigJson *cur = find_ns(nss, required[r]);
         bool host_ok = ctx->policy->host_namespaces & (1u << r);
         if (cur) {
-            const char *path = brig_json_str(brig_json_get(cur, "path"));
-            if (path && is_host_path(path) && !host_ok) {
-                _cleanup_free_ char *p = xasprintf("/linux/namespaces/%zu/path", (size_t)0);
-                for (size_t k = 0; k < nss->n; k++)
-                    if (nss->kids[k] == cur) {
-                        free(p);
-                        p = xasprintf("/linux/namespaces/%zu/path", k);
-                    }
-                brig_report_refuse(rep, p, brig_json_get(cur, "path"),
+            /* Every entry of the type, not only the first: a runtime that
+             * took the second of two would otherwise join the host's. */
+            for (size_t k = 0; k < nss->n && !host_ok; k++) {
+                const BrigJson *ns_k = nss->kids[k];
+                const char *path = brig_json_str(brig_json_get(ns_k, "path"));
+                if (!streq(brig_json_str(brig_json_get(ns_k, "type")), required[r]) || !path ||
+                    !is_host_path(path))
+                    continue;
+                _cleanup_free_ char *p = xasprintf("/linux/namespaces/%zu/path", k);
+                brig_report_refuse(rep, p, brig_json_get(ns_k, "path"),
                                    "joins the host's %s namespace (%s), which %s does not allow",
                                    required[r], path, brig_policy_source(ctx->policy));
             }

@@ -9,15 +9,62 @@
 
 static const char *const scratch_dirs[] = {"/tmp", "/var/tmp", "/run"};
 
-/* Compares mount destinations ignoring trailing slashes ("/tmp/" == "/tmp"). */
-static bool same_path(const char *a, const char *b)
+/* A destination as the runtime resolves it inside the rootfs, lexically:
+ * relative means from "/", and "//", "/./", "/../" and trailing slashes fold
+ * away ("tmp/", "/var//tmp", "/run/../tmp" are /tmp, /var/tmp, /tmp). */
+static char *normalize(const char *path)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    while (la > 1 && a[la - 1] == '/')
-        la--;
-    while (lb > 1 && b[lb - 1] == '/')
-        lb--;
-    return la == lb && strncmp(a, b, la) == 0;
+    char *out = xmalloc(strlen(path) + 2);
+    size_t o = 0;
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        const char *e = strchrnul(p, '/');
+        size_t n = (size_t)(e - p);
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > 0 && out[--o] != '/')
+                ;
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            out[o++] = '/';
+            memcpy(out + o, p, n);
+            o += n;
+        }
+        p = e;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = '\0';
+    return out;
+}
+
+static bool same_path(const char *dest, const char *dir)
+{
+    _cleanup_free_ char *n = normalize(dest);
+    return streq(n, dir);
+}
+
+/* True when dest lies strictly below dir.  /var/run counts as /run: it is a
+ * symlink to it in every current distribution image. */
+static bool is_below(const char *dest, const char *dir)
+{
+    _cleanup_free_ char *n = normalize(dest);
+    if (streq(dir, "/run") && startswith(n, "/var/run") && (n[8] == '\0' || n[8] == '/'))
+        return true;
+    size_t l = strlen(dir);
+    return strncmp(n, dir, l) == 0 && n[l] == '/';
+}
+
+/* Mounts are made in array order, so the tmpfs must come before anything
+ * mounted below it (a secret at /run/secrets, a volume at /tmp/x), or it
+ * would hide them. */
+static size_t tmpfs_position(const BrigJson *mounts, const char *dir)
+{
+    for (size_t i = 0; i < mounts->n; i++) {
+        const char *d = brig_json_str(brig_json_get(mounts->kids[i], "destination"));
+        if (d && is_below(d, dir))
+            return i;
+    }
+    return mounts->n;
 }
 
 static bool has_mount_at(const BrigJson *mounts, const char *dest)
@@ -77,18 +124,29 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         if (m->type != BRIG_JSON_OBJECT)
             return brig_error_set(err, EINVAL, "/mounts/%zu: expected an object, found %s", i,
                                   brig_json_type_name(m->type));
-        r = pass_check_type(m, "destination", BRIG_JSON_STRING, "/mounts", err);
+        _cleanup_free_ char *mptr = xasprintf("/mounts/%zu", i);
+        r = pass_check_type(m, "destination", BRIG_JSON_STRING, mptr, err);
         if (r < 0)
             return r;
         i++;
     }
+    BrigJson *added[ELEMENTSOF(scratch_dirs)] = {NULL};
     for (size_t d = 0; d < ELEMENTSOF(scratch_dirs); d++) {
         if (has_mount_at(mounts, scratch_dirs[d]))
             continue;
-        BrigJson *nm = tmpfs_mount(scratch_dirs[d], ctx->policy->tmpfs_size);
-        _cleanup_free_ char *p = xasprintf("/mounts/%zu", mounts->n);
-        brig_report_fix(rep, p, NULL, nm, "writable scratch space on a read-only root filesystem");
-        brig_json_append(mounts, nm);
+        added[d] = tmpfs_mount(scratch_dirs[d], ctx->policy->tmpfs_size);
+        brig_json_insert(mounts, tmpfs_position(mounts, scratch_dirs[d]), added[d]);
+    }
+    /* Reported once all are in place, so each pointer is the final index
+     * (a later insertion before an earlier one would shift it). */
+    for (size_t d = 0; d < ELEMENTSOF(scratch_dirs); d++) {
+        for (size_t k = 0; added[d] && k < mounts->n; k++) {
+            if (mounts->kids[k] != added[d])
+                continue;
+            _cleanup_free_ char *p = xasprintf("/mounts/%zu", k);
+            brig_report_fix(rep, p, NULL, added[d],
+                            "writable scratch space on a read-only root filesystem");
+        }
     }
     return 0;
 }

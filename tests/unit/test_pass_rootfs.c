@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Root filesystem pass: read-only root, and tmpfs scratch space at /tmp,
+ * /var/tmp and /run placed before anything mounted below them. */
+#include "golden.h"
+
+static void setup_policy(const char *name, BrigPolicy *p)
+{
+    if (strstr(name, "tmpfs-size-1m"))
+        p->tmpfs_size = 1024 * 1024;
+}
+
+START_TEST(test_golden)
+{
+    ck_assert_uint_ge(golden_run_dir("rootfs", pass_rootfs, setup_policy), 7);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    golden_assert_error(pass_rootfs, "{\"root\":\"rootfs\"}",
+                        "/root: expected an object, found string");
+    golden_assert_error(pass_rootfs, "{\"root\":{\"readonly\":\"true\"}}",
+                        "/root/readonly: expected a boolean, found string");
+    golden_assert_error(pass_rootfs, "{\"mounts\":{}}", "/mounts: expected an array, found object");
+    golden_assert_error(pass_rootfs, "{\"mounts\":[{\"destination\":\"/a\"},\"/b\"]}",
+                        "/mounts/1: expected an object, found string");
+    golden_assert_error(pass_rootfs,
+                        "{\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\"},"
+                        "{\"destination\":7}]}",
+                        "/mounts/2/destination: expected a string, found number");
+}
+END_TEST
+
+static size_t index_of(const BrigJson *mounts, const char *dest)
+{
+    for (size_t i = 0; i < mounts->n; i++)
+        if (streq(brig_json_str(brig_json_get(mounts->kids[i], "destination")), dest))
+            return i;
+    return SIZE_MAX;
+}
+
+START_TEST(test_tmpfs_before_submounts)
+{
+    BrigReport rep = {0};
+    _cleanup_free_ char *out = golden_run_inline(
+        pass_rootfs,
+        "{\"root\":{\"path\":\"rootfs\"},\"mounts\":[{\"destination\":\"/proc\"},"
+        "{\"destination\":\"/var/run/secrets/kubernetes.io/serviceaccount\"},"
+        "{\"destination\":\"/tmp/.X11-unix\"},{\"destination\":\"/run/.containerenv\"}]}",
+        NULL, &rep);
+    _cleanup_(brig_json_freep) BrigJson *j = tu_parse(out);
+    const BrigJson *m = brig_json_get(j, "mounts");
+    ck_assert_uint_eq(m->n, 7);
+    ck_assert_uint_lt(index_of(m, "/run"),
+                      index_of(m, "/var/run/secrets/kubernetes.io/serviceaccount"));
+    ck_assert_uint_lt(index_of(m, "/run"), index_of(m, "/run/.containerenv"));
+    ck_assert_uint_lt(index_of(m, "/tmp"), index_of(m, "/tmp/.X11-unix"));
+    ck_assert_uint_eq(index_of(m, "/var/tmp"), 6); /* nothing below it: appended */
+    /* every report pointer names where the mount is in the final config */
+    ck_assert_uint_eq(rep.n, 4);
+    ck_assert_str_eq(rep.v[0].pointer, "/root/readonly");
+    ck_assert_str_eq(rep.v[1].pointer, "/mounts/3"); /* /tmp before /tmp/.X11-unix */
+    ck_assert_str_eq(rep.v[2].pointer, "/mounts/6"); /* /var/tmp at the end */
+    ck_assert_str_eq(rep.v[3].pointer, "/mounts/1"); /* /run before /var/run/secrets */
+    for (size_t k = 1; k < rep.n; k++) {
+        size_t idx = strtoul(rep.v[k].pointer + strlen("/mounts/"), NULL, 10);
+        _cleanup_free_ char *at = tu_compact(m->kids[idx]);
+        ck_assert_str_eq(at, rep.v[k].after);
+    }
+    ck_assert_str_eq(rep.v[1].after, "{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":"
+                                     "\"tmpfs\",\"options\":[\"nosuid\",\"nodev\",\"mode=1777\","
+                                     "\"size=67108864\"]}");
+    brig_report_clear(&rep);
+}
+END_TEST
+
+START_TEST(test_relative_submount)
+{
+    BrigReport rep = {0};
+    _cleanup_free_ char *out = golden_run_inline(
+        pass_rootfs,
+        "{\"mounts\":[{\"destination\":\"run/secrets\"},{\"destination\":\"/x/../tmp/a\"},"
+        "{\"destination\":\"/runner\"},{\"destination\":\"/tmpx\"}]}",
+        NULL, &rep);
+    _cleanup_(brig_json_freep) BrigJson *j = tu_parse(out);
+    const BrigJson *m = brig_json_get(j, "mounts");
+    ck_assert_uint_eq(index_of(m, "/run"), 0);
+    ck_assert_uint_eq(index_of(m, "run/secrets"), 1);
+    ck_assert_uint_eq(index_of(m, "/tmp"), 2);
+    ck_assert_uint_eq(index_of(m, "/x/../tmp/a"), 3);
+    ck_assert_uint_eq(index_of(m, "/var/tmp"), 6);
+    brig_report_clear(&rep);
+}
+END_TEST
+
+START_TEST(test_existing_mounts_count)
+{
+    /* any mount already at the path (trailing slash or not, any type) is
+     * the container's own choice and is left alone */
+    static const char *const docs[] = {
+        "{\"root\":{\"readonly\":true},\"mounts\":[{\"destination\":\"/tmp\"},"
+        "{\"destination\":\"/var/tmp//\"},{\"destination\":\"/run/\",\"type\":\"bind\"}]}",
+        /* relative destinations are relative to the rootfs, and runc folds
+         * the rest; a lexical match is what the runtime would mount over */
+        "{\"root\":{\"readonly\":true},\"mounts\":[{\"destination\":\"tmp\"},"
+        "{\"destination\":\"/var//./tmp\"},{\"destination\":\"/tmp/../run\"}]}",
+    };
+    for (size_t i = 0; i < ELEMENTSOF(docs); i++) {
+        BrigReport rep = {0};
+        _cleanup_free_ char *out = golden_run_inline(pass_rootfs, docs[i], NULL, &rep);
+        ck_assert_str_eq(out, docs[i]);
+        ck_assert_uint_eq(rep.n, 0);
+        brig_report_clear(&rep);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pass_rootfs");
+    TCase *tc = tcase_create("pass_rootfs");
+    tcase_add_test(tc, test_golden);
+    tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_tmpfs_before_submounts);
+    tcase_add_test(tc, test_existing_mounts_count);
+    tcase_add_test(tc, test_relative_submount);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}
