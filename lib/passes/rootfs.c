@@ -2,9 +2,12 @@
 /* Root filesystem: read-only, so nothing the container runs can persist or
  * plant binaries; tmpfs at the conventional scratch directories keeps
  * ordinary programs working.  The tmpfs are nosuid,nodev, size-limited, and
- * world-writable with the sticky bit (mode=1777), which works for any uid the
- * user pass chose and inside user namespaces, where uid= options would need
- * a mapped id. */
+ * world-writable with the sticky bit (mode=1777) for crun, and owned by the
+ * container's user (uid=, gid=, read after the user pass ran) because runc
+ * 1.1 chmods a tmpfs back to the mode of the directory it covers (0755 for
+ * /run in most images), which mode=1777 alone would not survive.  Inside a
+ * user namespace the ids are the container's, which is what the runtime
+ * mounts with. */
 #include "passes.h"
 
 static const char *const scratch_dirs[] = {"/tmp", "/var/tmp", "/run"};
@@ -78,7 +81,7 @@ static bool has_mount_at(const BrigJson *mounts, const char *dest)
     return false;
 }
 
-static BrigJson *tmpfs_mount(const char *dest, uint64_t size)
+static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint64_t gid)
 {
     BrigJson *m = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(m, "destination", brig_json_new_string(dest));
@@ -88,6 +91,12 @@ static BrigJson *tmpfs_mount(const char *dest, uint64_t size)
     brig_json_append(opts, brig_json_new_string("nosuid"));
     brig_json_append(opts, brig_json_new_string("nodev"));
     brig_json_append(opts, brig_json_new_string("mode=1777"));
+    if (uid != 0 || gid != 0) {
+        _cleanup_free_ char *u = xasprintf("uid=%llu", (unsigned long long)uid);
+        _cleanup_free_ char *g = xasprintf("gid=%llu", (unsigned long long)gid);
+        brig_json_append(opts, brig_json_new_string(u));
+        brig_json_append(opts, brig_json_new_string(g));
+    }
     _cleanup_free_ char *sz = xasprintf("size=%llu", (unsigned long long)size);
     brig_json_append(opts, brig_json_new_string(sz));
     brig_json_set(m, "options", opts);
@@ -130,11 +139,14 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
             return r;
         i++;
     }
+    uint64_t uid = 0, gid = 0;
+    brig_json_to_uint64(brig_json_get_path(spec, "process/user/uid"), &uid);
+    brig_json_to_uint64(brig_json_get_path(spec, "process/user/gid"), &gid);
     BrigJson *added[ELEMENTSOF(scratch_dirs)] = {NULL};
     for (size_t d = 0; d < ELEMENTSOF(scratch_dirs); d++) {
         if (has_mount_at(mounts, scratch_dirs[d]))
             continue;
-        added[d] = tmpfs_mount(scratch_dirs[d], ctx->policy->tmpfs_size);
+        added[d] = tmpfs_mount(scratch_dirs[d], ctx->policy->tmpfs_size, uid, gid);
         brig_json_insert(mounts, tmpfs_position(mounts, scratch_dirs[d]), added[d]);
     }
     /* Reported once all are in place, so each pointer is the final index

@@ -21,6 +21,7 @@ echo "uid: $(id -u)"
 echo "gid: $(id -g)"
 if touch /brig-probe 2>/tmp/err; then echo "rootwrite: ok"; else echo "rootwrite: failed: $(cat /tmp/err)"; fi
 if echo hello >/tmp/probe && [ "$(cat /tmp/probe)" = hello ]; then echo "tmpwrite: ok"; else echo "tmpwrite: failed"; fi
+for d in /var/tmp /run; do if echo hello >$d/probe; then echo "scratch $d: ok"; else echo "scratch $d: failed"; fi; done
 if mount -t tmpfs none /mnt 2>/tmp/err; then echo "mount: ok"; else echo "mount: failed: $(cat /tmp/err)"; fi
 if grep -q " /mnt " /proc/mounts; then echo "mnt-mounted: yes"; else echo "mnt-mounted: no"; fi
 echo "proof: done"
@@ -138,7 +139,18 @@ check_tmp_writable() {
 	load_proof "$1"
 	grep -q '^tmpwrite: ok$' <<<"$output"
 }
+# /run and /var/tmp are root-owned 0755 directories in the image; runc 1.1
+# gives a tmpfs the mode of the directory it covers, so brig's tmpfs must be
+# owned by the container user for these to be writable.
+check_scratch_writable() {
+	load_proof "$1"
+	grep -q '^scratch /var/tmp: ok$' <<<"$output"
+	grep -q '^scratch /run: ok$' <<<"$output"
+}
+
 @test "runc: writing under /tmp works" { check_tmp_writable runc; }
+@test "runc: writing under /run and /var/tmp works" { check_scratch_writable runc; }
+@test "crun: writing under /run and /var/tmp works" { check_scratch_writable crun; }
 @test "crun: writing under /tmp works" { check_tmp_writable crun; }
 
 check_no_mount() {
