@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <dirent.h>
 #include <sys/random.h>
 
 #include "bundle.h"
@@ -122,6 +123,57 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Temp names are ".<name>.brig-" + 16 hex digits. */
+static bool is_our_temp(const char *entry, const char *name)
+{
+    size_t nl = strlen(name);
+    if (entry[0] != '.' || strncmp(entry + 1, name, nl) != 0 ||
+        strncmp(entry + 1 + nl, ".brig-", 6) != 0)
+        return false;
+    const char *hex = entry + 1 + nl + 6;
+    if (strlen(hex) != 16)
+        return false;
+    for (const char *p = hex; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+/* A brig killed between linking its temp file and renaming it (two
+ * syscalls) leaves the temp behind; the next rewrite of the same file
+ * removes it.  Only regular files with brig's exact name pattern go. */
+static void remove_stale_temps(const BrigFile *f)
+{
+    int dfd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        struct stat st;
+        if (!is_our_temp(e->d_name, f->name))
+            continue;
+        if (fstatat(f->dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            unlinkat(f->dirfd, e->d_name, 0);
+    }
+    closedir(d);
+}
+
+/* Gives the finished anonymous file a name in the directory.  AT_EMPTY_PATH
+ * needs CAP_DAC_READ_SEARCH; the /proc/self/fd route works without it. */
+static int link_anonymous(int fd, int dirfd, const char *name)
+{
+    if (linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
+        return 0;
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0 ? 0 : -errno;
+}
+
 int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError **err)
 {
     uint64_t rnd = 0;
@@ -129,7 +181,17 @@ int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError
         rnd = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&rnd;
     _cleanup_free_ char *tmp = xasprintf(".%s.brig-%016llx", f->name, (unsigned long long)rnd);
 
-    int fd = openat(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    remove_stale_temps(f);
+    /* The new contents are written to an unnamed file (O_TMPFILE), so a
+     * brig killed while writing leaves nothing in the bundle; it gets a name
+     * only when complete.  Filesystems without O_TMPFILE get a named
+     * O_EXCL file instead. */
+    bool anonymous = true;
+    int fd = openat(f->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        anonymous = false;
+        fd = openat(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
     if (fd < 0)
         return brig_error_errno(err, errno, "%s: cannot create a temporary file beside it",
                                 f->path);
@@ -144,6 +206,11 @@ int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError
         r = -errno, step = "set the original mode on the hardened config";
     if (r == 0 && fsync(fd) < 0)
         r = -errno, step = "flush the hardened config to disk";
+    if (r == 0 && anonymous) {
+        r = link_anonymous(fd, f->dirfd, tmp);
+        if (r < 0)
+            step = "give the hardened config a name";
+    }
     if (close(fd) < 0 && r == 0)
         r = -errno, step = "write the hardened config";
 

@@ -267,6 +267,28 @@ START_TEST(test_replace_keeps_mode_and_owner)
 }
 END_TEST
 
+START_TEST(test_replace_removes_stale_temps)
+{
+    /* what a brig killed between linkat and renameat leaves behind goes on
+     * the next rewrite; look-alikes that are not brig's name stay */
+    _cleanup_free_ char *p = tpath("config.json");
+    _cleanup_free_ char *stale = tpath(".config.json.brig-0123456789abcdef");
+    _cleanup_free_ char *other = tpath(".config.json.brig-notours");
+    _cleanup_free_ char *dir = tpath(".config.json.brig-fedcba9876543210");
+    write_file(p, "{}", 0644);
+    write_file(stale, "{\"half\":", 0600);
+    write_file(other, "x", 0600);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    _cleanup_(brig_file_freep) BrigFile *f = load_ok(p);
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_file_replace(f, "[1]", 3, &err), 0);
+    ck_assert_int_eq(access(stale, F_OK), -1);
+    ck_assert_int_eq(access(other, F_OK), 0);
+    ck_assert_int_eq(access(dir, F_OK), 0);
+    ck_assert_uint_eq(count_entries(tmpdir), 3);
+}
+END_TEST
+
 START_TEST(test_replace_twice_from_one_load)
 {
     /* the first replace changes the inode, so a second one from the same
@@ -407,6 +429,7 @@ int main(void)
     tcase_add_test(tc, test_load_size_limit);
     tcase_add_test(tc, test_replace_keeps_mode_and_owner);
     tcase_add_test(tc, test_replace_twice_from_one_load);
+    tcase_add_test(tc, test_replace_removes_stale_temps);
     tcase_add_test(tc, test_replace_estale_on_swap);
     tcase_add_test(tc, test_replace_estale_on_rewrite_in_place);
     tcase_add_test(tc, test_replace_estale_on_delete);
