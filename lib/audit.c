@@ -6,13 +6,59 @@
 #include "audit.h"
 #include "log.h"
 
+/* Bytes of the UTF-8 sequence starting at p, or 0 when it is malformed
+ * (overlong, surrogate, past U+10FFFF, truncated). */
+static size_t seq_len(const unsigned char *p)
+{
+    unsigned lo = 0x80, hi = 0xbf;
+    size_t n;
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        n = 2;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        n = 3;
+        lo = p[0] == 0xe0 ? 0xa0 : 0x80;
+        hi = p[0] == 0xed ? 0x9f : 0xbf;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        n = 4;
+        lo = p[0] == 0xf0 ? 0x90 : 0x80;
+        hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+    } else
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Bundle paths and messages quote bytes chosen by others; yajl copies them
+ * verbatim, and a line that is not UTF-8 is not JSON, so each bad byte
+ * becomes U+FFFD. */
 static void kv(yajl_gen g, const char *k, const char *v)
 {
     yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-    if (v)
-        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-    else
+    if (!v) {
         yajl_gen_null(g);
+        return;
+    }
+    _cleanup_free_ char *clean = xmalloc(strlen(v) * 3 + 1);
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p;) {
+        size_t l = seq_len(p);
+        if (l == 0) {
+            memcpy(clean + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            p++;
+        } else {
+            memcpy(clean + o, p, l);
+            o += l;
+            p += l;
+        }
+    }
+    yajl_gen_string(g, (const unsigned char *)clean, o);
 }
 
 /* before/after are already compact JSON text produced by brig's own

@@ -151,8 +151,8 @@ int pv_keys(const PV *v, const BrigJson *obj, const char *ptr, const char *const
     int r = pv_type(v, obj, ptr, BRIG_JSON_OBJECT);
     if (r < 0)
         return r;
-    const BrigJson *m;
-    BRIG_JSON_FOREACH (m, obj) {
+    for (size_t i = 0; i < obj->n; i++) {
+        const BrigJson *m = obj->kids[i];
         bool ok = false;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = streq(*a, m->key);
@@ -167,9 +167,10 @@ int pv_keys(const PV *v, const BrigJson *obj, const char *ptr, const char *const
             }
             return pv_fail(v, m, p, "unknown key (expected one of: %s)", list);
         }
-        for (size_t k = 0; k < obj->n; k++)
-            if (obj->kids[k] != m && streq(obj->kids[k]->key, m->key) && obj->kids[k] > m)
-                return pv_fail(v, obj->kids[k], p, "duplicate key");
+        /* reported at the second occurrence, where the operator edits */
+        for (size_t k = 0; k < i; k++)
+            if (streq(obj->kids[k]->key, m->key))
+                return pv_fail(v, m, p, "duplicate key");
     }
     return 0;
 }
@@ -281,7 +282,7 @@ static int pv_lsm(const PV *v, const BrigJson *m, const char *ptr, BrigPolicy *p
                         *kp = xasprintf("%s/keepEngineProfile", ptr),
                         *fp = xasprintf("%s/allowUnconfinedOnLoadFailure", ptr);
     if (r == 0 && (e = brig_json_get(m, "mode"))) {
-        int mode;
+        int mode = BRIG_LSM_AUTO;
         r = pv_enum(v, e, mp, modes, &mode);
         if (aa)
             pol->apparmor = (BrigLsmMode)mode;
@@ -312,7 +313,8 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
 {
     static const char *const keys[] = {
         "user",  "capabilities",   "tmpfsSize",         "pidsLimit", "envSecrets", "seccompProfile",
-        "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   NULL,
+        "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
+        NULL,
     };
     int r = pv_keys(v, obj, ptr, keys);
     if (r < 0)
@@ -337,6 +339,12 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             } else if (r == 0) {
                 g = u;
             }
+            /* allow_root below keys on either id; gid 0 alone would keep
+             * uid 0 as well, which is not what "uid": 1000 says */
+            if (r == 0 && g == 0 && u != 0) {
+                _cleanup_free_ char *gp = xasprintf("%s/gid", p);
+                r = pv_fail(v, gid, gp, "gid 0 needs uid 0 (root is kept only as a whole)");
+            }
             pol->uid = (uint32_t)u;
             pol->gid = (uint32_t)g;
             pol->allow_root = u == 0 || g == 0;
@@ -344,12 +352,14 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             _cleanup_strv_ char **names = NULL;
             r = pv_strv(v, m, p, false, &names);
             for (size_t i = 0; r == 0 && names[i]; i++) {
-                uint64_t mask;
-                if (brig_caps_parse_list(names[i], &mask) < 0 || strchr(names[i], ',')) {
+                /* exact OCI names only: brig_caps_parse_list() would also take
+                 * "ALL", "" and lower case, too loose for a grant */
+                int n = brig_cap_from_name(names[i]);
+                if (n < 0) {
                     _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
                     r = pv_fail(v, m->kids[i], ep, "unknown capability \"%s\"", names[i]);
                 } else {
-                    pol->caps_allowed |= mask;
+                    pol->caps_allowed |= UINT64_C(1) << n;
                 }
             }
         } else if (streq(m->key, "tmpfsSize")) {
@@ -357,14 +367,14 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             if (r == 0 && pol->tmpfs_size < 4096)
                 r = pv_fail(v, m, p, "must be at least 4096 bytes");
         } else if (streq(m->key, "pidsLimit")) {
-            uint64_t u;
+            uint64_t u = (uint64_t)pol->pids_limit;
             r = pv_uint(v, m, p, INT32_MAX, &u);
             if (r == 0 && u == 0)
                 r = pv_fail(v, m, p, "must be at least 1 (a pids limit cannot be turned off)");
             pol->pids_limit = (int64_t)u;
         } else if (streq(m->key, "envSecrets")) {
             static const char *const acts[] = {"warn", "strip", "reject", NULL};
-            int a;
+            int a = (int)pol->env_secrets;
             r = pv_enum(v, m, p, acts, &a);
             pol->env_secrets = (BrigSecretAction)a;
         } else if (streq(m->key, "seccompProfile")) {
@@ -387,7 +397,14 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             if (r == 0 && a) {
                 _cleanup_free_ char *ap = xasprintf("%s/allowed", p);
                 _cleanup_strv_ char **more = NULL;
-                r = pv_strv(v, a, ap, false, &more);
+                /* fnmatch(3) patterns on a hook's path, which OCI says is absolute */
+                r = pv_strv(v, a, ap, true, &more);
+                for (size_t i = 0; r == 0 && more[i]; i++)
+                    if (more[i][0] != '/') {
+                        _cleanup_free_ char *ep = xasprintf("%s/%zu", ap, i);
+                        r = pv_fail(v, a->kids[i], ep, "expected an absolute path, found \"%s\"",
+                                    more[i]);
+                    }
                 if (r == 0) {
                     strv_extend(&pol->hooks_allowed, more);
                     pol->hooks_restricted = true;
@@ -538,9 +555,14 @@ int brig_policy_load(const char *explicit_path, BrigPolicyDoc **ret, BrigError *
      * followed; what must hold is that only root can change what it points to. */
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        if (errno == ENOENT && !explicit_path)
+        /* Only a policy that is not there at all means "use the default": a
+         * dangling symlink (a ConfigMap mid-update, a typo in its target)
+         * is a policy the admin meant to have, so it fails closed. */
+        int e = errno;
+        struct stat lst;
+        if (e == ENOENT && !explicit_path && lstat(path, &lst) < 0 && errno == ENOENT)
             return brig_policy_builtin(ret, err);
-        return brig_error_errno(err, errno,
+        return brig_error_errno(err, e,
                                 "policy %s cannot be opened; refusing to run "
                                 "containers without it",
                                 path);

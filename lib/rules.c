@@ -82,6 +82,10 @@ static int parse_match(const PV *v, const BrigJson *m, const char *ptr, const Br
             _cleanup_free_ char *ap = xasprintf("%s/%s", p, tok);
             if ((r = pv_type(v, a, ap, BRIG_JSON_STRING)) < 0)
                 return r;
+            /* free-form keys, so pv_keys() does not see this object */
+            for (size_t k = 0; k < i; k++)
+                if (streq(e->kids[k]->key, a->key))
+                    return pv_fail(v, a, ap, "duplicate key");
             if (!trusted(doc, a->key))
                 return pv_fail(v, a, ap,
                                "annotation \"%s\" is not in \"trustedAnnotations\"; "

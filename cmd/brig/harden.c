@@ -154,7 +154,7 @@ int cmd_check(int argc, char **argv, const BrigArgv *a, BrigError **err)
             _cleanup_free_ char *line = brig_audit_format(&ev);
             fputs(line, stdout);
         } else {
-            printf("%s: %s\n", path, n ? "" : "compliant");
+            printf("%s:%s\n", path, n ? "" : " compliant");
             for (size_t k = 0; k < h.rep.n; k++) {
                 const BrigChange *ch = &h.rep.v[k];
                 if (ch->kind == BRIG_NOTE)

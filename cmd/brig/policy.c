@@ -45,7 +45,7 @@ int cmd_policy(int argc, char **argv, const BrigArgv *a, BrigError **err)
         brig_json_append(trusted, brig_json_new_string(*t));
     brig_json_set(j, "trustedAnnotations", trusted);
     _cleanup_free_ char *out = brig_json_serialize(j, BRIG_JSON_PRETTY, NULL);
-    printf("# %s %s, %zu rule%s (rules are listed by brig policy validate)\n",
+    printf("# %s %s, %zu rule%s not shown (only the defaults are)\n",
            doc->path ? doc->path : "built-in default policy", doc->digest, doc->n_rules,
            doc->n_rules == 1 ? "" : "s");
     fputs(out, stdout);
