@@ -7,6 +7,7 @@
 #include "brig.h"
 #include "config.h"
 #include "log.h"
+#include "sctool.h"
 
 static const struct {
     const char *name;
@@ -16,6 +17,11 @@ static const struct {
     {"harden", cmd_harden, "harden a bundle or config file offline"},
     {"check", cmd_check, "list policy violations without changing anything"},
     {"policy", cmd_policy, "show or validate a policy file"},
+    {"apparmor", cmd_apparmor, "show or load brig's AppArmor profile"},
+    {"doctor", cmd_doctor, "check whether this host can enforce the policy"},
+    {"seccomp", cmd_seccomp, "show, export, explain or compare seccomp profiles"},
+    {"record", cmd_record, "record a minimal seccomp profile from a real run"},
+    {"trace-denials", cmd_trace_denials, "run a container and list the syscalls its profile denies"},
 };
 
 static void usage(FILE *out)
@@ -24,7 +30,7 @@ static void usage(FILE *out)
                  "brig hardens OCI bundles and runs the real runtime (runc or crun).\n\n"
                  "brig's own commands:\n");
     for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nEvery other command (create, run, exec, start, kill, delete, state, ...)\n"
                  "goes to the real runtime; create, run, restore and exec are hardened first.\n"
                  "See brig(1).\n");

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Seccomp user notification for `brig record` and `brig trace-denials`.
+ *
+ * The OCI runtime-spec way: linux.seccomp.listenerPath names a unix socket;
+ * after loading a filter with SCMP_ACT_NOTIFY rules the runtime connects to
+ * it and sends the container state JSON with the listener fd (SCM_RIGHTS).
+ * brig listens there, receives notifications (SECCOMP_IOCTL_NOTIF_RECV) and
+ * answers each one:
+ *   record: SECCOMP_USER_NOTIF_FLAG_CONTINUE (the call runs as if allowed),
+ *           remembering the syscall;
+ *   trace:  the errno the original profile returns for exactly that call
+ *           (worked out by running the original filter's BPF over the
+ *           notification's seccomp_data), so behaviour is unchanged. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "json.h"
+#include "seccomp_explain.h"
+
+/* NOTIFY on every syscall libseccomp knows for the host architecture,
+ * except `write` (runc refuses NOTIFY on it: the runtime reports progress
+ * with write after the filter is loaded); default ALLOW (NOTIFY cannot be
+ * the default).  Syscalls libseccomp does not know run unrecorded. */
+int brig_record_notify_profile(BrigJson **ret, BrigError **err);
+
+/* The profile a recording produced: default ERRNO(ENOSYS), one ALLOW entry
+ * with every name in `names` plus `write`.  A name also in `keep` takes the
+ * entries `from` (a resolved OCI profile) has for it instead, argument
+ * tests included: the caller puts a name there when `from` filters its
+ * arguments and allowed every call the recording saw, so the recorded
+ * profile keeps brig's namespace and socket-family checks. */
+BrigJson *brig_record_result_profile(char *const *names, size_t n, char *const *arches,
+                                     size_t n_arches, const BrigJson *from, char *const *keep,
+                                     size_t n_keep);
+
+/* Whether every entry of a resolved profile naming `sys` tests arguments
+ * (and there is at least one). */
+bool brig_record_conditional(const BrigJson *oci, const char *sys);
+
+/* From a resolved OCI profile: every entry whose action is not ALLOW
+ * becomes NOTIFY (same names and argument tests, so libseccomp orders the
+ * tests as before), and every syscall libseccomp knows on the host
+ * architecture that the profile does not list gets a NOTIFY entry (it
+ * would have had the default action).  `write` keeps its treatment. */
+int brig_trace_profile(const BrigJson *oci, BrigJson **ret, BrigError **err);
+
+typedef enum { BRIG_SUPERVISE_RECORD, BRIG_SUPERVISE_TRACE } BrigSuperviseMode;
+
+/* One notification, as handed to the caller's callback. */
+typedef struct BrigNotifEvent {
+    pid_t pid;
+    const char *comm;
+    const char *syscall; /* name, or the number as text */
+    int nr;
+    uint32_t arch;
+    uint64_t args[6];
+    int answer_errno; /* trace: the errno returned; 0 = let it run */
+} BrigNotifEvent;
+
+/* Totals per (syscall, answer). */
+typedef struct BrigNotifCount {
+    char *syscall;
+    char *arch;
+    int answer_errno;
+    uint64_t count;
+    char *comms; /* "sh, probe" (first few distinct) */
+} BrigNotifCount;
+
+typedef struct BrigSupervisor {
+    BrigSuperviseMode mode;
+    const BrigSim *answer; /* trace: the original profile's filter */
+    void (*on_event)(const BrigNotifEvent *ev, void *userdata);
+    void *userdata;
+    /* state */
+    char *dir, *socket_path;
+    int listen_fd;
+    BrigNotifCount *counts;
+    size_t n_counts;
+    uint64_t total;
+} BrigSupervisor;
+
+/* Creates a private directory and the listening socket in it. */
+int brig_supervisor_init(BrigSupervisor *s, BrigError **err);
+/* Starts argv (the runtime) and serves notifications until it has exited
+ * and every listener fd has hung up.  Returns the runtime's exit status
+ * (128+signal when killed) in *ret_status. */
+int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, BrigError **err);
+/* Removes the socket and directory; frees everything. */
+void brig_supervisor_done(BrigSupervisor *s);

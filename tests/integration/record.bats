@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# brig record and brig trace-denials with real runtimes (runc and crun):
+# seccomp user notification through linux.seccomp.listenerPath.
+#   - a recorded profile lets the recorded workload run again, under the
+#     runtime it was recorded with, and denies (ENOSYS) a syscall the
+#     workload never made;
+#   - the denial tracer names the syscall that makes a program fail, answers
+#     with the profile's own errno (behaviour unchanged), and leaves the
+#     conditional ALLOW rules (clone without namespace flags) alone.
+
+load helpers
+
+WORKLOAD='echo hello; cat /etc/passwd >/dev/null; ls / >/dev/null; date >/dev/null; echo done'
+
+probe_bin() {
+	local p
+	p="$(dirname "$(brig_bin)")/../../tests/integration/probe"
+	if [[ -x $p ]]; then
+		echo "$p"
+		return 0
+	fi
+	p="$BATS_TEST_TMPDIR/probe"
+	cc -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
+	echo "$p"
+}
+
+needs() {
+	require_root
+	require_brig
+	require_cmd jq "$1"
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	[[ $1 == crun ]] && ensure_crun_cgroups
+	[[ -e /proc/self/ns/pid ]] || skip "needs namespaces"
+}
+
+record_and_replay() {
+	local rt=$1 dir="$BATS_TEST_TMPDIR/b" rec="$BATS_TEST_TMPDIR/rec.json" id
+	needs "$rt"
+	make_busybox_bundle "$dir" sh -c "$WORKLOAD"
+	run timeout 120 "$(brig_bin)" record -o "$rec" --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^hello$' <<<"$output"
+	grep -q '^done$' <<<"$output"
+	grep -qE 'brig record: [0-9]+ system calls seen' <<<"$output"
+	jq . "$rec"
+	jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38' "$rec"
+	jq -e '.syscalls[0].action == "SCMP_ACT_ALLOW"' "$rec"
+	local n
+	n="$(jq '.syscalls[0].names | length' "$rec")"
+	# a shell running four tools: tens of syscalls, not hundreds
+	[ "$n" -gt 15 ] && [ "$n" -lt 120 ]
+	for s in execve write openat exit_group; do
+		jq -e --arg s "$s" '.syscalls[0].names | index($s)' "$rec" >/dev/null
+	done
+	for s in keyctl mount mkdir ptrace; do
+		! jq -e --arg s "$s" '.syscalls[0].names | index($s)' "$rec" >/dev/null
+	done
+	# the shell forks: clone is recorded but keeps brig's namespace test
+	jq -e '.syscalls[0].names | index("clone") | not' "$rec"
+	jq -e '[.syscalls[] | select(.names == ["clone"] and .args != null)] | length >= 1' "$rec"
+	grep -q "brig record: clone keeps the argument tests of brig's profile" <<<"$output"
+	# the toolbox reads the recorded profile too
+	run "$(brig_bin)" seccomp explain mkdir --profile "$rec"
+	grep -q '^  action:  ERRNO(ENOSYS)$' <<<"$output"
+	run "$(brig_bin)" seccomp explain clone CLONE_NEWUSER --profile "$rec"
+	grep -q '^  action:  ERRNO(EPERM)$' <<<"$output"
+
+	# replay: the config as brig hardens it, with the recorded profile
+	"$(brig_bin)" harden "$dir" >/dev/null
+	jq --slurpfile p "$rec" '.linux.seccomp = $p[0]' "$dir/config.json" >"$dir/c.json"
+	mv "$dir/c.json" "$dir/config.json"
+	jq -e '.linux.seccomp.defaultErrnoRet == 38' "$dir/config.json"
+	id="$(new_container_id "replay-$rt")"
+	track_container "$rt" "$id"
+	run timeout 120 "$rt" run --bundle "$dir" "$id" </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^hello$' <<<"$output"
+	grep -q '^done$' <<<"$output"
+
+	# a syscall the workload never made is refused with the default ENOSYS
+	bundle_set_args "$dir" sh -c "$WORKLOAD; mkdir /tmp/x && echo mkdir-ok"
+	id="$(new_container_id "replay2-$rt")"
+	track_container "$rt" "$id"
+	run timeout 120 "$rt" run --bundle "$dir" "$id" </dev/null
+	echo "$output"
+	[ "$status" -ne 0 ]
+	grep -q '^done$' <<<"$output"
+	grep -q 'Function not implemented' <<<"$output"
+	! grep -q mkdir-ok <<<"$output"
+}
+
+@test "runc: brig record writes a minimal profile the workload runs under again" {
+	record_and_replay runc
+}
+
+@test "crun: brig record writes a minimal profile the workload runs under again" {
+	record_and_replay crun
+}
+
+trace_names_culprit() {
+	local rt=$1 dir="$BATS_TEST_TMPDIR/t" probe
+	needs "$rt"
+	probe="$(probe_bin)" || skip "no static probe (cc -static failed)"
+	make_busybox_bundle "$dir" /bin/probe clone-fork getppid keyctl
+	cp "$probe" "$dir/rootfs/bin/probe"
+	run timeout 120 "$(brig_bin)" trace-denials --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	# the program fails as it would without tracing: keyctl gets EPERM
+	[ "$status" -eq 1 ]
+	grep -q '^keyctl: EPERM$' <<<"$output"
+	grep -q '^clone-fork: ok$' <<<"$output"
+	grep -q '^getppid: ok$' <<<"$output"
+	# the live line and the summary name it
+	grep -qE '^brig trace: pid [0-9]+ \(probe\) keyctl\(0x0, ' <<<"$output"
+	grep -qE '^brig trace-denials: 1 denied call, container exit status 1$' <<<"$output"
+	grep -qE '^keyctl +SCMP_ARCH_X86_64 +EPERM +1  probe$' <<<"$output"
+	# clone without namespace flags kept its conditional ALLOW: not notified
+	! grep -qE '^clone ' <<<"$output"
+
+	# a namespace clone is caught, answered EPERM, and counted
+	bundle_set_args "$dir" /bin/probe clone-newns clone-fork unknown-1000 socket-vsock
+	run timeout 120 "$(brig_bin)" trace-denials --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	grep -q '^clone-newns: EPERM$' <<<"$output"
+	grep -q '^clone-fork: ok$' <<<"$output"
+	grep -q '^unknown-1000: ENOSYS$' <<<"$output"
+	grep -q '^socket-vsock: EPERM$' <<<"$output"
+	grep -qE '^clone +SCMP_ARCH_X86_64 +EPERM +1  probe$' <<<"$output"
+	grep -qE '^socket +SCMP_ARCH_X86_64 +EPERM +1  probe$' <<<"$output"
+}
+
+@test "runc: brig trace-denials names the syscall that makes a program fail" {
+	trace_names_culprit runc
+}
+
+@test "crun: brig trace-denials names the syscall that makes a program fail" {
+	trace_names_culprit crun
+}
+
+@test "runc: brig record says which recorded calls brig's own profile would deny" {
+	needs runc
+	local dir="$BATS_TEST_TMPDIR/u" rec="$BATS_TEST_TMPDIR/u.json"
+	make_busybox_bundle "$dir" sh -c 'unshare -U true; echo done'
+	run timeout 120 "$(brig_bin)" record -o "$rec" --runtime runc "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "brig record: brig's profile would deny unshare (ERRNO(EPERM)); the recorded profile allows it" <<<"$output"
+	# recorded as seen: a plain ALLOW, without brig's namespace test
+	jq -e '.syscalls[0].names | index("unshare")' "$rec"
+	! jq -e '[.syscalls[] | select(.names == ["unshare"])] | length > 0' "$rec"
+}
+
+@test "record and trace-denials: usage errors" {
+	require_brig
+	run "$(brig_bin)" record "$BATS_TEST_TMPDIR"
+	[ "$status" -eq 2 ]
+	grep -q 'Usage: brig record -o' <<<"$output"
+	run "$(brig_bin)" trace-denials
+	[ "$status" -eq 2 ]
+	run "$(brig_bin)" record -o x.json "$BATS_TEST_TMPDIR/nonexistent"
+	[ "$status" -eq 2 ]
+	grep -q 'nonexistent' <<<"$output"
+}
+
+teardown() {
+	cleanup_containers
+}
