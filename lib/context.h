@@ -10,10 +10,26 @@
 #include "policy.h"
 
 typedef struct BrigHost {
-    int last_cap;          /* /proc/sys/kernel/cap_last_cap */
-    bool apparmor_enabled; /* aa_is_enabled() said the host enforces it */
-    bool selinux_enabled;  /* is_selinux_enabled() */
-    bool seccomp;          /* the kernel has seccomp filters */
+    int last_cap;                /* /proc/sys/kernel/cap_last_cap */
+    bool apparmor_enabled;       /* aa_is_enabled() said the host enforces it */
+    int apparmor_errno;          /* else the errno it gave (brig_apparmor_state()) */
+    unsigned apparmor_includes;  /* BRIG_AA_* files under /etc/apparmor.d */
+    bool selinux_enabled;        /* is_selinux_enabled() */
+    const char *selinux_process; /* container process label (with this container's MCS
+                                  * pair at create), NULL if none is valid; filled by cmd/ */
+    const char *selinux_mount;   /* the matching file label for linux.mountLabel */
+    bool seccomp;                /* the kernel has seccomp filters */
+    uint32_t seccomp_arch;       /* libseccomp's native SCMP_ARCH_* token; 0 = unknown (keep all) */
+
+    /* Identity of the host's namespaces (pid 1's), in BRIG_NS_* bit order:
+     * pid, ipc, uts, mount, network, cgroup; ino 0 when unknown.  Engines
+     * name the host's namespace by a bind mount (docker --network=host
+     * joins /var/run/docker/netns/default), so a path is judged by what it
+     * is, not by how it is spelled. */
+    uint64_t host_ns_dev[6], host_ns_ino[6];
+    /* Looks up the identity of a namespace path; NULL when the caller (a
+     * test) injects none. */
+    int (*ns_identity)(const char *path, uint64_t *ret_dev, uint64_t *ret_ino);
 } BrigHost;
 
 typedef struct BrigCtx {

@@ -2,12 +2,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include "config.h"
+#include "apparmor.h"
 #include "context.h"
-#if HAVE_APPARMOR
-#include <sys/apparmor.h>
-#endif
+#include "seccomp.h"
 #if HAVE_SELINUX
 #include <selinux/selinux.h>
 #endif
@@ -21,14 +21,44 @@ static int read_last_cap(void)
     return atoi(buf);
 }
 
+static int ns_identity(const char *path, uint64_t *ret_dev, uint64_t *ret_ino)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -errno;
+    *ret_dev = st.st_dev;
+    *ret_ino = st.st_ino;
+    return 0;
+}
+
+static void probe_host_namespaces(BrigHost *h)
+{
+    static const char *const names[6] = {"pid", "ipc", "uts", "mnt", "net", "cgroup"};
+    for (size_t i = 0; i < 6; i++) {
+        /* brig runs where the engine's shim runs, in the host's namespaces:
+         * its own are the fallback when pid 1's cannot be read (a sandbox
+         * whose pid 1 belongs to another user namespace). */
+        char path[32];
+        snprintf(path, sizeof(path), "/proc/1/ns/%s", names[i]);
+        if (ns_identity(path, &h->host_ns_dev[i], &h->host_ns_ino[i]) == 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+        if (ns_identity(path, &h->host_ns_dev[i], &h->host_ns_ino[i]) < 0)
+            h->host_ns_dev[i] = h->host_ns_ino[i] = 0;
+    }
+    h->ns_identity = ns_identity;
+}
+
 void brig_host_probe(BrigHost *ret)
 {
     *ret = (BrigHost){.last_cap = read_last_cap()};
     /* PR_GET_SECCOMP fails with EINVAL on kernels built without seccomp. */
     ret->seccomp = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
-#if HAVE_APPARMOR
-    ret->apparmor_enabled = aa_is_enabled() == 1;
-#endif
+    probe_host_namespaces(ret);
+    ret->seccomp_arch = seccomp_arch_native();
+    ret->apparmor_errno = brig_apparmor_probe_errno();
+    ret->apparmor_enabled = ret->apparmor_errno == 0;
+    ret->apparmor_includes = brig_apparmor_probe_includes(BRIG_APPARMOR_ETC);
 #if HAVE_SELINUX
     ret->selinux_enabled = is_selinux_enabled() == 1;
 #endif

@@ -81,6 +81,19 @@ static bool is_host_path(const char *path)
     return startswith(p, "/ns/");
 }
 
+/* Whether path is the host's namespace of kind r by identity: docker
+ * --network=host names it /var/run/docker/netns/default, a bind mount of
+ * pid 1's.  An unreadable path is left to the runtime, which fails on it. */
+static bool is_host_ns(const BrigHost *host, size_t r, const char *path)
+{
+    uint64_t dev, ino;
+    if (!host->ns_identity || host->host_ns_ino[r] == 0)
+        return false;
+    if (host->ns_identity(path, &dev, &ino) < 0)
+        return false;
+    return dev == host->host_ns_dev[r] && ino == host->host_ns_ino[r];
+}
+
 int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     BrigJson *linux_ = pass_ensure(spec, "linux", BRIG_JSON_OBJECT, "", err);
@@ -119,7 +132,7 @@ int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
                 const BrigJson *ns_k = nss->kids[k];
                 const char *path = brig_json_str(brig_json_get(ns_k, "path"));
                 if (!streq(brig_json_str(brig_json_get(ns_k, "type")), required[r]) || !path ||
-                    !is_host_path(path))
+                    !(is_host_path(path) || is_host_ns(ctx->host, r, path)))
                     continue;
                 _cleanup_free_ char *p = xasprintf("/linux/namespaces/%zu/path", k);
                 brig_report_refuse(rep, p, brig_json_get(ns_k, "path"),

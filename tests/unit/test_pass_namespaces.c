@@ -95,6 +95,56 @@ START_TEST(test_join_by_path)
 }
 END_TEST
 
+/* An injected host: /var/run/docker/netns/default is a bind mount of the
+ * host's network namespace, /var/run/netns/pod another namespace. */
+static int fake_identity(const char *path, uint64_t *dev, uint64_t *ino)
+{
+    *dev = 4;
+    if (streq(path, "/var/run/docker/netns/default"))
+        *ino = 4026531840;
+    else if (streq(path, "/var/run/netns/pod"))
+        *ino = 4026532999;
+    else
+        return -ENOENT;
+    return 0;
+}
+
+START_TEST(test_host_namespace_by_identity)
+{
+    static const struct {
+        const char *path;
+        bool host;
+    } cases[] = {
+        {"/var/run/docker/netns/default", true}, /* docker --network=host */
+        {"/var/run/netns/pod", false},
+        {"/var/run/netns/missing", false}, /* left to the runtime to fail on */
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        BrigCtx ctx;
+        BrigHost host;
+        BrigPolicy *pol;
+        tu_ctx(&ctx, &host, &pol);
+        host.ns_identity = fake_identity;
+        host.host_ns_dev[4] = 4;
+        host.host_ns_ino[4] = 4026531840;
+        _cleanup_free_ char *in = xasprintf(
+            "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},"
+            "{\"type\":\"mount\"},{\"type\":\"cgroup\"},{\"type\":\"network\",\"path\":\"%s\"}]}}",
+            cases[i].path);
+        BrigJson *spec = tu_parse(in);
+        BrigReport rep = {0};
+        ck_assert_int_eq(pass_namespaces(&ctx, spec, &rep, NULL), 0);
+        ck_assert_msg(brig_report_count(&rep, BRIG_REFUSE) == (cases[i].host ? 1u : 0u), "%s",
+                      cases[i].path);
+        if (cases[i].host)
+            ck_assert_ptr_nonnull(strstr(rep.v[0].reason, "network namespace"));
+        brig_report_clear(&rep);
+        brig_json_free(spec);
+        brig_policy_free(pol);
+    }
+}
+END_TEST
+
 START_TEST(test_duplicate_entries)
 {
     /* runc refuses duplicate types, but whichever copy a runtime would
@@ -164,6 +214,7 @@ int main(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_host_namespace_refused);
     tcase_add_test(tc, test_join_by_path);
+    tcase_add_test(tc, test_host_namespace_by_identity);
     tcase_add_test(tc, test_cgroup_added);
     tcase_add_test(tc, test_duplicate_entries);
     tcase_add_test(tc, test_policy_allows_host_namespace);
