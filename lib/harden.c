@@ -23,6 +23,8 @@ const BrigPass brig_passes[] = {
     {"hooks", pass_hooks},
     {"env", pass_env},
     {"seccomp", pass_seccomp},
+    {"apparmor", pass_apparmor},
+    {"selinux", pass_selinux},
     {"annotation", pass_annotation},
 };
 const size_t brig_n_passes = ELEMENTSOF(brig_passes);
@@ -52,6 +54,8 @@ int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, 
         {"capabilities", process_capabilities},
         {"no_new_privileges", process_no_new_privileges},
         {"env", process_env},
+        {"apparmor", process_apparmor},
+        {"selinux", process_selinux},
     };
     if (process->type != BRIG_JSON_OBJECT)
         return brig_error_set(err, EINVAL, "the process file is a JSON %s, expected an object",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "harden.h"
 #include "report.h"
 #include "runtime.h"
 
@@ -18,6 +19,23 @@ int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_check(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_policy(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_runtime(BrigArgv *a, BrigError **err);
+int cmd_apparmor(int argc, char **argv, const BrigArgv *a, BrigError **err);
+int cmd_doctor(int argc, char **argv, const BrigArgv *a, BrigError **err);
+
+/* Runtime-mode MAC hooks (mac.c): prepare fills the host's SELinux labels
+ * (reserving a category pair at create) before hardening; after_harden loads
+ * brig's AppArmor profile when the hardened file names it, recording a
+ * refusal in h->rep if that fails; finish releases an unused pair; release
+ * frees the container's pair on delete. */
+typedef struct BrigMacState {
+    char *process, *mount, *level;
+    bool reserved, used;
+} BrigMacState;
+void mac_prepare(BrigHost *host, const BrigArgv *a, bool create, BrigMacState *st);
+void mac_after_harden(const BrigArgv *a, const char *path, bool process_file, BrigHardenFile *h,
+                      BrigMacState *st);
+void mac_finish(const BrigArgv *a, BrigMacState *st, bool refused);
+void mac_release(const BrigArgv *a);
 
 /* Prints the report, one change per line, or as a diff-style block. */
 void print_report(FILE *out, const BrigReport *rep, bool diff);

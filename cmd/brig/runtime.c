@@ -62,6 +62,8 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     int r = 0;
     BrigHost host;
     brig_host_probe(&host);
+    BrigMacState mac;
+    mac_prepare(&host, a, create, &mac);
     _cleanup_free_ char *path = create       ? brig_bundle_config_path(a->bundle, a->config)
                                 : a->process ? xstrdup(a->process)
                                              : NULL;
@@ -85,10 +87,14 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     if (r == 0 && streq(a->cmd, "exec"))
         r = brig_argv_harden_exec(a, h.policy, runtime_defaults_exec_root(runtime), &h.rep, err);
     if (r < 0) {
+        mac_finish(a, &mac, true);
         brig_harden_file_done(&h);
         return r;
     }
+    if (!brig_harden_refused(&h))
+        mac_after_harden(a, path, !create, &h, &mac);
     bool refused = brig_harden_refused(&h);
+    mac_finish(a, &mac, refused);
     BrigAuditEvent ev = {
         .command = a->cmd,
         .id = a->id,
@@ -133,6 +139,7 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
         return BRIG_EXIT_REFUSED;
     if (harden && harden_for_runtime(a, doc, runtime, err) < 0)
         return BRIG_EXIT_REFUSED;
+    mac_release(a);
     if (a->version && !a->cmd) {
         printf("brig version %s\n", BRIG_VERSION);
         fflush(stdout);

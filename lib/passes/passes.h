@@ -19,6 +19,8 @@ int pass_annotations(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigEr
 int pass_hooks(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_env(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_apparmor(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_selinux(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_annotation(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 
 /* Process-level halves, shared by config.json and exec --process files.
@@ -31,6 +33,11 @@ int process_no_new_privileges(const BrigCtx *ctx, BrigJson *proc, const char *pt
                               BrigError **err);
 int process_env(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                 BrigError **err);
+int process_apparmor(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                     BrigError **err);
+/* Returns 1 when it set a new label (pass_selinux then sets the mount label). */
+int process_selinux(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                    BrigError **err);
 
 /* Small helpers the passes share (passes/common.c). */
 /* Returns obj[key], creating an empty object/array there if absent; returns

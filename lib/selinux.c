@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include "bundle.h"
+#include "config.h"
+#include "selinux.h"
+#if HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+int brig_selinux_parse_contexts(const char *text, const char *name, BrigSelinuxContexts *ret,
+                                BrigError **err)
+{
+    BrigSelinuxContexts c = {0};
+    _cleanup_free_ char *copy = xstrdup(text);
+    char *save = NULL;
+    unsigned lineno = 0;
+    /* strtok_r would skip empty lines and lose the count: split by hand */
+    for (char *line = copy; line; line = save) {
+        char *nl = strchr(line, '\n');
+        save = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *l = trim(line);
+        if (!*l)
+            continue;
+        char *eq = strchr(l, '=');
+        if (!eq) {
+            brig_selinux_contexts_done(&c);
+            return brig_error_set(err, EINVAL, "%s:%u: expected KEY = \"CONTEXT\"", name, lineno);
+        }
+        *eq = '\0';
+        char *key = trim(l), *val = trim(eq + 1);
+        size_t vl = strlen(val);
+        if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+            val[vl - 1] = '\0';
+            val++;
+        } else if (strchr(val, '"')) {
+            brig_selinux_contexts_done(&c);
+            return brig_error_set(err, EINVAL, "%s:%u: unbalanced quotes", name, lineno);
+        }
+        char **slot = streq(key, "process") ? &c.process : streq(key, "file") ? &c.file : NULL;
+        if (!slot)
+            continue;
+        if (!*val || strchr(val, ' ')) {
+            brig_selinux_contexts_done(&c);
+            return brig_error_set(err, EINVAL, "%s:%u: %s: \"%s\" is not a context", name, lineno,
+                                  key, val);
+        }
+        free(*slot); /* the last one counts, as for libselinux's readers */
+        *slot = xstrdup(val);
+    }
+    if (!c.process || !c.file) {
+        const char *what = !c.process ? "process" : "file";
+        brig_selinux_contexts_done(&c);
+        return brig_error_set(err, ENOENT, "%s: no %s context", name, what);
+    }
+    *ret = c;
+    return 0;
+}
+
+int brig_selinux_load_contexts(const char *path, BrigSelinuxContexts *ret, BrigError **err)
+{
+    _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    int r = brig_file_load(path, 1024 * 1024, &f, err);
+    if (r < 0)
+        return r;
+    return brig_selinux_parse_contexts(f->data, path, ret, err);
+}
+
+void brig_selinux_contexts_done(BrigSelinuxContexts *c)
+{
+    free(c->process);
+    free(c->file);
+    *c = (BrigSelinuxContexts){0};
+}
+
+char *brig_selinux_contexts_path(void)
+{
+    if (access(BRIG_SELINUX_CONTAINER_CONTEXTS, R_OK) == 0)
+        return xstrdup(BRIG_SELINUX_CONTAINER_CONTEXTS);
+#if HAVE_SELINUX
+    const char *p = selinux_lxc_contexts_path();
+    if (p && access(p, R_OK) == 0)
+        return xstrdup(p);
+#endif
+    return NULL;
+}
+
+bool brig_selinux_enabled(void)
+{
+#if HAVE_SELINUX
+    return is_selinux_enabled() == 1;
+#else
+    return false;
+#endif
+}
+
+bool brig_selinux_context_valid(const char *context)
+{
+#if HAVE_SELINUX
+    return context && security_check_context(context) == 0;
+#else
+    return false;
+#endif
+}
+
+/* Start of field `n` (0-based) of a colon-separated context, or NULL. */
+static const char *field(const char *context, int n)
+{
+    const char *p = context;
+    for (int i = 0; i < n; i++) {
+        p = strchr(p, ':');
+        if (!p)
+            return NULL;
+        p++;
+    }
+    return p;
+}
+
+char *brig_selinux_with_level(const char *context, const char *level)
+{
+    const char *lv = field(context, 3);
+    if (!lv || lv - context < 6)
+        return NULL;
+    return xasprintf("%.*s%s", (int)(lv - context), context, level);
+}
+
+char *brig_selinux_type(const char *context)
+{
+    const char *t = field(context, 2);
+    if (!t)
+        return NULL;
+    const char *end = strchr(t, ':');
+    if (!end || end == t)
+        return NULL;
+    return xstrndup(t, (size_t)(end - t));
+}
+
+static int open_dir(const char *dir, BrigError **err)
+{
+    /* the parent (/run/brig) too: brig may be the first to run on this boot */
+    _cleanup_free_ char *parent = xstrdup(dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        if (mkdir(parent, 0700) < 0 && errno != EEXIST)
+            return brig_error_errno(err, errno, "cannot create %s", parent);
+    }
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return brig_error_errno(err, errno, "cannot create %s", dir);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return brig_error_errno(err, errno, "cannot open %s", dir);
+    return fd;
+}
+
+static bool holds(int dfd, const char *name, const char *id)
+{
+    _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    if (fd < 0)
+        return false;
+    size_t n = strlen(id);
+    _cleanup_free_ char *buf = xmalloc(n + 2);
+    ssize_t r = read(fd, buf, n + 1);
+    return r == (ssize_t)n && memcmp(buf, id, n) == 0;
+}
+
+static bool pair_name(const char *name, unsigned *x, unsigned *y)
+{
+    int end = 0;
+    return sscanf(name, "c%u,c%u%n", x, y, &end) == 2 && name[end] == '\0' && *x < *y &&
+           *y <= BRIG_MCS_MAX_CATEGORY;
+}
+
+/* Calls fn for each reservation held by id; stops when fn returns <0. */
+static int each_held(int dfd, const char *id, int (*fn)(int, const char *, void *), void *data)
+{
+    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+    if (dup < 0)
+        return -errno;
+    DIR *d = fdopendir(dup);
+    if (!d) {
+        int e = errno;
+        close(dup);
+        return -e;
+    }
+    struct dirent *de;
+    int n = 0, r = 0;
+    unsigned x, y;
+    while ((de = readdir(d))) {
+        if (!pair_name(de->d_name, &x, &y) || !holds(dfd, de->d_name, id))
+            continue;
+        r = fn(dfd, de->d_name, data);
+        if (r < 0)
+            break;
+        n++;
+    }
+    closedir(d);
+    return r < 0 ? r : n;
+}
+
+static int take_name(int dfd, const char *name, void *data)
+{
+    char **ret = data;
+    if (!*ret)
+        *ret = xstrdup(name);
+    return 0;
+}
+
+static int unlink_name(int dfd, const char *name, void *data)
+{
+    return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+static bool valid_id(const char *id)
+{
+    return id && *id && !strchr(id, '\n') && strlen(id) <= 1024;
+}
+
+int brig_mcs_reserve(const char *dir, const char *id, char **ret_level, BrigError **err)
+{
+    if (!valid_id(id))
+        return brig_error_set(err, EINVAL, "cannot reserve MCS categories without a container id");
+    _cleanup_close_ int dfd = open_dir(dir, err);
+    if (dfd < 0)
+        return dfd;
+    _cleanup_free_ char *held = NULL;
+    int r = each_held(dfd, id, take_name, &held);
+    if (r < 0)
+        return brig_error_errno(err, -r, "cannot read %s", dir);
+    if (held) {
+        *ret_level = xasprintf("s0:%s", held);
+        return 0;
+    }
+    /* 523776 pairs: random probing finds a free one at once unless the host
+     * runs hundreds of thousands of containers */
+    for (int attempt = 0; attempt < 4096; attempt++) {
+        uint16_t v[2];
+        if (getrandom(v, sizeof(v), 0) != sizeof(v))
+            return brig_error_errno(err, errno, "getrandom");
+        unsigned x = v[0] % (BRIG_MCS_MAX_CATEGORY + 1), y = v[1] % (BRIG_MCS_MAX_CATEGORY + 1);
+        if (x == y)
+            continue;
+        if (x > y) {
+            unsigned t = x;
+            x = y;
+            y = t;
+        }
+        char name[32];
+        snprintf(name, sizeof(name), "c%u,c%u", x, y);
+        _cleanup_close_ int fd = openat(
+            dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return brig_error_errno(err, errno, "cannot create %s/%s", dir, name);
+        size_t n = strlen(id);
+        if (write(fd, id, n) != (ssize_t)n) {
+            int e = errno ? errno : EIO;
+            unlinkat(dfd, name, 0);
+            return brig_error_errno(err, e, "cannot write %s/%s", dir, name);
+        }
+        *ret_level = xasprintf("s0:%s", name);
+        return 0;
+    }
+    return brig_error_set(err, ENOSPC, "no free MCS category pair in %s", dir);
+}
+
+int brig_mcs_release(const char *dir, const char *id, BrigError **err)
+{
+    if (!valid_id(id))
+        return 0;
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (dfd < 0 && errno == ENOENT)
+        return 0;
+    if (dfd < 0)
+        return brig_error_errno(err, errno, "cannot open %s", dir);
+    int r = each_held(dfd, id, unlink_name, NULL);
+    if (r < 0)
+        return brig_error_errno(err, -r, "cannot release MCS categories of %s in %s", id, dir);
+    return r;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* SELinux: the container types from the host's contexts file, and a unique
+ * MCS category pair per container.  Two containers with the same type but
+ * different category pairs cannot touch each other's processes or files;
+ * the pair is what separates them, so brig never hands out one pair twice
+ * while a container holds it.  Reservations are files in a directory
+ * (default BRIG_MCS_DIR), one per pair, created O_EXCL and holding the
+ * container id, so concurrent brig processes agree without a daemon. */
+
+#include <stdbool.h>
+
+#include "error.h"
+
+#define BRIG_MCS_DIR "/run/brig/mcs"
+/* container-selinux's contexts, preferred over libselinux's lxc_contexts */
+#define BRIG_SELINUX_CONTAINER_CONTEXTS "/usr/share/containers/selinux/contexts"
+#define BRIG_MCS_MAX_CATEGORY 1023
+
+typedef struct BrigSelinuxContexts {
+    char *process; /* `process = "..."`: the container process context */
+    char *file;    /* `file = "..."`: the context of the container's files */
+} BrigSelinuxContexts;
+
+/* Parses the lxc_contexts format: `key = "value"` lines (quotes optional),
+ * `#` comments, blank lines; unknown keys are ignored.  `name` prefixes
+ * errors ("NAME:LINE: ..."). */
+int brig_selinux_parse_contexts(const char *text, const char *name, BrigSelinuxContexts *ret,
+                                BrigError **err);
+int brig_selinux_load_contexts(const char *path, BrigSelinuxContexts *ret, BrigError **err);
+void brig_selinux_contexts_done(BrigSelinuxContexts *c);
+
+/* The contexts file to use on this host: container-selinux's when present,
+ * else libselinux's selinux_lxc_contexts_path(); NULL if neither exists. */
+char *brig_selinux_contexts_path(void);
+
+/* is_selinux_enabled() == 1 (false when built without libselinux). */
+bool brig_selinux_enabled(void);
+/* security_check_context() accepts it (false without libselinux). */
+bool brig_selinux_context_valid(const char *context);
+
+/* "user:role:type:level" with the level replaced; NULL if malformed. */
+char *brig_selinux_with_level(const char *context, const char *level);
+/* The type field of a context; NULL if malformed. */
+char *brig_selinux_type(const char *context);
+
+/* Reserves a category pair for container `id` in `dir` (created if missing)
+ * and returns its level, "s0:cX,cY" with X < Y.  A pair `id` already holds
+ * is returned again, so a retried create keeps its pair. */
+int brig_mcs_reserve(const char *dir, const char *id, char **ret_level, BrigError **err);
+/* Releases every pair held by `id`; returns how many (0 if none). */
+int brig_mcs_release(const char *dir, const char *id, BrigError **err);
