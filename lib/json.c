@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <inttypes.h>
 #include <stdio.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
 #include "json.h"
@@ -122,6 +121,26 @@ static bool *shadowed_members(const BrigJson *obj)
 {
     if (obj->type != BRIG_JSON_OBJECT || obj->n < 2)
         return NULL;
+    /* Nearly every object is small and has no duplicate: compare pairwise
+     * and allocate nothing unless a key repeats.  This runs for every
+     * object the writer emits and every pair brig_json_equal() compares;
+     * the sort below cost two allocations and a qsort each time. */
+    if (obj->n <= 16) {
+        bool *shadowed = NULL;
+        for (size_t i = 0; i + 1 < obj->n; i++) {
+            const char *a = obj->kids[i]->key ? obj->kids[i]->key : "";
+            for (size_t k = i + 1; k < obj->n; k++) {
+                const char *b = obj->kids[k]->key ? obj->kids[k]->key : "";
+                if (a[0] != b[0] || strcmp(a, b) != 0)
+                    continue;
+                if (!shadowed)
+                    shadowed = xcalloc(obj->n, sizeof(*shadowed));
+                shadowed[i] = true; /* a later copy is the one read */
+                break;
+            }
+        }
+        return shadowed;
+    }
     /* sort member indexes by (key, position): a key's copies end up
      * adjacent, the last one read last */
     _cleanup_free_ size_t *idx = xmalloc(obj->n * sizeof(*idx));
@@ -452,81 +471,173 @@ int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flag
 
 /* ---- serialization ---- */
 
-static void gen(yajl_gen g, const BrigJson *j)
+/* brig writes the output itself rather than through yajl_gen: a config
+ * goes out once per container start, and yajl's generator (a call and a
+ * state check per token, escaping byte by byte, then a copy of its buffer)
+ * was ~1.2M instructions of a 5.5M-instruction `brig create`
+ * (docs/performance.md).  The bytes are yajl's exactly: "key": value with
+ * a tab per level when pretty, a final newline when pretty, control
+ * characters as \u00XX with upper-case hex, '/' and non-ASCII as they are;
+ * bench/serialize_check.c compares it with yajl_gen (meson test). */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} OutBuf;
+
+static void out_reserve(OutBuf *b, size_t more)
+{
+    if (b->len + more + 1 <= b->cap)
+        return;
+    while (b->len + more + 1 > b->cap)
+        b->cap = b->cap ? b->cap * 2 : 256;
+    b->p = xrealloc(b->p, b->cap);
+}
+
+static void out_put(OutBuf *b, const char *s, size_t n)
+{
+    out_reserve(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void out_newline_indent(OutBuf *b, size_t depth)
+{
+    out_reserve(b, depth + 1);
+    b->p[b->len++] = '\n';
+    memset(b->p + b->len, '\t', depth);
+    b->len += depth;
+}
+
+static void out_string(OutBuf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    out_reserve(b, n + 2);
+    b->p[b->len++] = '"';
+    size_t run = 0; /* start of the current stretch of bytes that go out as they are */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out_put(b, s + run, i - run);
+        run = i + 1;
+        char esc[6] = {'\\', 0};
+        size_t el = 2;
+        switch (c) {
+        case '"':
+        case '\\':
+            esc[1] = (char)c;
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            el = 6;
+        }
+        out_put(b, esc, el);
+    }
+    out_put(b, s + run, n - run);
+    out_put(b, "\"", 1);
+}
+
+static void gen(OutBuf *b, const BrigJson *j, bool pretty, size_t depth)
 {
     switch (j->type) {
     case BRIG_JSON_NULL:
-        yajl_gen_null(g);
+        out_put(b, "null", 4);
         break;
     case BRIG_JSON_BOOL:
-        yajl_gen_bool(g, j->boolean);
+        if (j->boolean)
+            out_put(b, "true", 4);
+        else
+            out_put(b, "false", 5);
         break;
     case BRIG_JSON_NUMBER:
-        yajl_gen_number(g, j->text, strlen(j->text));
+        out_put(b, j->text, strlen(j->text));
         break;
     case BRIG_JSON_STRING:
-        yajl_gen_string(g, (const unsigned char *)j->text, j->len);
+        out_string(b, j->text, j->len);
         break;
     case BRIG_JSON_ARRAY:
-    case BRIG_JSON_OBJECT:
+    case BRIG_JSON_OBJECT: {
+        bool obj = j->type == BRIG_JSON_OBJECT;
+        /* empty containers stay compact, even when pretty */
         if (j->n == 0) {
-            /* yajl's beautifier spreads an empty container over three
-             * lines; yajl_gen_number emits its text verbatim, so "[]" and
-             * "{}" go out as the compact literals they are. */
-            yajl_gen_number(g, j->type == BRIG_JSON_ARRAY ? "[]" : "{}", 2);
-        } else if (j->type == BRIG_JSON_ARRAY) {
-            yajl_gen_array_open(g);
-            for (size_t i = 0; i < j->n; i++)
-                gen(g, j->kids[i]);
-            yajl_gen_array_close(g);
-        } else {
-            _cleanup_free_ bool *shadowed = shadowed_members(j);
-            yajl_gen_map_open(g);
-            for (size_t i = 0; i < j->n; i++) {
-                if (shadowed && shadowed[i])
-                    continue;
-                const char *k = j->kids[i]->key ? j->kids[i]->key : "";
-                yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-                gen(g, j->kids[i]);
-            }
-            yajl_gen_map_close(g);
+            out_put(b, obj ? "{}" : "[]", 2);
+            break;
         }
+        _cleanup_free_ bool *shadowed = obj ? shadowed_members(j) : NULL;
+        bool first = true;
+        out_put(b, obj ? "{" : "[", 1);
+        for (size_t i = 0; i < j->n; i++) {
+            if (shadowed && shadowed[i])
+                continue;
+            if (!first)
+                out_put(b, ",", 1);
+            first = false;
+            if (pretty)
+                out_newline_indent(b, depth + 1);
+            if (obj) {
+                const char *k = j->kids[i]->key ? j->kids[i]->key : "";
+                out_string(b, k, strlen(k));
+                out_put(b, ": ", pretty ? 2 : 1);
+            }
+            gen(b, j->kids[i], pretty, depth + 1);
+        }
+        if (pretty)
+            out_newline_indent(b, depth);
+        out_put(b, obj ? "}" : "]", 1);
         break;
+    }
     }
 }
 
 char *brig_json_serialize(const BrigJson *j, unsigned flags, size_t *ret_len)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
-    if (!g)
-        abort();
-    if (flags & BRIG_JSON_PRETTY) {
-        yajl_gen_config(g, yajl_gen_beautify, 1);
-        yajl_gen_config(g, yajl_gen_indent_string, "\t");
-    }
-    gen(g, j);
-    const unsigned char *out;
-    size_t len;
-    yajl_gen_get_buf(g, &out, &len);
-    char *s = xmalloc(len + 1);
-    memcpy(s, out, len);
-    s[len] = '\0';
-    yajl_gen_free(g);
+    OutBuf b = {0};
+    bool pretty = flags & BRIG_JSON_PRETTY;
+    gen(&b, j, pretty, 0);
+    if (pretty)
+        out_put(&b, "\n", 1);
+    out_reserve(&b, 0);
+    b.p[b.len] = '\0';
+    /* the report keeps one of these per change: no slack (glibc shrinks in
+     * place) */
+    if (b.cap - b.len > 64)
+        b.p = xrealloc(b.p, b.len + 1);
     if (ret_len)
-        *ret_len = len;
-    return s;
+        *ret_len = b.len;
+    return b.p;
 }
 
 /* ---- access ---- */
 
 BrigJson *brig_json_get(const BrigJson *obj, const char *key)
 {
-    if (!obj || obj->type != BRIG_JSON_OBJECT)
+    if (!obj || obj->type != BRIG_JSON_OBJECT || !key)
         return NULL;
-    /* Go's encoding/json keeps the last of duplicate keys; so do we. */
-    for (size_t i = obj->n; i > 0; i--)
-        if (streq(obj->kids[i - 1]->key, key))
+    /* Go's encoding/json keeps the last of duplicate keys; so do we.  The
+     * first byte is compared inline: this is the most called function in a
+     * harden, and most members it passes differ there. */
+    for (size_t i = obj->n; i > 0; i--) {
+        const char *k = obj->kids[i - 1]->key;
+        if (k && k[0] == key[0] && strcmp(k, key) == 0)
             return obj->kids[i - 1];
+    }
     return NULL;
 }
 

@@ -4,10 +4,11 @@
 
 #include "bundle.h"
 #include "caps.h"
+#include "embedded_tree.h"
 #include "seccomp.h"
 
-extern const char brig_seccomp_default_json[];
-extern const size_t brig_seccomp_default_json_len;
+/* profiles/seccomp/default.json, compiled at build time (tools/embed_tree.py). */
+extern const BrigEmbeddedTree brig_seccomp_default_tree;
 
 static const struct {
     const char *oci, *scmp;
@@ -71,6 +72,32 @@ const char *brig_seccomp_arch_name(uint32_t token)
     return NULL;
 }
 
+bool brig_seccomp_arch_on_host(uint32_t arch, uint32_t native)
+{
+    /* The audit architectures each kernel presents to a seccomp filter: its
+     * own and those of its compat ABIs. */
+    static const uint32_t families[][4] = {
+        {SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32},
+        {SCMP_ARCH_X32, SCMP_ARCH_X86_64, SCMP_ARCH_X86}, /* an x32 build on an x86_64 kernel */
+        {SCMP_ARCH_AARCH64, SCMP_ARCH_ARM},
+        {SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPS},
+        {SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS},
+        {SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_MIPSEL},
+        {SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL},
+        {SCMP_ARCH_PPC64, SCMP_ARCH_PPC},
+        {SCMP_ARCH_S390X, SCMP_ARCH_S390},
+        {SCMP_ARCH_PARISC64, SCMP_ARCH_PARISC},
+    };
+    if (arch == native)
+        return true;
+    for (size_t f = 0; f < ELEMENTSOF(families); f++)
+        if (families[f][0] == native)
+            for (size_t k = 1; k < ELEMENTSOF(families[f]) && families[f][k]; k++)
+                if (families[f][k] == arch)
+                    return true;
+    return false;
+}
+
 static bool known_action(const char *name)
 {
     for (size_t i = 0; name && i < ELEMENTSOF(action_names); i++)
@@ -113,15 +140,39 @@ static uint32_t action_value(const char *name, const BrigJson *value)
     return SCMP_ACT_ALLOW;
 }
 
+/* Two allocations for the whole tree; strings point into the read-only
+ * pool.  The result is never freed (brig_seccomp_default() keeps it). */
+static BrigJson *embedded_tree(const BrigEmbeddedTree *t)
+{
+    BrigJson *nodes = xcalloc(t->n_nodes, sizeof(*nodes));
+    BrigJson **kids = xcalloc(t->n_kids ? t->n_kids : 1, sizeof(*kids));
+    for (uint32_t i = 0; i < t->n_kids; i++)
+        kids[i] = &nodes[t->kids[i]];
+    for (uint32_t i = 0; i < t->n_nodes; i++) {
+        const BrigEmbeddedNode *e = &t->nodes[i];
+        BrigJson *j = &nodes[i];
+        j->type = (BrigJsonType)e->type;
+        j->line = 1;
+        j->boolean = e->boolean;
+        j->key = e->key == BRIG_EMBEDDED_NONE ? NULL : (char *)t->pool + e->key;
+        j->text = e->text == BRIG_EMBEDDED_NONE ? NULL : (char *)t->pool + e->text;
+        j->len = e->len;
+        j->kids = e->n ? &kids[e->first] : NULL;
+        j->n = j->cap = e->n;
+    }
+    return nodes;
+}
+
 int brig_seccomp_default(const BrigJson **ret, BrigError **err)
 {
-    static BrigJson *cache;
-    if (!cache) {
-        int r = brig_json_parse(brig_seccomp_default_json, brig_seccomp_default_json_len,
-                                "built-in seccomp profile", 0, &cache, err);
-        if (r < 0)
-            return r;
-    }
+    /* Parsing the embedded text was ~1.2M instructions and ~30 fresh heap
+     * pages in every `brig create`, which hardens exactly one config: a
+     * third of the budget (docs/performance.md).  The build compiles it
+     * instead; tests/unit/test_seccomp_tree.c checks the tree equals a
+     * parse of the same bytes. */
+    static const BrigJson *cache;
+    if (!cache)
+        cache = embedded_tree(&brig_seccomp_default_tree);
     *ret = cache;
     return 0;
 }
@@ -398,12 +449,59 @@ static bool same_rule(const BrigJson *a, const BrigJson *b)
     return true;
 }
 
+/* The names already in an output entry.  A profile lists ~400 names, most of
+ * them in the one allow entry, so asking the entry itself (a linear scan per
+ * name) made resolution quadratic and the largest cost of hardening a
+ * container (bench/harden_loop: ~2.9M of 9.4M instructions).  Open
+ * addressing over (entry, name); sized once for every name in the profile. */
+typedef struct {
+    const BrigJson *dst;
+    const char *name;
+} NameSlot;
+
+typedef struct {
+    NameSlot *slot;
+    size_t mask;
+} NameSet;
+
+static uint64_t name_hash(const BrigJson *dst, const char *s)
+{
+    uint64_t h = 1469598103934665603u ^ (uint64_t)(uintptr_t)dst; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h ^ (h >> 29);
+}
+
+/* Adds (dst, name); returns false when it was already there. */
+static bool name_set_add(NameSet *set, const BrigJson *dst, const char *name)
+{
+    for (size_t i = name_hash(dst, name) & set->mask;; i = (i + 1) & set->mask) {
+        NameSlot *sl = &set->slot[i];
+        if (!sl->name) {
+            *sl = (NameSlot){dst, name};
+            return true;
+        }
+        if (sl->dst == dst && streq(sl->name, name))
+            return false;
+    }
+}
+
 int brig_seccomp_resolve(const BrigJson *profile, uint64_t caps, BrigJson **ret, BrigError **err)
 {
     if (profile->type != BRIG_JSON_OBJECT)
         return brig_error_set(err, EINVAL, "seccomp profile: expected a JSON object");
     _cleanup_(brig_json_freep) BrigJson *out = brig_json_new(BRIG_JSON_OBJECT);
-    const BrigJson *m;
+    const BrigJson *m, *e, *nm;
+    size_t total = 0;
+    BRIG_JSON_FOREACH (m, profile) /* every copy of a duplicated "syscalls" */
+        if (streq(m->key, "syscalls") && m->type == BRIG_JSON_ARRAY)
+            BRIG_JSON_FOREACH (e, m)
+                if ((nm = brig_json_get(e, "names")) && nm->type == BRIG_JSON_ARRAY)
+                    total += nm->n;
+    NameSet set = {.mask = 15};
+    while (set.mask + 1 < 2 * total)
+        set.mask = set.mask * 2 + 1;
+    _cleanup_free_ NameSlot *slots = set.slot = xcalloc(set.mask + 1, sizeof(*set.slot));
     BRIG_JSON_FOREACH (m, profile) {
         if (streq(m->key, "comment"))
             continue;
@@ -415,7 +513,6 @@ int brig_seccomp_resolve(const BrigJson *profile, uint64_t caps, BrigJson **ret,
             return brig_error_set(err, EINVAL, "seccomp profile: /syscalls: expected an array");
         BrigJson *list = brig_json_new(BRIG_JSON_ARRAY);
         brig_json_set(out, "syscalls", list);
-        const BrigJson *e;
         size_t i = 0;
         BRIG_JSON_FOREACH (e, m) {
             uint64_t inc = 0, exc = 0;
@@ -454,7 +551,7 @@ int brig_seccomp_resolve(const BrigJson *profile, uint64_t caps, BrigJson **ret,
             }
             const BrigJson *n;
             BRIG_JSON_FOREACH (n, names)
-                if (!brig_json_array_has_string(dst, brig_json_str(n)))
+                if (!brig_json_str(n) || name_set_add(&set, dst, brig_json_str(n)))
                     brig_json_append(dst, brig_json_copy(n));
         }
     }

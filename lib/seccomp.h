@@ -55,3 +55,8 @@ int brig_seccomp_compile(const BrigJson *oci, uint32_t arch_token, scmp_filter_c
 uint32_t brig_seccomp_arch_token(const char *name);
 /* The OCI spelling of a token, or NULL. */
 const char *brig_seccomp_arch_name(uint32_t token);
+
+/* Whether a kernel of architecture `native` can run processes that make
+ * system calls as `arch` (x86_64 runs x86 and x32, aarch64 runs arm...).
+ * A filter entry for any other architecture can never match there. */
+bool brig_seccomp_arch_on_host(uint32_t arch, uint32_t native);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void block(uint32_t h[8], const uint8_t *p)
+static void block_portable(uint32_t h[8], const uint8_t *p)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
@@ -44,6 +45,76 @@ static void block(uint32_t h[8], const uint8_t *p)
     }
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* The same compression with the x86 SHA extensions.  Every container start
+ * digests the seccomp profile it replaces and the one it writes (~25 KiB,
+ * the summary in the report): ~0.8M instructions, an eighth of a whole
+ * `brig create`, in the portable code (bench/harden-cost), ~8x less here.
+ * sha256rnds2 keeps the state as ABEF / CDGH halves; msg1/msg2 extend the
+ * message schedule four words at a time. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void block_shani(uint32_t h[8], const uint8_t *p)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
+    __m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
+    __m128i badc = _mm_shuffle_epi32(dcba, 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    __m128i abef = _mm_alignr_epi8(badc, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, badc, 0xF0);
+    const __m128i abef0 = abef, cdgh0 = cdgh;
+    __m128i w[4];
+    for (int i = 0; i < 4; i++)
+        w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+    for (int r = 0; r < 16; r++) {
+        __m128i m = w[r & 3];
+        if (r >= 4) {
+            /* W[t..t+3] from the four previous groups */
+            m = _mm_sha256msg1_epu32(w[r & 3], w[(r + 1) & 3]);
+            m = _mm_add_epi32(m, _mm_alignr_epi8(w[(r + 3) & 3], w[(r + 2) & 3], 4));
+            m = _mm_sha256msg2_epu32(m, w[(r + 3) & 3]);
+            w[r & 3] = m;
+        }
+        __m128i wk = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K[4 * r]));
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+    }
+    abef = _mm_add_epi32(abef, abef0);
+    cdgh = _mm_add_epi32(cdgh, cdgh0);
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static bool have_shani(void)
+{
+    static int cached = -1;
+    if (cached < 0) {
+        unsigned a, b, c, d;
+        bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+        bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9));
+        cached = sha && sse;
+    }
+    return cached;
+}
+
+static void block(uint32_t h[8], const uint8_t *p)
+{
+    if (have_shani())
+        block_shani(h, p);
+    else
+        block_portable(h, p);
+}
+#else
+static void block(uint32_t h[8], const uint8_t *p)
+{
+    block_portable(h, p);
+}
+#endif
 
 void brig_sha256(const void *data, size_t len, uint8_t out[32])
 {

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The default seccomp profile is compiled into a constant tree at build time
+ * (tools/embed_tree.py) instead of being parsed in every brig process; the
+ * tree must be exactly what brig_json_parse() makes of the same bytes. */
+#include <stdio.h>
+
+#include "seccomp.h"
+#include "testutil.h"
+
+extern const char brig_seccomp_default_json[];
+extern const size_t brig_seccomp_default_json_len;
+
+/* Field by field, duplicates and all: brig_json_equal() would look past a
+ * shadowed member. */
+static void same_node(const BrigJson *a, const BrigJson *b, const char *where)
+{
+    ck_assert_msg(a->type == b->type, "%s: type", where);
+    ck_assert_msg(a->line == b->line, "%s: line %u, parse says %u", where, a->line, b->line);
+    ck_assert_msg((a->key == NULL) == (b->key == NULL), "%s: key presence", where);
+    if (a->key)
+        ck_assert_str_eq(a->key, b->key);
+    ck_assert_msg(a->boolean == b->boolean, "%s: boolean", where);
+    ck_assert_msg((a->text == NULL) == (b->text == NULL), "%s: text presence", where);
+    ck_assert_msg(a->len == b->len, "%s: len", where);
+    if (a->type == BRIG_JSON_STRING)
+        ck_assert_msg(memcmp(a->text, b->text, a->len + 1) == 0, "%s: string", where);
+    else if (a->text)
+        ck_assert_str_eq(a->text, b->text);
+    ck_assert_msg(a->n == b->n, "%s: %zu children, parse says %zu", where, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        char sub[512];
+        snprintf(sub, sizeof(sub), "%s/%s", where, a->kids[i]->key ? a->kids[i]->key : "[]");
+        same_node(a->kids[i], b->kids[i], sub);
+    }
+}
+
+START_TEST(test_tree_is_the_parse)
+{
+    const BrigJson *tree = NULL;
+    _cleanup_(brig_error_freep) BrigError *err = NULL;
+    _cleanup_(brig_json_freep) BrigJson *parsed = NULL;
+    ck_assert_int_eq(brig_seccomp_default(&tree, &err), 0);
+    ck_assert_int_eq(brig_json_parse(brig_seccomp_default_json, brig_seccomp_default_json_len,
+                                     "default.json", 0, &parsed, &err),
+                     0);
+    same_node(tree, parsed, "");
+    ck_assert(brig_json_equal(tree, parsed));
+    for (unsigned flags = 0; flags <= BRIG_JSON_PRETTY; flags += BRIG_JSON_PRETTY) {
+        size_t la, lb;
+        _cleanup_free_ char *a = brig_json_serialize(tree, flags, &la);
+        _cleanup_free_ char *b = brig_json_serialize(parsed, flags, &lb);
+        ck_assert_uint_eq(la, lb);
+        ck_assert_str_eq(a, b);
+    }
+}
+END_TEST
+
+START_TEST(test_tree_resolves_like_the_parse)
+{
+    const BrigJson *tree = NULL;
+    _cleanup_(brig_error_freep) BrigError *err = NULL;
+    _cleanup_(brig_json_freep) BrigJson *parsed = NULL;
+    ck_assert_int_eq(brig_seccomp_default(&tree, &err), 0);
+    ck_assert_int_eq(brig_json_parse(brig_seccomp_default_json, brig_seccomp_default_json_len,
+                                     "default.json", 0, &parsed, &err),
+                     0);
+    ck_assert_int_eq(brig_seccomp_validate(tree, "default.json", &err), 0);
+    /* no capability, each one alone, all of them */
+    for (int c = -1; c <= 41; c++) {
+        uint64_t caps = c < 0 ? 0 : c == 41 ? ~UINT64_C(0) : UINT64_C(1) << c;
+        _cleanup_(brig_json_freep) BrigJson *a = NULL, *b = NULL;
+        ck_assert_int_eq(brig_seccomp_resolve(tree, caps, &a, &err), 0);
+        ck_assert_int_eq(brig_seccomp_resolve(parsed, caps, &b, &err), 0);
+        _cleanup_free_ char *sa = tu_compact(a), *sb = tu_compact(b);
+        ck_assert_str_eq(sa, sb);
+    }
+    /* a copy is an ordinary heap tree, free to change and free */
+    _cleanup_(brig_json_freep) BrigJson *copy = brig_json_copy(tree);
+    brig_json_set(copy, "defaultAction", brig_json_new_string("SCMP_ACT_KILL_PROCESS"));
+    ck_assert(!brig_json_equal(copy, tree));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("seccomp_tree");
+    TCase *tc = tcase_create("seccomp_tree");
+    tcase_add_test(tc, test_tree_is_the_parse);
+    tcase_add_test(tc, test_tree_resolves_like_the_parse);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}
