@@ -12,7 +12,7 @@
 load lib
 
 K8S="$BRIG_REPO/deploy/kubernetes"
-K8S_PAUSE=docker.io/library/brig-engines-pause:latest
+K8S_PAUSE=localhost/brig-engines-pause:latest
 K8S_BRIDGE=brig-test0
 
 cni_bin_dir() {

@@ -18,7 +18,7 @@ ENG_BRIG=/usr/local/sbin/brig
 # The Docker CLI that matches the daemon (a newer client may be first on PATH).
 if [[ -x /usr/bin/docker ]]; then DOCKER=/usr/bin/docker; else DOCKER=docker; fi
 ENG_IMAGE=brig-engines-busybox:latest     # docker name
-ENG_CTR_IMAGE=docker.io/library/brig-engines-busybox:latest
+ENG_CTR_IMAGE=localhost/brig-engines-busybox:latest
 ENG_PODMAN_IMAGE=localhost/brig-engines-busybox:latest
 ENG_CTR_NS=brigtest
 # State that must outlive one bats file (pids of daemons started here, the
@@ -105,7 +105,7 @@ dockerd_pid() {
 
 # Starts dockerd (on the running containerd) unless `docker info` works.
 eng_start_dockerd() {
-	command -v dockerd >/dev/null || skip "needs dockerd (docker.io not installed)"
+	command -v dockerd >/dev/null || skip "needs dockerd (Debian package docker.io is not installed)"
 	$DOCKER info >/dev/null 2>&1 && return 0
 	[[ $(id -u) -eq 0 ]] || skip "needs root to start dockerd"
 	eng_start_containerd

@@ -534,9 +534,9 @@ assert_fails_closed() {
 	chmod 0644 "$T/nginx.json"
 	P="$T/nginx.json"
 	cp -a "$B" "$T/untrusted"
-	bundle_jq "$B" '.annotations["io.kubernetes.cri.image-name"] = "docker.io/library/nginx:1.25"'
+	bundle_jq "$B" '.annotations["io.kubernetes.cri.image-name"] = "registry.example/library/nginx:1.25"'
 	# the same image under CRI-O's key, which this policy does not trust
-	bundle_jq "$T/untrusted" '.annotations["io.kubernetes.cri-o.ImageName"] = "docker.io/library/nginx:1.25"'
+	bundle_jq "$T/untrusted" '.annotations["io.kubernetes.cri-o.ImageName"] = "registry.example/library/nginx:1.25"'
 
 	run brig_run "$P" run --bundle "$B" "$ID"
 	echo "$output"

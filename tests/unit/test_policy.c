@@ -891,7 +891,7 @@ START_TEST(match_image)
     _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = rules_doc();
     _cleanup_(brig_policy_freep) BrigPolicy *p = resolve(
         doc, "k8s-abc",
-        "{\"annotations\": {\"io.kubernetes.cri.image-name\": \"docker.io/library/nginx:1.25\"}}");
+        "{\"annotations\": {\"io.kubernetes.cri.image-name\": \"registry.example/library/nginx:1.25\"}}");
     ck_assert_uint_eq(p->caps_allowed, CAP("CAP_CHOWN") | CAP("CAP_SETUID"));
     ck_assert_uint_eq(p->uid, 0);
     ck_assert(p->allow_root);
@@ -901,7 +901,7 @@ START_TEST(match_image)
     /* the same image under a key the admin did not trust does not count */
     _cleanup_(brig_policy_freep) BrigPolicy *q = resolve(
         doc, "k8s-abc",
-        "{\"annotations\": {\"io.kubernetes.cri-o.ImageName\": \"docker.io/library/nginx:1.25\"}}");
+        "{\"annotations\": {\"io.kubernetes.cri-o.ImageName\": \"registry.example/library/nginx:1.25\"}}");
     ck_assert_uint_eq(q->caps_allowed, CAP("CAP_CHOWN"));
     _cleanup_(brig_json_freep) BrigJson *spec =
         tu_parse("{\"annotations\": {\"io.kubernetes.cri-o.ImageName\": \"x\", "
@@ -1007,7 +1007,7 @@ START_TEST(resolve_does_not_mutate)
     _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = rules_doc();
     _cleanup_(brig_json_freep) BrigJson *before = brig_policy_to_json(doc->defaults);
     const char *blue = "{\"annotations\": {\"example.com/team\": \"blue-42\", "
-                       "\"io.kubernetes.cri.image-name\": \"docker.io/library/nginx:1\"}}";
+                       "\"io.kubernetes.cri.image-name\": \"registry.example/library/nginx:1\"}}";
     _cleanup_(brig_policy_freep) BrigPolicy *a = resolve(doc, "web-9", blue);
     _cleanup_(brig_policy_freep) BrigPolicy *b = resolve(doc, "web-9", blue);
     _cleanup_(brig_json_freep) BrigJson *after = brig_policy_to_json(doc->defaults);
