@@ -22,7 +22,7 @@ probe_bin() {
 		return 0
 	fi
 	p="$BATS_TEST_TMPDIR/probe"
-	cc -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
+	cc -D_GNU_SOURCE -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
 	echo "$p"
 }
 

@@ -20,7 +20,7 @@ probe_bin() {
 		return 0
 	fi
 	p="$BATS_FILE_TMPDIR/probe"
-	[[ -x $p ]] || cc -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
+	[[ -x $p ]] || cc -D_GNU_SOURCE -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
 	echo "$p"
 }
 

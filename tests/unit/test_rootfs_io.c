@@ -5,7 +5,9 @@
  * which the test checks first, so a passing test means the helper (not the
  * layout) stopped it. */
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 
 #include "rootfs_io.h"
@@ -255,6 +257,15 @@ END_TEST
 
 int main(void)
 {
+    /* valgrind (3.19) does not know openat2 and answers ENOSYS: nothing to
+     * test there (the ASan run covers this suite). */
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC};
+    long fd = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+    if (fd < 0 && errno == ENOSYS) {
+        printf("openat2 is not available here (valgrind?): skipped\n");
+        return 77;
+    }
+    close((int)fd);
     Suite *s = suite_create("rootfs_io");
     TCase *tc = tcase_create("rootfs_io");
     tcase_add_checked_fixture(tc, setup, teardown);
