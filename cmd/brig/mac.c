@@ -48,12 +48,13 @@ int cmd_apparmor(int argc, char **argv, const BrigArgv *a, BrigError **err)
     return BRIG_EXIT_USAGE;
 }
 
-/* The reservation directory: BRIG_MCS_DIR unless the environment names
- * another (the integration tests run unprivileged copies side by side). */
+/* The reservation directory is fixed: an environment variable naming
+ * another would let two brig processes hand out the same MCS pair, and no
+ * environment variable may weaken isolation.  Unit tests call the library
+ * with a directory of their own. */
 static const char *mcs_dir(void)
 {
-    const char *d = getenv("BRIG_MCS_DIR");
-    return d && d[0] == '/' ? d : BRIG_MCS_DIR;
+    return BRIG_MCS_DIR;
 }
 
 void mac_prepare(BrigHost *host, const BrigArgv *a, bool create, BrigMacState *st)
