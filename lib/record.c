@@ -87,6 +87,18 @@ static bool in_list(char *const *v, size_t n, const char *s)
     return false;
 }
 
+/* What the runtime's own init (Go's scheduler in runc, crun's exec path) may
+ * call after the filter is loaded, at moments no single recording is sure
+ * to see: a futex wake that happens in one run and not the next made a
+ * replay crash in runc.  They are allowed in every recorded profile. */
+static const char *const runtime_floor[] = {
+    "futex",         "nanosleep",   "sched_yield", "rt_sigreturn", "rt_sigprocmask",
+    "sigaltstack",   "getpid",      "gettid",      "tgkill",       "mmap",
+    "munmap",        "madvise",     "exit",        "exit_group",   "close",
+    "fstat",         "newfstatat",  "openat",      "read",         "execve",
+    "clock_gettime", "epoll_pwait", "fcntl",       "prctl",        "capget",
+};
+
 BrigJson *brig_record_result_profile(char *const *names, size_t n, char *const *arches,
                                      size_t n_arches, const BrigJson *from, char *const *keep,
                                      size_t n_keep)
@@ -99,13 +111,17 @@ BrigJson *brig_record_result_profile(char *const *names, size_t n, char *const *
         add_name(a, arches[i]);
     brig_json_set(p, "architectures", a);
     /* sorted, so two recordings of one workload compare with diff(1) */
-    _cleanup_free_ char **v = xcalloc(n + 1, sizeof(char *));
+    size_t total = n + 1 + ELEMENTSOF(runtime_floor);
+    _cleanup_free_ char **v = xcalloc(total, sizeof(char *));
     memcpy(v, names, n * sizeof(char *));
     v[n] = (char *)"write"; /* never notified: runc refuses NOTIFY on it */
-    qsort(v, n + 1, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < ELEMENTSOF(runtime_floor); i++)
+        v[n + 1 + i] = (char *)runtime_floor[i];
+    qsort(v, total, sizeof(char *), cmp_str);
+    n = total - 1;
     BrigJson *list = brig_json_new(BRIG_JSON_ARRAY);
     for (size_t i = 0; i <= n; i++)
-        if (!in_list(keep, n_keep, v[i]))
+        if (!in_list(keep, n_keep, v[i]) && (i == 0 || !streq(v[i], v[i - 1])))
             add_name(list, v[i]);
     BrigJson *e = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(e, "names", list);
