@@ -165,10 +165,27 @@ static inline char *golden_apply(BrigPassFn fn, const char *name, const char *te
     return out;
 }
 
+/* Whether this run rewrites the golden files (BRIG_GOLDEN_UPDATE=1). */
+static inline bool golden_updating(void)
+{
+    const char *v = getenv("BRIG_GOLDEN_UPDATE");
+    return v && *v;
+}
+
+/* (Re)writes a golden file: text, then tail. */
+static inline void golden_write(const char *path, const char *text, const char *tail)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    fputs(text, f);
+    fputs(tail, f);
+    ck_assert_msg(fclose(f) == 0, "cannot write %s", path);
+}
+
 /* Checks every case under tests/data/<dir>; returns how many ran. */
 static inline size_t golden_run_dir(const char *dir, BrigPassFn fn, GoldenSetup setup)
 {
-    bool update = getenv("BRIG_GOLDEN_UPDATE") && *getenv("BRIG_GOLDEN_UPDATE");
+    bool update = golden_updating();
     char pattern[4096];
     snprintf(pattern, sizeof(pattern), "%s/%s/*.in.json", BRIG_TEST_DATA, dir);
     glob_t g;
@@ -185,12 +202,8 @@ static inline size_t golden_run_dir(const char *dir, BrigPassFn fn, GoldenSetup 
 
         BrigReport rep = {0};
         _cleanup_free_ char *got = golden_apply(fn, name, in, in_len, setup, &rep);
-        if (update) {
-            FILE *f = fopen(out_path, "w");
-            ck_assert_ptr_nonnull(f);
-            fputs(got, f);
-            fclose(f);
-        }
+        if (update)
+            golden_write(out_path, got, "");
         _cleanup_free_ char *want = golden_read(out_path, NULL);
         ck_assert_msg(want != NULL, "%s/%s: missing %s (run with BRIG_GOLDEN_UPDATE=1)", dir, name,
                       out_path);
