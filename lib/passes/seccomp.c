@@ -81,6 +81,39 @@ static BrigJson *summary(const BrigJson *prof, const char *name)
  * (bench/start).  An architecture the host kernel cannot run never matches
  * (the kernel presents only its own and its compat ABIs), so it goes.  A
  * profile listing none of the host's family is left to the runtime. */
+/* Drops names that no architecture left in the profile knows (the ARM
+ * private calls on an x86 host): the runtime would skip them anyway, and a
+ * profile brig writes must itself validate (brig seccomp bpf --profile). */
+static void prune_names(BrigJson *prof)
+{
+    const BrigJson *archs = brig_json_get(prof, "architectures");
+    BrigJson *sys = brig_json_get(prof, "syscalls");
+    uint32_t tokens[8];
+    size_t nt = 0;
+    const BrigJson *a;
+    BRIG_JSON_FOREACH (a, archs)
+        if (nt < ELEMENTSOF(tokens) && (tokens[nt] = brig_seccomp_arch_token(brig_json_str(a))))
+            nt++;
+    if (!nt || !sys)
+        return;
+    for (size_t e = sys->n; e > 0; e--) {
+        BrigJson *names = brig_json_get(sys->kids[e - 1], "names");
+        for (size_t i = names ? names->n : 0; i > 0; i--) {
+            const char *n = brig_json_str(names->kids[i - 1]);
+            bool known = false;
+            /* a name no listed architecture has as a real call resolves to
+             * a negative pseudo number everywhere (the same test
+             * brig_seccomp_validate applies) */
+            for (size_t t = 0; t < nt && !known && n; t++)
+                known = seccomp_syscall_resolve_name_arch(tokens[t], n) >= 0;
+            if (!known)
+                brig_json_delete_at(names, i - 1);
+        }
+        if (names && names->n == 0)
+            brig_json_delete_at(sys, e - 1);
+    }
+}
+
 static void narrow_architectures(BrigJson *prof, uint32_t native)
 {
     BrigJson *archs = brig_json_get(prof, "architectures");
@@ -90,10 +123,15 @@ static void narrow_architectures(BrigJson *prof, uint32_t native)
         return;
     BRIG_JSON_FOREACH (a, archs)
         any = any || brig_seccomp_arch_on_host(brig_seccomp_arch_token(brig_json_str(a)), native);
+    bool narrowed = false;
     for (size_t i = archs->n; any && i > 0; i--)
         if (!brig_seccomp_arch_on_host(brig_seccomp_arch_token(brig_json_str(archs->kids[i - 1])),
-                                       native))
+                                       native)) {
             brig_json_delete_at(archs, i - 1);
+            narrowed = true;
+        }
+    if (narrowed)
+        prune_names(prof);
 }
 
 int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)

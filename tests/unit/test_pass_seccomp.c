@@ -157,6 +157,38 @@ START_TEST(gated_groups_follow_bounding_set)
 }
 END_TEST
 
+/* On an x86_64 host the written profile keeps the x86 family only, and
+ * with it only names those architectures have: the ARM private calls go,
+ * and what brig writes validates as a profile of its own. */
+START_TEST(host_family_only)
+{
+    Env env;
+    env_init(&env, &cases[0]);
+    BrigHost host = *env.ctx.host;
+    host.seccomp_arch = SCMP_ARCH_X86_64;
+    env.ctx.host = &host;
+    BrigReport rep = {0};
+    BrigError *err = NULL;
+    _cleanup_(brig_json_freep) BrigJson *spec =
+        tu_parse("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
+    ck_assert_int_eq(pass_seccomp(&env.ctx, spec, &rep, &err), 0);
+    const BrigJson *prof = brig_json_get_path(spec, "linux/seccomp"), *e;
+    _cleanup_free_ char *archs = tu_compact(brig_json_get(prof, "architectures"));
+    ck_assert_str_eq(archs, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]");
+    BRIG_JSON_FOREACH (e, brig_json_get(prof, "syscalls")) {
+        ck_assert(!brig_json_array_has_string(brig_json_get(e, "names"), "arm_fadvise64_64"));
+        ck_assert(!brig_json_array_has_string(brig_json_get(e, "names"), "recv"));
+    }
+    ck_assert_msg(brig_seccomp_validate(prof, "written", &err) == 0, "%s", err ? err->msg : "");
+    /* the x86 calls stay */
+    _cleanup_free_ char *all = tu_compact(prof);
+    ck_assert_ptr_nonnull(strstr(all, "\"socketcall\""));
+    ck_assert_ptr_nonnull(strstr(all, "\"arch_prctl\""));
+    brig_report_clear(&rep);
+    brig_policy_free(env.policy);
+}
+END_TEST
+
 START_TEST(never_removes_a_profile)
 {
     /* unconfined is allowed by the policy, the engine still sent a filter */
@@ -235,6 +267,7 @@ int main(void)
     tcase_add_test(tc, reasons_and_summaries);
     tcase_add_test(tc, gated_groups_follow_bounding_set);
     tcase_add_test(tc, never_removes_a_profile);
+    tcase_add_test(tc, host_family_only);
     tcase_add_test(tc, full_harden_twice);
     tcase_add_test(tc, malformed_input);
     suite_add_tcase(s, tc);
