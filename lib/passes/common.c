@@ -116,3 +116,28 @@ char *pass_describe(const BrigJson *v)
         return xstrdup(brig_json_type_name(v->type));
     }
 }
+
+char *pass_normalize_path(const char *path)
+{
+    char *out = xmalloc(strlen(path) + 2);
+    size_t o = 0;
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        const char *e = strchrnul(p, '/');
+        size_t n = (size_t)(e - p);
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > 0 && out[--o] != '/')
+                ;
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            out[o++] = '/';
+            memcpy(out + o, p, n);
+            o += n;
+        }
+        p = e;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = '\0';
+    return out;
+}

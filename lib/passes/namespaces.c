@@ -20,35 +20,6 @@ static BrigJson *find_ns(const BrigJson *nss, const char *type)
     return NULL;
 }
 
-/* Folds "//", "/./" and "/../" so "/proc//1/ns/net" or "/proc/self/../1/ns/net"
- * cannot pass for a path to some other process. */
-static char *normalize(const char *path)
-{
-    char *out = xmalloc(strlen(path) + 2);
-    size_t o = 0;
-    for (const char *p = path; *p;) {
-        while (*p == '/')
-            p++;
-        const char *e = strchrnul(p, '/');
-        size_t n = (size_t)(e - p);
-        if (n == 0 || (n == 1 && p[0] == '.')) {
-            /* nothing */
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            while (o > 0 && out[--o] != '/')
-                ;
-        } else {
-            out[o++] = '/';
-            memcpy(out + o, p, n);
-            o += n;
-        }
-        p = e;
-    }
-    if (o == 0)
-        out[o++] = '/';
-    out[o] = '\0';
-    return out;
-}
-
 static bool all_digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -57,11 +28,12 @@ static bool all_digits(const char *s, size_t n)
     return n > 0;
 }
 
-/* The namespaces of pid 1 and of brig itself (it runs in the host's):
+/* The namespaces of pid 1 and of brig itself (it runs in the host's), with
+ * "//", "/./" and "/../" folded so "/proc/self/../1/ns/net" is caught:
  * /proc/{1,self,thread-self}[/task/TID]/ns/X. */
 static bool is_host_path(const char *path)
 {
-    _cleanup_free_ char *n = normalize(path);
+    _cleanup_free_ char *n = pass_normalize_path(path);
     const char *p;
     if (startswith(n, "/proc/1/"))
         p = n + strlen("/proc/1");

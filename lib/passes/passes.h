@@ -44,6 +44,10 @@ int process_selinux(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigRep
  * NULL (and sets err) if it exists with another type. */
 BrigJson *pass_ensure(BrigJson *obj, const char *key, BrigJsonType type, const char *ptr,
                       BrigError **err);
+/* A path as the kernel resolves it from "/", lexically (no filesystem
+ * access): relative means from "/", and "//", "/./", "/../" and trailing
+ * slashes fold away.  Returns a new string. */
+char *pass_normalize_path(const char *path);
 /* "string \"0\"", "number -1", "object": a value described for an error. */
 char *pass_describe(const BrigJson *v);
 /* Checks that obj[key], when present, has the given type. */

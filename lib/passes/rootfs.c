@@ -12,37 +12,11 @@
 
 static const char *const scratch_dirs[] = {"/tmp", "/var/tmp", "/run"};
 
-/* A destination as the runtime resolves it inside the rootfs, lexically:
- * relative means from "/", and "//", "/./", "/../" and trailing slashes fold
- * away ("tmp/", "/var//tmp", "/run/../tmp" are /tmp, /var/tmp, /tmp). */
-static char *normalize(const char *path)
-{
-    char *out = xmalloc(strlen(path) + 2);
-    size_t o = 0;
-    for (const char *p = path; *p;) {
-        while (*p == '/')
-            p++;
-        const char *e = strchrnul(p, '/');
-        size_t n = (size_t)(e - p);
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            while (o > 0 && out[--o] != '/')
-                ;
-        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
-            out[o++] = '/';
-            memcpy(out + o, p, n);
-            o += n;
-        }
-        p = e;
-    }
-    if (o == 0)
-        out[o++] = '/';
-    out[o] = '\0';
-    return out;
-}
-
+/* Destinations compare as the runtime resolves them inside the rootfs:
+ * "tmp/", "/var//tmp", "/run/../tmp" are /tmp, /var/tmp, /tmp. */
 static bool same_path(const char *dest, const char *dir)
 {
-    _cleanup_free_ char *n = normalize(dest);
+    _cleanup_free_ char *n = pass_normalize_path(dest);
     return streq(n, dir);
 }
 
@@ -50,7 +24,7 @@ static bool same_path(const char *dest, const char *dir)
  * symlink to it in every current distribution image. */
 static bool is_below(const char *dest, const char *dir)
 {
-    _cleanup_free_ char *n = normalize(dest);
+    _cleanup_free_ char *n = pass_normalize_path(dest);
     if (streq(dir, "/run") && startswith(n, "/var/run") && (n[8] == '\0' || n[8] == '/'))
         return true;
     size_t l = strlen(dir);
