@@ -99,13 +99,18 @@ int brig_harden_file(BrigHardenFile *h, BrigError **err)
     size_t len;
     _cleanup_free_ char *out = brig_json_serialize(spec, BRIG_JSON_PRETTY, &len);
     h->changed = len != f->len || memcmp(out, f->data, len) != 0;
-    if (h->dry_run || !h->changed || h->policy->mode != BRIG_MODE_ENFORCE ||
+    if (!h->changed) {
+        h->result = TAKE_PTR(spec);
+        return 0;
+    }
+    if (h->dry_run || h->policy->mode != BRIG_MODE_ENFORCE ||
         brig_report_count(&h->rep, BRIG_REFUSE) > 0)
         return 0;
     r = brig_file_replace(f, out, len, err);
     if (r < 0)
         return r;
     h->written = true;
+    h->result = TAKE_PTR(spec);
     return 0;
 }
 
@@ -113,6 +118,8 @@ void brig_harden_file_done(BrigHardenFile *h)
 {
     brig_policy_free(h->policy);
     h->policy = NULL;
+    brig_json_free(h->result);
+    h->result = NULL;
     brig_report_clear(&h->rep);
 }
 

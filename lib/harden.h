@@ -45,6 +45,8 @@ typedef struct BrigHardenFile {
     bool changed; /* hardened bytes differ from the file's */
     bool written;
     const char *engine; /* brig_engine_hint() */
+    BrigJson *result;   /* what the file now holds, when that is the hardened tree
+                         * (written, or already hardened); NULL otherwise.  Owned. */
 } BrigHardenFile;
 
 int brig_harden_file(BrigHardenFile *h, BrigError **err);

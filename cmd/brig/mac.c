@@ -112,11 +112,17 @@ void mac_after_harden(const BrigArgv *a, const char *path, bool process_file, Br
     if (!path)
         return; /* inline exec: brig drops --apparmor, nothing to load */
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
-    _cleanup_(brig_json_freep) BrigJson *spec = NULL;
+    _cleanup_(brig_json_freep) BrigJson *parsed = NULL;
     _cleanup_(brig_error_freep) BrigError *e = NULL;
-    if (brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, &e) < 0 ||
-        brig_json_parse(f->data, f->len, path, 0, &spec, &e) < 0)
-        return; /* hardening just read it: the runtime will report the problem */
+    /* The tree hardening left is what the file holds on every create that
+     * enforces; only audit and reject (file untouched) read it back. */
+    const BrigJson *spec = h->result;
+    if (!spec) {
+        if (brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, &e) < 0 ||
+            brig_json_parse(f->data, f->len, path, 0, &parsed, &e) < 0)
+            return; /* hardening just read it: the runtime will report the problem */
+        spec = parsed;
+    }
     const BrigJson *proc = process_file ? spec : brig_json_get(spec, "process");
     const char *ptr = process_file ? "/apparmorProfile" : "/process/apparmorProfile";
 
