@@ -15,7 +15,7 @@
 #define BRIG_APPARMOR_PROFILES "/sys/kernel/security/apparmor/profiles"
 #define BRIG_APPARMOR_LOCK "/run/brig/apparmor.lock"
 
-/* Host files the template may include (BrigHost.apparmor_includes). */
+/* Host files the template may include, probed when a profile is rendered. */
 enum {
     BRIG_AA_ABI3 = 1 << 0,     /* abi/3.0 */
     BRIG_AA_TUNABLES = 1 << 1, /* tunables/global */

@@ -13,7 +13,6 @@ typedef struct BrigHost {
     int last_cap;                /* /proc/sys/kernel/cap_last_cap */
     bool apparmor_enabled;       /* aa_is_enabled() said the host enforces it */
     int apparmor_errno;          /* else the errno it gave (brig_apparmor_state()) */
-    unsigned apparmor_includes;  /* BRIG_AA_* files under /etc/apparmor.d */
     bool selinux_enabled;        /* is_selinux_enabled() */
     const char *selinux_process; /* container process label (with this container's MCS
                                   * pair at create), NULL if none is valid; filled by cmd/ */

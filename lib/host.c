@@ -58,7 +58,6 @@ void brig_host_probe(BrigHost *ret)
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;
-    ret->apparmor_includes = brig_apparmor_probe_includes(BRIG_APPARMOR_ETC);
 #if HAVE_SELINUX
     ret->selinux_enabled = is_selinux_enabled() == 1;
 #endif
