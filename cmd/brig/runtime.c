@@ -32,7 +32,13 @@ static char *refusal_message(const BrigArgv *a, const BrigHardenFile *h)
         const BrigChange *c = &h->rep.v[i];
         if (!(c->kind == BRIG_REFUSE || (reject && c->kind == BRIG_FIX)))
             continue;
-        char *next = xasprintf("%s%s %s: %s", msg, k++ ? ";" : "", c->pointer, c->reason);
+        /* Reasons may contain "; " themselves, so several violations are
+         * numbered: "[1] /ptr: reason; [2] /ptr: reason" splits cleanly. */
+        char num[24] = "";
+        if (n > 1)
+            snprintf(num, sizeof(num), " [%zu]", k + 1);
+        char *next = xasprintf("%s%s%s %s: %s", msg, k ? ";" : "", num, c->pointer, c->reason);
+        k++;
         free(msg);
         msg = next;
     }
@@ -131,8 +137,8 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
     /* The built-in policy names no runtime: a pass-through command (state,
      * kill, delete, every few seconds from an engine) with no policy file
      * skips parsing it. */
-    bool need_policy = harden || a->brig_policy || access(BRIG_POLICY_DEFAULT_PATH, F_OK) == 0 ||
-                       errno != ENOENT;
+    bool need_policy =
+        harden || a->brig_policy || access(BRIG_POLICY_DEFAULT_PATH, F_OK) == 0 || errno != ENOENT;
     if (need_policy && brig_policy_load(a->brig_policy, &doc, &perr) < 0 && harden) {
         *err = TAKE_PTR(perr);
         return BRIG_EXIT_REFUSED;

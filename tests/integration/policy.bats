@@ -126,10 +126,16 @@ assert_lists_every_violation() {
 	[ "$n" -gt 1 ]
 	[ "${#lines[@]}" -eq 1 ]
 	[[ $output == "brig: refused container $ID under $p (mode reject, $n violations):"* ]]
+	local k=0
 	while read -r ptr; do
-		# the first follows the header's "):", the others a ";"
-		[[ $output == *"): $ptr: "* || $output == *"; $ptr: "* ]] || {
-			echo "violation $ptr missing from the message" >&2
+		# numbered in report order: "): [1] /ptr: ...; [2] /ptr: ..."
+		k=$((k + 1))
+		if [ "$k" -eq 1 ]; then
+			[[ $output == *"): [1] $ptr: "* ]]
+		else
+			[[ $output == *"; [$k] $ptr: "* ]]
+		fi || {
+			echo "violation $ptr missing from the message, or not as number $k" >&2
 			return 1
 		}
 	done < <(brig --brig-policy "$p" check --format json "$B" | jq -r '.changes[] | select(.kind != "note") | .pointer')
