@@ -19,6 +19,8 @@ typedef struct BrigHost {
     const char *selinux_mount;   /* the matching file label for linux.mountLabel */
     bool seccomp;                /* the kernel has seccomp filters */
     uint32_t seccomp_arch;       /* libseccomp's native SCMP_ARCH_* token; 0 = unknown (keep all) */
+    bool x32_disabled;           /* x86_64 kernel that answers x32 system calls with ENOSYS
+                                  * (no CONFIG_X86_X32_ABI, or booted without syscall.x32) */
 
     /* Identity of the host's namespaces (pid 1's), in BRIG_NS_* bit order:
      * pid, ipc, uts, mount, network, cgroup; ino 0 when unknown.  Engines

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "config.h"
 #include "apparmor.h"
@@ -49,11 +50,33 @@ static void probe_host_namespaces(BrigHost *h)
     h->ns_identity = ns_identity;
 }
 
+/* Whether this x86_64 kernel runs x32 system calls.  Most kernels do not
+ * (built without the x32 ABI, or Debian's, which needs syscall.x32=y): an
+ * x32 getpid() then fails with ENOSYS, and a filter entry for x32 is work
+ * for the runtime that can never match a working call.  Probed only when
+ * brig is not itself under a seccomp filter, which might kill it for
+ * trying (brig's own profile on such a host, for one). */
+static bool probe_x32_disabled(int seccomp_mode)
+{
+#if defined(__x86_64__) && !defined(__ILP32__)
+    if (seccomp_mode != 0)
+        return false;
+    errno = 0;
+    long r = syscall(0x40000000L | SYS_getpid); /* __X32_SYSCALL_BIT */
+    return r == -1 && errno == ENOSYS;
+#else
+    (void)seccomp_mode;
+    return false;
+#endif
+}
+
 void brig_host_probe(BrigHost *ret)
 {
     *ret = (BrigHost){.last_cap = read_last_cap()};
     /* PR_GET_SECCOMP fails with EINVAL on kernels built without seccomp. */
-    ret->seccomp = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
+    int mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+    ret->seccomp = mode >= 0;
+    ret->x32_disabled = probe_x32_disabled(mode);
     probe_host_namespaces(ret);
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();

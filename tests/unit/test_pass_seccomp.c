@@ -189,6 +189,43 @@ START_TEST(host_family_only)
 }
 END_TEST
 
+/* A kernel without the x32 ABI answers every x32 call with ENOSYS: the
+ * filter's x32 entry could never match a working call, and runc and crun
+ * would compile it on every start.  It goes; x86 (i386 images) stays. */
+START_TEST(no_x32_entry_without_x32_abi)
+{
+    Env env;
+    env_init(&env, &cases[0]);
+    BrigHost host = *env.ctx.host;
+    host.seccomp_arch = SCMP_ARCH_X86_64;
+    host.x32_disabled = true;
+    env.ctx.host = &host;
+    BrigReport rep = {0};
+    BrigError *err = NULL;
+    _cleanup_(brig_json_freep) BrigJson *spec =
+        tu_parse("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
+    ck_assert_int_eq(pass_seccomp(&env.ctx, spec, &rep, &err), 0);
+    const BrigJson *prof = brig_json_get_path(spec, "linux/seccomp");
+    _cleanup_free_ char *archs = tu_compact(brig_json_get(prof, "architectures"));
+    ck_assert_str_eq(archs, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"]");
+    ck_assert_msg(brig_seccomp_validate(prof, "written", &err) == 0, "%s", err ? err->msg : "");
+    _cleanup_free_ char *all = tu_compact(prof);
+    ck_assert_ptr_nonnull(strstr(all, "\"socketcall\""));
+    brig_report_clear(&rep);
+
+    /* the same flag means nothing on a host of another family */
+    host.seccomp_arch = SCMP_ARCH_AARCH64;
+    _cleanup_(brig_json_freep) BrigJson *spec2 =
+        tu_parse("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
+    ck_assert_int_eq(pass_seccomp(&env.ctx, spec2, &rep, &err), 0);
+    _cleanup_free_ char *archs2 =
+        tu_compact(brig_json_get_path(spec2, "linux/seccomp/architectures"));
+    ck_assert_str_eq(archs2, "[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"]");
+    brig_report_clear(&rep);
+    brig_policy_free(env.policy);
+}
+END_TEST
+
 START_TEST(never_removes_a_profile)
 {
     /* unconfined is allowed by the policy, the engine still sent a filter */
@@ -268,6 +305,7 @@ int main(void)
     tcase_add_test(tc, gated_groups_follow_bounding_set);
     tcase_add_test(tc, never_removes_a_profile);
     tcase_add_test(tc, host_family_only);
+    tcase_add_test(tc, no_x32_entry_without_x32_abi);
     tcase_add_test(tc, full_harden_twice);
     tcase_add_test(tc, malformed_input);
     suite_add_tcase(s, tc);
