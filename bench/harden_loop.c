@@ -114,6 +114,9 @@ static void restore(const char *path, const char *data, size_t len)
         die(path, NULL);
 }
 
+/* -v: the report keeps before/after values (BrigReport.no_values off) */
+static bool with_values;
+
 /* The pipeline of brig_harden_file(), one timestamp between phases.
  * Returns whether the config was written. */
 static bool harden_phased(const BrigPolicyDoc *doc, const BrigHost *host, const char *path,
@@ -123,7 +126,7 @@ static bool harden_phased(const BrigPolicyDoc *doc, const BrigHost *host, const 
     BrigFile *f = NULL;
     BrigJson *spec = NULL;
     BrigPolicy *pol = NULL;
-    BrigReport rep = {0};
+    BrigReport rep = {.no_values = !with_values};
     uint64_t t0 = cpu_ns(), t;
 
     if (brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, &e) < 0)
@@ -185,7 +188,7 @@ static bool harden_phased(const BrigPolicyDoc *doc, const BrigHost *host, const 
 static uint64_t harden_whole(const BrigPolicyDoc *doc, const BrigHost *host, const char *path)
 {
     BrigError *e = NULL;
-    BrigHardenFile h = {.doc = doc, .host = host, .path = path};
+    BrigHardenFile h = {.doc = doc, .host = host, .path = path, .no_values = !with_values};
     uint64_t t0 = cpu_ns();
     if (brig_harden_file(&h, &e) < 0)
         die(path, e);
@@ -346,7 +349,10 @@ static void usage(FILE *out)
                  "  -b BRIG       brig binary for the exec mode\n"
                  "  -d DIR        scratch directory (default /dev/shm, a tmpfs)\n"
                  "  -p            print the per-phase breakdown (medians, us)\n"
-                 "  -t            tab-separated output, one row per config and measurement\n");
+                 "  -t            tab-separated output, one row per config and measurement\n"
+                 "  -v            keep before/after values in the report, as `brig harden\n"
+                 "                --diff` and an audit log need (default: as `brig create`\n"
+                 "                with no audit log, pointers and reasons only)\n");
 }
 
 static uint64_t clock_overhead_ns(void)
@@ -363,7 +369,7 @@ int main(int argc, char **argv)
     const char *modes = "cold,warm", *brig = NULL, *dir = "/dev/shm";
     bool phases = false, tsv = false;
     int c;
-    while ((c = getopt(argc, argv, "n:w:m:b:d:pth")) != -1) {
+    while ((c = getopt(argc, argv, "n:w:m:b:d:ptvh")) != -1) {
         switch (c) {
         case 'n':
             n = strtoul(optarg, NULL, 10);
@@ -385,6 +391,9 @@ int main(int argc, char **argv)
             break;
         case 't':
             tsv = true;
+            break;
+        case 'v':
+            with_values = true;
             break;
         case 'h':
             usage(stdout);

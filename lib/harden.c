@@ -91,6 +91,7 @@ int brig_harden_file(BrigHardenFile *h, BrigError **err)
 
     BrigCtx ctx = {
         .policy = h->policy, .host = h->host, .container_id = h->id, .bundle = h->bundle};
+    h->rep.no_values = h->no_values;
     r = h->process ? brig_harden_process(&ctx, spec, &h->rep, err)
                    : brig_harden(&ctx, spec, &h->rep, err);
     if (r < 0)

@@ -39,6 +39,7 @@ typedef struct BrigHardenFile {
     const char *root;   /* runtime --root, for the engine hint; may be NULL */
     bool process;       /* an exec process file rather than a config */
     bool dry_run;       /* never write, whatever the mode */
+    bool no_values;     /* the caller reads no before/after values (BrigReport.no_values) */
     /* out */
     BrigPolicy *policy; /* the effective policy (owned) */
     BrigReport rep;

@@ -33,8 +33,10 @@ void brig_report_fix(BrigReport *rep, const char *pointer, const BrigJson *befor
                      const BrigJson *after, const char *fmt, ...)
 {
     BrigChange *c = add(rep, BRIG_FIX, pointer);
-    c->before = compact(before);
-    c->after = compact(after);
+    if (!rep->no_values) {
+        c->before = compact(before);
+        c->after = compact(after);
+    }
     va_list ap;
     va_start(ap, fmt);
     c->reason = vformat(fmt, ap);
@@ -45,7 +47,8 @@ void brig_report_refuse(BrigReport *rep, const char *pointer, const BrigJson *va
                         const char *fmt, ...)
 {
     BrigChange *c = add(rep, BRIG_REFUSE, pointer);
-    c->before = compact(value);
+    if (!rep->no_values)
+        c->before = compact(value);
     va_list ap;
     va_start(ap, fmt);
     c->reason = vformat(fmt, ap);

@@ -5,6 +5,7 @@
  * audit log, `brig check` and reject mode, so every pass records its changes
  * here instead of printing anything. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "json.h"
@@ -28,6 +29,10 @@ typedef struct BrigReport {
     BrigChange *v;
     size_t n, cap;
     const char *pass; /* set by the pass runner: the pass currently recording */
+    /* Nobody will read before/after (runtime mode with no audit log): a
+     * change keeps its pointer and reason, and passes skip work done only
+     * to describe a value (the seccomp digest). */
+    bool no_values;
 } BrigReport;
 
 void brig_report_fix(BrigReport *rep, const char *pointer, const BrigJson *before,

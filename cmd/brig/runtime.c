@@ -81,6 +81,8 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         .bundle = a->bundle,
         .root = a->root,
         .process = !create,
+        /* before/after values are for the audit log alone here */
+        .no_values = !doc->audit_log && !doc->audit_syslog,
     };
     if (path) {
         r = brig_harden_file(&h, err);

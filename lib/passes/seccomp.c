@@ -211,20 +211,22 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         return 0;
 
     _cleanup_free_ char *ct = caps_text(caps);
-    _cleanup_(brig_json_freep) BrigJson *after = summary(want, profile_name);
-    brig_json_set(after, "capabilities", brig_json_new_string(ct));
+    /* the summaries serialize and hash both profiles: only for a reader */
+    _cleanup_(brig_json_freep) BrigJson *after = rep->no_values ? NULL : summary(want, profile_name);
+    if (after)
+        brig_json_set(after, "capabilities", brig_json_new_string(ct));
     if (!cur) {
         brig_report_fix(rep, "/linux/seccomp", NULL, after,
                         "no seccomp filter: the container could make every system call; set the "
                         "%s profile, resolved for %s (%s)",
                         profile_name, ct, brig_policy_source(pol));
     } else {
-        _cleanup_(brig_json_freep) BrigJson *before = summary(cur, NULL);
-        const BrigJson *rules = brig_json_get(before, "rules");
+        _cleanup_(brig_json_freep) BrigJson *before = rep->no_values ? NULL : summary(cur, NULL);
+        const BrigJson *rules = brig_json_get(cur, "syscalls");
         brig_report_fix(rep, "/linux/seccomp", before, after,
-                        "replaced the engine's seccomp profile (%s rules, default %s) with the %s "
+                        "replaced the engine's seccomp profile (%zu rules, default %s) with the %s "
                         "profile, resolved for %s (%s)%s",
-                        rules->text,
+                        rules && rules->type == BRIG_JSON_ARRAY ? rules->n : (size_t)0,
                         brig_json_str(brig_json_get(cur, "defaultAction"))
                             ? brig_json_str(brig_json_get(cur, "defaultAction"))
                             : "unset",
