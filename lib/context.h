@@ -22,14 +22,15 @@ typedef struct BrigHost {
     bool x32_disabled;           /* x86_64 kernel that answers x32 system calls with ENOSYS
                                   * (no CONFIG_X86_X32_ABI, or booted without syscall.x32) */
 
-    /* Identity of the host's namespaces (pid 1's), in BRIG_NS_* bit order:
-     * pid, ipc, uts, mount, network, cgroup; ino 0 when unknown.  Engines
-     * name the host's namespace by a bind mount (docker --network=host
-     * joins /var/run/docker/netns/default), so a path is judged by what it
-     * is, not by how it is spelled. */
-    uint64_t host_ns_dev[6], host_ns_ino[6];
-    /* Looks up the identity of a namespace path; NULL when the caller (a
-     * test) injects none. */
+    /* Identity of the host's namespace (pid 1's) of a kind, in BRIG_NS_*
+     * bit order: pid, ipc, uts, mount, network, cgroup.  Engines name the
+     * host's namespace by a bind mount (docker --network=host joins
+     * /var/run/docker/netns/default), so a path is judged by what it is,
+     * not by how it is spelled.  Asked only for a namespace given by path,
+     * which few configs have: 12 procfs lookups are not paid up front. */
+    int (*host_ns)(size_t kind, uint64_t *ret_dev, uint64_t *ret_ino);
+    /* Looks up the identity of a namespace path.  Either callback is NULL
+     * when the caller (a test) injects none. */
     int (*ns_identity)(const char *path, uint64_t *ret_dev, uint64_t *ret_ino);
 } BrigHost;
 

@@ -32,22 +32,20 @@ static int ns_identity(const char *path, uint64_t *ret_dev, uint64_t *ret_ino)
     return 0;
 }
 
-static void probe_host_namespaces(BrigHost *h)
+static int host_ns(size_t kind, uint64_t *ret_dev, uint64_t *ret_ino)
 {
     static const char *const names[6] = {"pid", "ipc", "uts", "mnt", "net", "cgroup"};
-    for (size_t i = 0; i < 6; i++) {
-        /* brig runs where the engine's shim runs, in the host's namespaces:
-         * its own are the fallback when pid 1's cannot be read (a sandbox
-         * whose pid 1 belongs to another user namespace). */
-        char path[32];
-        snprintf(path, sizeof(path), "/proc/1/ns/%s", names[i]);
-        if (ns_identity(path, &h->host_ns_dev[i], &h->host_ns_ino[i]) == 0)
-            continue;
-        snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
-        if (ns_identity(path, &h->host_ns_dev[i], &h->host_ns_ino[i]) < 0)
-            h->host_ns_dev[i] = h->host_ns_ino[i] = 0;
-    }
-    h->ns_identity = ns_identity;
+    if (kind >= ELEMENTSOF(names))
+        return -EINVAL;
+    /* brig runs where the engine's shim runs, in the host's namespaces:
+     * its own are the fallback when pid 1's cannot be read (a sandbox
+     * whose pid 1 belongs to another user namespace). */
+    char path[32];
+    snprintf(path, sizeof(path), "/proc/1/ns/%s", names[kind]);
+    if (ns_identity(path, ret_dev, ret_ino) == 0)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", names[kind]);
+    return ns_identity(path, ret_dev, ret_ino);
 }
 
 /* Whether this x86_64 kernel runs x32 system calls.  Most kernels do not
@@ -77,7 +75,8 @@ void brig_host_probe(BrigHost *ret)
     int mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
     ret->seccomp = mode >= 0;
     ret->x32_disabled = probe_x32_disabled(mode);
-    probe_host_namespaces(ret);
+    ret->host_ns = host_ns;
+    ret->ns_identity = ns_identity;
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;

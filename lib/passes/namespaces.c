@@ -58,12 +58,12 @@ static bool is_host_path(const char *path)
  * pid 1's.  An unreadable path is left to the runtime, which fails on it. */
 static bool is_host_ns(const BrigHost *host, size_t r, const char *path)
 {
-    uint64_t dev, ino;
-    if (!host->ns_identity || host->host_ns_ino[r] == 0)
+    uint64_t dev, ino, hdev, hino;
+    if (!host->ns_identity || !host->host_ns || host->host_ns(r, &hdev, &hino) < 0)
         return false;
     if (host->ns_identity(path, &dev, &ino) < 0)
         return false;
-    return dev == host->host_ns_dev[r] && ino == host->host_ns_ino[r];
+    return dev == hdev && ino == hino;
 }
 
 int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)

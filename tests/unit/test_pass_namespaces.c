@@ -109,6 +109,16 @@ static int fake_identity(const char *path, uint64_t *dev, uint64_t *ino)
     return 0;
 }
 
+/* The host's namespaces: only the network one is known (dev 4). */
+static int fake_host_ns(size_t kind, uint64_t *dev, uint64_t *ino)
+{
+    if (kind != 4)
+        return -ENOENT;
+    *dev = 4;
+    *ino = 4026531840;
+    return 0;
+}
+
 START_TEST(test_host_namespace_by_identity)
 {
     static const struct {
@@ -125,8 +135,7 @@ START_TEST(test_host_namespace_by_identity)
         BrigPolicy *pol;
         tu_ctx(&ctx, &host, &pol);
         host.ns_identity = fake_identity;
-        host.host_ns_dev[4] = 4;
-        host.host_ns_ino[4] = 4026531840;
+        host.host_ns = fake_host_ns;
         _cleanup_free_ char *in = xasprintf(
             "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},"
             "{\"type\":\"mount\"},{\"type\":\"cgroup\"},{\"type\":\"network\",\"path\":\"%s\"}]}}",
