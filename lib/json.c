@@ -9,7 +9,8 @@ typedef struct {
     BrigJson *root;
     BrigJson *stack[BRIG_JSON_MAX_DEPTH + 1];
     size_t depth;
-    char *pending_key;
+    char *key; /* the pending member name (a reused buffer) */
+    size_t klen, kcap;
     unsigned line;
     char *why; /* set when a callback cancels the parse */
 } ParseState;
@@ -21,6 +22,44 @@ BrigJson *brig_json_new(BrigJsonType t)
     return j;
 }
 
+/* A node, its key and its text in one allocation: a parsed config is
+ * mostly string members, and three mallocs (and three frees) for each was
+ * a fifth of a harden (bench/harden-cost). */
+static BrigJson *node_alloc(BrigJsonType t, const char *key, size_t klen, const char *text,
+                            size_t tlen)
+{
+    size_t extra = (key ? klen + 1 : 0) + (text ? tlen + 1 : 0);
+    BrigJson *j = xmalloc(sizeof(*j) + extra);
+    *j = (BrigJson){.type = t};
+    char *p = (char *)(j + 1);
+    if (key) {
+        memcpy(p, key, klen);
+        p[klen] = '\0';
+        j->key = p;
+        j->key_inline = true;
+        p += klen + 1;
+    }
+    if (text) {
+        memcpy(p, text, tlen);
+        p[tlen] = '\0';
+        j->text = p;
+        j->text_inline = true;
+        if (t == BRIG_JSON_STRING)
+            j->len = tlen;
+    }
+    return j;
+}
+
+static void set_key(BrigJson *j, const char *key)
+{
+    if (j->key && streq(j->key, key))
+        return;
+    if (!j->key_inline)
+        free(j->key);
+    j->key = xstrdup(key);
+    j->key_inline = false;
+}
+
 BrigJson *brig_json_new_bool(bool b)
 {
     BrigJson *j = brig_json_new(BRIG_JSON_BOOL);
@@ -30,12 +69,7 @@ BrigJson *brig_json_new_bool(bool b)
 
 static BrigJson *new_string_len(const char *s, size_t len)
 {
-    BrigJson *j = brig_json_new(BRIG_JSON_STRING);
-    j->text = xmalloc(len + 1);
-    memcpy(j->text, s, len);
-    j->text[len] = '\0';
-    j->len = len;
-    return j;
+    return node_alloc(BRIG_JSON_STRING, NULL, 0, s, len);
 }
 
 BrigJson *brig_json_new_string(const char *s)
@@ -45,23 +79,19 @@ BrigJson *brig_json_new_string(const char *s)
 
 BrigJson *brig_json_new_number(const char *text)
 {
-    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
-    j->text = xstrdup(text);
-    return j;
+    return node_alloc(BRIG_JSON_NUMBER, NULL, 0, text, strlen(text));
 }
 
 BrigJson *brig_json_new_int(int64_t v)
 {
-    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
-    j->text = xasprintf("%" PRId64, v);
-    return j;
+    char buf[24];
+    return brig_json_new_number((snprintf(buf, sizeof(buf), "%" PRId64, v), buf));
 }
 
 BrigJson *brig_json_new_uint(uint64_t v)
 {
-    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
-    j->text = xasprintf("%" PRIu64, v);
-    return j;
+    char buf[24];
+    return brig_json_new_number((snprintf(buf, sizeof(buf), "%" PRIu64, v), buf));
 }
 
 void brig_json_free(BrigJson *j)
@@ -71,8 +101,10 @@ void brig_json_free(BrigJson *j)
     for (size_t i = 0; i < j->n; i++)
         brig_json_free(j->kids[i]);
     free(j->kids);
-    free(j->key);
-    free(j->text);
+    if (!j->key_inline)
+        free(j->key);
+    if (!j->text_inline)
+        free(j->text);
     free(j);
 }
 
@@ -80,16 +112,13 @@ BrigJson *brig_json_copy(const BrigJson *j)
 {
     if (!j)
         return NULL;
-    BrigJson *c = brig_json_new(j->type);
+    BrigJson *c = node_alloc(j->type, j->key, j->key ? strlen(j->key) : 0, j->text,
+                             !j->text                      ? 0
+                             : j->type == BRIG_JSON_STRING ? j->len
+                                                           : strlen(j->text));
     c->line = j->line;
     c->boolean = j->boolean;
     c->len = j->len;
-    if (j->key)
-        c->key = xstrdup(j->key);
-    if (j->text) {
-        c->text = xmalloc(j->type == BRIG_JSON_STRING ? j->len + 1 : strlen(j->text) + 1);
-        memcpy(c->text, j->text, j->type == BRIG_JSON_STRING ? j->len + 1 : strlen(j->text) + 1);
-    }
     if (j->n) {
         c->kids = xcalloc(j->n, sizeof(*c->kids));
         c->n = c->cap = j->n;
@@ -227,40 +256,43 @@ static void add_kid(BrigJson *parent, size_t idx, BrigJson *val)
 
 /* ---- parsing ---- */
 
-static int attach(ParseState *st, BrigJson *v)
+/* A parsed value, with the pending member name when its parent is an
+ * object (yajl always reports the name first), attached to the parent. */
+static BrigJson *add_parsed(ParseState *st, BrigJsonType t, const char *text, size_t tlen)
 {
+    BrigJson *parent = st->depth ? st->stack[st->depth - 1] : NULL;
+    bool keyed = parent && parent->type == BRIG_JSON_OBJECT;
+    BrigJson *v = node_alloc(t, keyed ? st->key : NULL, st->klen, text, tlen);
     v->line = st->line;
-    if (st->depth == 0) {
+    if (parent)
+        add_kid(parent, parent->n, v);
+    else
         st->root = v;
-        return 1;
-    }
-    BrigJson *parent = st->stack[st->depth - 1];
-    if (parent->type == BRIG_JSON_OBJECT)
-        v->key = TAKE_PTR(st->pending_key);
-    add_kid(parent, parent->n, v);
-    return 1;
+    return v;
 }
 
 static int cb_null(void *ctx)
 {
-    return attach(ctx, brig_json_new(BRIG_JSON_NULL));
+    add_parsed(ctx, BRIG_JSON_NULL, NULL, 0);
+    return 1;
 }
 
 static int cb_bool(void *ctx, int b)
 {
-    return attach(ctx, brig_json_new_bool(b));
+    add_parsed(ctx, BRIG_JSON_BOOL, NULL, 0)->boolean = b;
+    return 1;
 }
 
 static int cb_number(void *ctx, const char *s, size_t l)
 {
-    BrigJson *j = brig_json_new(BRIG_JSON_NUMBER);
-    j->text = xstrndup(s, l);
-    return attach(ctx, j);
+    add_parsed(ctx, BRIG_JSON_NUMBER, s, l);
+    return 1;
 }
 
 static int cb_string(void *ctx, const unsigned char *s, size_t l)
 {
-    return attach(ctx, new_string_len((const char *)s, l));
+    add_parsed(ctx, BRIG_JSON_STRING, (const char *)s, l);
+    return 1;
 }
 
 static int open_container(ParseState *st, BrigJsonType t)
@@ -269,9 +301,8 @@ static int open_container(ParseState *st, BrigJsonType t)
         st->why = xasprintf("nesting deeper than %d levels", BRIG_JSON_MAX_DEPTH);
         return 0;
     }
-    BrigJson *j = brig_json_new(t);
-    attach(st, j);
-    st->stack[st->depth++] = j;
+    st->stack[st->depth] = add_parsed(st, t, NULL, 0);
+    st->depth++;
     return 1;
 }
 
@@ -287,8 +318,14 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t l)
         st->why = xstrdup("object key contains a NUL character");
         return 0;
     }
-    free(st->pending_key);
-    st->pending_key = xstrndup((const char *)s, l);
+    if (l + 1 > st->kcap) {
+        st->kcap = l + 1 > 64 ? l + 1 : 64;
+        free(st->key);
+        st->key = xmalloc(st->kcap);
+    }
+    memcpy(st->key, s, l);
+    st->key[l] = '\0';
+    st->klen = l;
     return 1;
 }
 
@@ -461,7 +498,7 @@ int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flag
         brig_json_free(st.root);
         st.root = NULL;
     }
-    free(st.pending_key);
+    free(st.key);
     yajl_free(h);
     if (r < 0)
         return r;
@@ -660,8 +697,7 @@ BrigJson *brig_json_get_path(const BrigJson *root, const char *path)
 
 void brig_json_set(BrigJson *obj, const char *key, BrigJson *val)
 {
-    free(val->key);
-    val->key = xstrdup(key);
+    set_key(val, key);
     bool replaced = false;
     for (size_t i = obj->n; i > 0; i--) {
         if (!streq(obj->kids[i - 1]->key, key))

@@ -27,6 +27,9 @@ struct BrigJson {
     unsigned line;   /* 1-based line in the source when parsed with BRIG_JSON_LINES */
     char *key;       /* member name when the parent is an object, else NULL */
     bool boolean;    /* BOOL */
+    /* json.c's own: key / text live in the node's allocation (a parsed
+     * string member is one malloc, not three); never set elsewhere */
+    bool key_inline, text_inline;
     char *text;      /* NUMBER: source text; STRING: value (NUL-terminated) */
     size_t len;      /* STRING: byte length of text */
     BrigJson **kids; /* ARRAY elements / OBJECT members, in order */
