@@ -123,39 +123,50 @@ static bool is_deny_all(const BrigJson *e)
            strchr(access, 'm');
 }
 
-/* Access letters (r=1, w=2, m=4) an allow rule grants the default device d,
- * wildcards included. */
-static unsigned rule_grants(const BrigJson *e, const DefaultDev *d)
-{
-    if (!brig_json_is_true(brig_json_get(e, "allow")))
-        return 0;
-    const char *type = brig_json_str(brig_json_get(e, "type"));
-    const char *access = brig_json_str(brig_json_get(e, "access"));
-    bool present;
+/* An allow rule, decoded once: char-device matching and its access
+ * letters (r=1, w=2, m=4). */
+typedef struct {
+    bool allow, chars; /* chars: type absent, "a" or "c" */
     int64_t major, minor;
-    get_num(e, "major", "", &present, &major, NULL);
-    get_num(e, "minor", "", &present, &minor, NULL);
-    if (!((!type || streq(type, "a") || streq(type, "c")) && (major == -1 || major == d->major) &&
-          (minor == -1 || minor == d->minor)))
-        return 0;
-    if (!access)
-        return 7;
-    return (strchr(access, 'r') ? 1u : 0) | (strchr(access, 'w') ? 2u : 0) |
-           (strchr(access, 'm') ? 4u : 0);
+    unsigned access;
+} Rule;
+
+/* The allow rules after the last deny-all: a deny-all resets the list
+ * (cgroup v1 semantics, which runc emulates on v2), so only those count.
+ * Decoded once per question instead of once per default device. */
+static size_t decode_rules(const BrigJson *rules, Rule *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rules->n; i++) {
+        const BrigJson *e = rules->kids[i];
+        if (is_deny_all(e)) {
+            n = 0;
+            continue;
+        }
+        Rule *r = &v[n++];
+        const char *type = brig_json_str(brig_json_get(e, "type"));
+        const char *access = brig_json_str(brig_json_get(e, "access"));
+        bool present;
+        r->allow = brig_json_is_true(brig_json_get(e, "allow"));
+        r->chars = !type || streq(type, "a") || streq(type, "c");
+        get_num(e, "major", "", &present, &r->major, NULL);
+        get_num(e, "minor", "", &present, &r->minor, NULL);
+        r->access = !access ? 7u
+                            : (strchr(access, 'r') ? 1u : 0) | (strchr(access, 'w') ? 2u : 0) |
+                                  (strchr(access, 'm') ? 4u : 0);
+    }
+    return n;
 }
 
-/* What the rules let a container do with d: a deny-all resets the list
- * (cgroup v1 semantics, which runc emulates on v2), so only allow rules
- * after the last one count. */
-static unsigned granted(const BrigJson *rules, const DefaultDev *d)
+/* Access letters the decoded rules grant the default device d, wildcards
+ * included. */
+static unsigned granted(const Rule *v, size_t n, const DefaultDev *d)
 {
-    size_t from = 0;
-    for (size_t i = 0; i < rules->n; i++)
-        if (is_deny_all(rules->kids[i]))
-            from = i + 1;
     unsigned g = 0;
-    for (size_t i = from; i < rules->n; i++)
-        g |= rule_grants(rules->kids[i], d);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].allow && v[i].chars && (v[i].major == -1 || v[i].major == d->major) &&
+            (v[i].minor == -1 || v[i].minor == d->minor))
+            g |= v[i].access;
     return g;
 }
 
@@ -219,8 +230,10 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
      * /dev/null unopenable.  A default device the input allowed stays
      * allowed, by an explicit rule, so nothing widens. */
     unsigned was[ELEMENTSOF(defaults)];
+    _cleanup_free_ Rule *dec = xcalloc(rules->n + 1, sizeof(*dec));
+    size_t ndec = decode_rules(rules, dec);
     for (size_t k = 0; k < ELEMENTSOF(defaults); k++)
-        was[k] = granted(rules, &defaults[k]);
+        was[k] = granted(dec, ndec, &defaults[k]);
 
     for (size_t i = rules->n; i > 0; i--) {
         const BrigJson *e = rules->kids[i - 1];
@@ -235,9 +248,10 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         brig_json_delete_at(rules, i - 1);
     }
 
+    ndec = decode_rules(rules, dec); /* rules only shrank: dec is big enough */
     for (size_t k = 0; k < ELEMENTSOF(defaults); k++) {
         /* mknod ("m") is not given back: CAP_MKNOD is gone anyway */
-        unsigned missing = was[k] & ~granted(rules, &defaults[k]) & 3u;
+        unsigned missing = was[k] & ~granted(dec, ndec, &defaults[k]) & 3u;
         if (!missing)
             continue;
         const char *letters = missing == 3 ? "rw" : missing == 1 ? "r" : "w";
