@@ -90,6 +90,16 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void block_shani(uint32_t h[8
     _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
 }
 
+/* glibc has already asked the CPU (at startup, for its own string
+ * functions): each CPUID is a VM exit, ~8 us on the development VMs, and
+ * the four below cost a brig process ~30 us (bench/README.md). */
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+static bool have_shani(void)
+{
+    return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3);
+}
+#else
 static bool have_shani(void)
 {
     static int cached = -1;
@@ -101,6 +111,7 @@ static bool have_shani(void)
     }
     return cached;
 }
+#endif
 
 static void block(uint32_t h[8], const uint8_t *p)
 {
