@@ -114,8 +114,17 @@ static void restore(const char *path, const char *data, size_t len)
         die(path, NULL);
 }
 
-/* -v: the report keeps before/after values (BrigReport.no_values off) */
-static bool with_values;
+/* Whether the report keeps before/after values: as `brig create` decides
+ * (only when the policy has an audit log; the built-in one logs to
+ * syslog), or forced with -v / -l. */
+static int values_mode = -1;
+
+static bool no_values(const BrigPolicyDoc *doc)
+{
+    if (values_mode >= 0)
+        return !values_mode;
+    return !doc->audit_log && !doc->audit_syslog;
+}
 
 /* The pipeline of brig_harden_file(), one timestamp between phases.
  * Returns whether the config was written. */
@@ -126,7 +135,7 @@ static bool harden_phased(const BrigPolicyDoc *doc, const BrigHost *host, const 
     BrigFile *f = NULL;
     BrigJson *spec = NULL;
     BrigPolicy *pol = NULL;
-    BrigReport rep = {.no_values = !with_values};
+    BrigReport rep = {.no_values = no_values(doc)};
     uint64_t t0 = cpu_ns(), t;
 
     if (brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, &e) < 0)
@@ -188,7 +197,7 @@ static bool harden_phased(const BrigPolicyDoc *doc, const BrigHost *host, const 
 static uint64_t harden_whole(const BrigPolicyDoc *doc, const BrigHost *host, const char *path)
 {
     BrigError *e = NULL;
-    BrigHardenFile h = {.doc = doc, .host = host, .path = path, .no_values = !with_values};
+    BrigHardenFile h = {.doc = doc, .host = host, .path = path, .no_values = no_values(doc)};
     uint64_t t0 = cpu_ns();
     if (brig_harden_file(&h, &e) < 0)
         die(path, e);
@@ -350,9 +359,10 @@ static void usage(FILE *out)
                  "  -d DIR        scratch directory (default /dev/shm, a tmpfs)\n"
                  "  -p            print the per-phase breakdown (medians, us)\n"
                  "  -t            tab-separated output, one row per config and measurement\n"
-                 "  -v            keep before/after values in the report, as `brig harden\n"
-                 "                --diff` and an audit log need (default: as `brig create`\n"
-                 "                with no audit log, pointers and reasons only)\n");
+                 "  -v, -l        the report keeps before/after values (-v), as `brig\n"
+                 "                harden --diff` needs, or only pointers and reasons (-l);\n"
+                 "                default: as `brig create`, values only for an audit log\n"
+                 "                (the built-in policy logs to syslog)\n");
 }
 
 static uint64_t clock_overhead_ns(void)
@@ -369,7 +379,7 @@ int main(int argc, char **argv)
     const char *modes = "cold,warm", *brig = NULL, *dir = "/dev/shm";
     bool phases = false, tsv = false;
     int c;
-    while ((c = getopt(argc, argv, "n:w:m:b:d:ptvh")) != -1) {
+    while ((c = getopt(argc, argv, "n:w:m:b:d:ptvlh")) != -1) {
         switch (c) {
         case 'n':
             n = strtoul(optarg, NULL, 10);
@@ -393,7 +403,10 @@ int main(int argc, char **argv)
             tsv = true;
             break;
         case 'v':
-            with_values = true;
+            values_mode = 1;
+            break;
+        case 'l':
+            values_mode = 0;
             break;
         case 'h':
             usage(stdout);

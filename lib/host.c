@@ -9,9 +9,7 @@
 #include "apparmor.h"
 #include "context.h"
 #include "seccomp.h"
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
+#include "selinux.h"
 
 static int read_last_cap(void)
 {
@@ -80,7 +78,5 @@ void brig_host_probe(BrigHost *ret)
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;
-#if HAVE_SELINUX
-    ret->selinux_enabled = is_selinux_enabled() == 1;
-#endif
+    ret->selinux_enabled = brig_selinux_enabled();
 }

@@ -5,13 +5,59 @@
 #include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "bundle.h"
 #include "config.h"
 #include "selinux.h"
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
+
+/* brig asks the kernel (selinuxfs) directly instead of linking libselinux:
+ * libselinux's constructor probes the host (two statfs, /proc/filesystems,
+ * /etc/selinux/config) in every process that links it, and brig is
+ * executed for every engine call, `state` and `delete` included, of which
+ * only a create ever needs SELinux (~20 us per call, bench/README.md).
+ * The three questions brig asks are answered here the way libselinux
+ * answers them. */
+#define SELINUX_MAGIC 0xf97cff8cu
+
+/* Where selinuxfs is mounted (libselinux: /sys/fs/selinux, then the old
+ * /selinux), or NULL: SELinux is enabled exactly when it is. */
+static const char *selinux_mount(void)
+{
+    static const char *const dirs[] = {"/sys/fs/selinux", "/selinux"};
+    for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+        struct statfs sf;
+        if (statfs(dirs[i], &sf) == 0 && (uint32_t)sf.f_type == SELINUX_MAGIC)
+            return dirs[i];
+    }
+    return NULL;
+}
+
+/* The policy type /etc/selinux/config names (SELINUXTYPE=, "targeted"
+ * when unset, as libselinux reads it); NULL without the file. */
+static char *selinux_policy_type(const char *config)
+{
+    FILE *f = fopen(config, "re");
+    if (!f)
+        return NULL;
+    char line[512];
+    char *type = NULL;
+    while (fgets(line, sizeof(line), f)) {
+        char *l = line;
+        while (*l == ' ' || *l == '\t')
+            l++;
+        if (!startswith(l, "SELINUXTYPE="))
+            continue;
+        l += strlen("SELINUXTYPE=");
+        l[strcspn(l, " \t\r\n")] = '\0';
+        if (*l && !strchr(l, '/') && !streq(l, "..") && !streq(l, ".")) {
+            free(type);
+            type = xstrdup(l);
+        }
+    }
+    fclose(f);
+    return type ? type : xstrdup("targeted");
+}
 
 static char *trim(char *s)
 {
@@ -94,22 +140,34 @@ void brig_selinux_contexts_done(BrigSelinuxContexts *c)
     *c = (BrigSelinuxContexts){0};
 }
 
+char *brig_selinux_policy_lxc_contexts(const char *etc)
+{
+    _cleanup_free_ char *config = xasprintf("%s/config", etc);
+    _cleanup_free_ char *type = selinux_policy_type(config);
+    if (!type)
+        return NULL;
+    char *p = xasprintf("%s/%s/contexts/lxc_contexts", etc, type);
+    if (access(p, R_OK) == 0)
+        return p;
+    free(p);
+    return NULL;
+}
+
 char *brig_selinux_contexts_path(void)
 {
     if (access(BRIG_SELINUX_CONTAINER_CONTEXTS, R_OK) == 0)
         return xstrdup(BRIG_SELINUX_CONTAINER_CONTEXTS);
 #if HAVE_SELINUX
-    const char *p = selinux_lxc_contexts_path();
-    if (p && access(p, R_OK) == 0)
-        return xstrdup(p);
-#endif
+    return brig_selinux_policy_lxc_contexts(BRIG_SELINUX_ETC);
+#else
     return NULL;
+#endif
 }
 
 bool brig_selinux_enabled(void)
 {
 #if HAVE_SELINUX
-    return is_selinux_enabled() == 1;
+    return selinux_mount() != NULL;
 #else
     return false;
 #endif
@@ -118,7 +176,15 @@ bool brig_selinux_enabled(void)
 bool brig_selinux_context_valid(const char *context)
 {
 #if HAVE_SELINUX
-    return context && security_check_context(context) == 0;
+    /* security_check_context(): the kernel accepts a context written to
+     * selinuxfs's "context" node exactly when the policy defines it */
+    const char *mnt = selinux_mount();
+    if (!context || !mnt)
+        return false;
+    char path[64];
+    snprintf(path, sizeof(path), "%s/context", mnt);
+    _cleanup_close_ int fd = open(path, O_RDWR | O_CLOEXEC);
+    return fd >= 0 && write(fd, context, strlen(context) + 1) >= 0;
 #else
     return false;
 #endif

@@ -16,6 +16,9 @@
 #define BRIG_MCS_DIR "/run/brig/mcs"
 /* container-selinux's contexts, preferred over libselinux's lxc_contexts */
 #define BRIG_SELINUX_CONTAINER_CONTEXTS "/usr/share/containers/selinux/contexts"
+/* The host's SELinux configuration: SELINUXTYPE= in its config names the
+ * policy, whose contexts/lxc_contexts is the fallback. */
+#define BRIG_SELINUX_ETC "/etc/selinux"
 #define BRIG_MCS_MAX_CATEGORY 1023
 
 typedef struct BrigSelinuxContexts {
@@ -32,12 +35,18 @@ int brig_selinux_load_contexts(const char *path, BrigSelinuxContexts *ret, BrigE
 void brig_selinux_contexts_done(BrigSelinuxContexts *c);
 
 /* The contexts file to use on this host: container-selinux's when present,
- * else libselinux's selinux_lxc_contexts_path(); NULL if neither exists. */
+ * else the policy's lxc_contexts (what libselinux's
+ * selinux_lxc_contexts_path() names); NULL if neither exists. */
 char *brig_selinux_contexts_path(void);
+/* ETC/TYPE/contexts/lxc_contexts for the SELINUXTYPE= of ETC/config
+ * ("targeted" when unset), if readable; NULL otherwise. */
+char *brig_selinux_policy_lxc_contexts(const char *etc);
 
-/* is_selinux_enabled() == 1 (false when built without libselinux). */
+/* selinuxfs is mounted, as libselinux's is_selinux_enabled() decides
+ * (false when built with -Dselinux=disabled). */
 bool brig_selinux_enabled(void);
-/* security_check_context() accepts it (false without libselinux). */
+/* The kernel's policy defines it, as libselinux's security_check_context()
+ * asks (false when built with -Dselinux=disabled). */
 bool brig_selinux_context_valid(const char *context);
 
 /* "user:role:type:level" with the level replaced; NULL if malformed. */

@@ -86,6 +86,52 @@ START_TEST(test_load_file)
 }
 END_TEST
 
+/* The fallback contexts file, found the way libselinux finds it:
+ * SELINUXTYPE= in ETC/config (the last one; "targeted" when unset), and
+ * ETC/TYPE/contexts/lxc_contexts only if it is there. */
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+START_TEST(test_policy_lxc_contexts)
+{
+    _cleanup_free_ char *etc = xasprintf("%s/etc-selinux", tmpdir);
+    _cleanup_free_ char *config = xasprintf("%s/config", etc);
+    ck_assert_int_eq(mkdir(etc, 0755), 0);
+    /* no config: nothing */
+    ck_assert_ptr_null(brig_selinux_policy_lxc_contexts(etc));
+
+    for (const char *const *t = (const char *const[]){"default", "targeted", "mls", NULL}; *t; t++) {
+        _cleanup_free_ char *dir = xasprintf("%s/%s/contexts", etc, *t);
+        _cleanup_free_ char *parent = xasprintf("%s/%s", etc, *t);
+        ck_assert_int_eq(mkdir(parent, 0755), 0);
+        ck_assert_int_eq(mkdir(dir, 0755), 0);
+    }
+    _cleanup_free_ char *deflt = xasprintf("%s/default/contexts/lxc_contexts", etc);
+    _cleanup_free_ char *mls = xasprintf("%s/mls/contexts/lxc_contexts", etc);
+    write_file(deflt, "process = \"a:b:c:s0\"\n");
+    write_file(mls, "process = \"a:b:c:s0\"\n");
+
+    write_file(config, "# a comment\nSELINUX=permissive\n  SELINUXTYPE=default  \n");
+    _cleanup_free_ char *p1 = brig_selinux_policy_lxc_contexts(etc);
+    ck_assert_str_eq(p1, deflt);
+    /* the last SELINUXTYPE= wins */
+    write_file(config, "SELINUXTYPE=default\nSELINUXTYPE=mls\n");
+    _cleanup_free_ char *p2 = brig_selinux_policy_lxc_contexts(etc);
+    ck_assert_str_eq(p2, mls);
+    /* unset: "targeted", which has no lxc_contexts here */
+    write_file(config, "SELINUX=enforcing\n");
+    ck_assert_ptr_null(brig_selinux_policy_lxc_contexts(etc));
+    /* a type that would leave ETC is not taken: the default applies */
+    write_file(config, "SELINUXTYPE=../default\n");
+    ck_assert_ptr_null(brig_selinux_policy_lxc_contexts(etc));
+}
+END_TEST
+
 START_TEST(test_context_fields)
 {
     _cleanup_free_ char *a =
@@ -282,6 +328,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_parse);
     tcase_add_test(tc, test_load_file);
+    tcase_add_test(tc, test_policy_lxc_contexts);
     tcase_add_test(tc, test_context_fields);
     tcase_add_test(tc, test_reserve_release);
     tcase_add_test(tc, test_concurrent_unique);
