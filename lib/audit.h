@@ -27,6 +27,12 @@ char *brig_audit_format(const BrigAuditEvent *ev);
 /* Writes it where the document says; failures are returned, the caller
  * decides (runtime mode logs to stderr and carries on). */
 int brig_audit_write(const BrigPolicyDoc *doc, const BrigAuditEvent *ev, BrigError **err);
+
+#define BRIG_SYSLOG_SOCKET "/dev/log"
+/* One message to the syslog socket at socket_path, facility authpriv:
+ * "<PRI>brig[PID]: MSG" (no timestamp: the daemon stamps it).  0 or
+ * -errno. */
+int brig_syslog_send(const char *socket_path, int priority, const char *msg, size_t len);
 /* "docker", "containerd", "kubernetes", "podman" or "direct", from the
  * runtime --root and the config's annotations. */
 const char *brig_engine_hint(const char *root, const BrigJson *spec);

@@ -4,8 +4,11 @@
  * cannot be written. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -292,6 +295,59 @@ START_TEST(write_disabled)
 }
 END_TEST
 
+/* A syslog socket of our own (datagram, as journald's and rsyslog's are,
+ * then stream): the message is what syslog(3) sends, facility authpriv,
+ * "brig[PID]: " and the line, without a timestamp. */
+static int listen_at(const char *path, int type)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    if (type == SOCK_STREAM)
+        ck_assert_int_eq(listen(fd, 1), 0);
+    return fd;
+}
+
+START_TEST(syslog_message)
+{
+    mk_tmpdir();
+    _cleanup_free_ char *dpath = xasprintf("%s/log-dgram", tmpdir);
+    _cleanup_free_ char *spath = xasprintf("%s/log-stream", tmpdir);
+    const char *line = "{\"command\":\"create\",\"decision\":\"hardened\"}";
+    _cleanup_free_ char *want =
+        xasprintf("<%d>brig[%d]: %s", LOG_AUTHPRIV | LOG_INFO, (int)getpid(), line);
+    char buf[512];
+
+    _cleanup_close_ int d = listen_at(dpath, SOCK_DGRAM);
+    ck_assert_int_eq(brig_syslog_send(dpath, LOG_INFO, line, strlen(line)), 0);
+    ssize_t n = recv(d, buf, sizeof(buf) - 1, 0);
+    ck_assert_int_gt(n, 0);
+    buf[n] = '\0';
+    ck_assert_str_eq(buf, want);
+
+    /* a stream socket gets the same message, NUL-terminated */
+    _cleanup_close_ int s = listen_at(spath, SOCK_STREAM);
+    ck_assert_int_eq(brig_syslog_send(spath, LOG_WARNING, line, strlen(line)), 0);
+    _cleanup_close_ int c = accept(s, NULL, NULL);
+    ck_assert_int_ge(c, 0);
+    n = read(c, buf, sizeof(buf));
+    _cleanup_free_ char *want_s =
+        xasprintf("<%d>brig[%d]: %s", LOG_AUTHPRIV | LOG_WARNING, (int)getpid(), line);
+    ck_assert_int_eq(n, (ssize_t)strlen(want_s) + 1);
+    ck_assert_int_eq(buf[n - 1], '\0');
+    ck_assert_str_eq(buf, want_s);
+
+    /* no daemon: an error for the caller to ignore, as syslog(3) does */
+    _cleanup_free_ char *none = xasprintf("%s/none", tmpdir);
+    ck_assert_int_eq(brig_syslog_send(none, LOG_INFO, line, strlen(line)), -ENOENT);
+    unlink(dpath);
+    unlink(spath);
+    rm_tmpdir();
+}
+END_TEST
+
 enum { CHILDREN = 20, LINES = 50 };
 
 START_TEST(write_concurrent)
@@ -467,6 +523,7 @@ static Suite *audit_suite(void)
     tcase_add_test(tc, write_disabled);
     tcase_add_test(tc, write_concurrent);
     tcase_add_test(tc, write_errors);
+    tcase_add_test(tc, syslog_message);
     suite_add_tcase(s, tc);
     return s;
 }
