@@ -7,15 +7,41 @@
 #include "log.h"
 #include "util.h"
 
+/* The civil (proleptic Gregorian) date of a day count since 1970-01-01. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
 void brig_log_time(char *buf, size_t size)
 {
     struct timespec ts;
-    struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    char base[32];
-    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+    brig_log_format_time(ts.tv_sec, ts.tv_nsec, buf, size);
+}
+
+void brig_log_format_time(int64_t sec, long nsec, char *buf, size_t size)
+{
+    /* UTC by hand: gmtime_r() and strftime() both initialise glibc's time
+     * zone state, reading /etc/localtime, for a stamp that needs none */
+    int64_t days = sec / 86400, secs = sec % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02d:%02d.%09ldZ", (long long)y, m, d,
+             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), nsec);
 }
 
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no

@@ -8,9 +8,12 @@
  * itself a reason to fail. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* RFC 3339 UTC time with nanoseconds, as runc's logrus writes it. */
 void brig_log_time(char *buf, size_t size);
+/* The same for a given time: "YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ", UTC. */
+void brig_log_format_time(int64_t sec, long nsec, char *buf, size_t size);
 
 /* Formats one line (with trailing newline) for `format` ("json" or "text",
  * NULL = text). */

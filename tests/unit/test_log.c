@@ -74,6 +74,34 @@ START_TEST(test_time_format)
 }
 END_TEST
 
+/* The stamp is computed without gmtime (which reads the time zone file):
+ * it must agree with gmtime across leap years, century rules and before
+ * 1970, to the second. */
+START_TEST(test_time_matches_gmtime)
+{
+    char got[64], want[64];
+    for (int64_t t = -2208988800LL; t < 7258118400LL; t += 86400 * 37 + 3607) {
+        time_t tt = (time_t)t;
+        struct tm tm;
+        ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+        strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S.000000042Z", &tm);
+        brig_log_format_time(t, 42, got, sizeof(got));
+        ck_assert_str_eq(got, want);
+    }
+    /* around the day boundaries, and leap days */
+    static const int64_t edges[] = {0,          -1,         86399,      86400,     951782400,
+                                    951868799,  4107456000, 4107542399, 1709164800, -86401};
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+        time_t tt = (time_t)edges[i];
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S.000000000Z", &tm);
+        brig_log_format_time(edges[i], 0, got, sizeof(got));
+        ck_assert_str_eq(got, want);
+    }
+}
+END_TEST
+
 /* Parses a JSON log line and returns its msg; checks the shape on the way. */
 static char *json_line_msg(const char *line, const char *level)
 {
@@ -326,6 +354,7 @@ int main(void)
     TCase *tc = tcase_create("log");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_time_format);
+    tcase_add_test(tc, test_time_matches_gmtime);
     tcase_add_test(tc, test_json_line);
     tcase_add_test(tc, test_json_line_invalid_utf8);
     tcase_add_test(tc, test_text_line);
