@@ -239,9 +239,30 @@ static void result_free(Result *r)
         free(r->ph[p].v);
 }
 
-/* One child per sample: a fresh heap and the one-time costs paid again,
- * as in a real brig process (minus exec and the dynamic loader, which the
- * exec measurement covers).  The parent has parsed nothing brig caches. */
+/* The work of one cold sample, in a freshly executed harden_loop (see
+ * run_cold): setup, then one harden, phased or whole; the phases go to fd. */
+static int cold_child(bool phased, int fd, const char *scratch)
+{
+    uint64_t ph[PH_MAX] = {0};
+    BrigPolicyDoc *doc;
+    BrigHost host;
+    uint64_t t0 = cpu_ns();
+    ph[PH_PROBE] = setup(&doc, &host);
+    ph[PH_SETUP] = cpu_ns() - t0;
+    if (phased) {
+        harden_phased(doc, &host, scratch, ph);
+        ph[PH_TOTAL] += ph[PH_SETUP];
+    } else {
+        ph[PH_TOTAL] = ph[PH_SETUP] + harden_whole(doc, &host, scratch);
+    }
+    return write(fd, ph, sizeof(ph)) == sizeof(ph) ? 0 : 3;
+}
+
+/* One freshly executed process per sample, as a brig process is: a new
+ * address space whose heap, stack and code are all touched for the first
+ * time, and the one-time costs paid again (a forked child would reuse the
+ * parent's pages, copy-on-write).  Timing starts in main(), so exec itself
+ * and libc's start-up are left to the exec measurement. */
 static void run_cold(const char *scratch, const char *data, size_t len, size_t n, Result *r)
 {
     for (size_t i = 0; i < 2 * n; i++) {
@@ -255,20 +276,15 @@ static void run_cold(const char *scratch, const char *data, size_t len, size_t n
         if (pid < 0)
             die("fork", NULL);
         if (pid == 0) {
-            BrigPolicyDoc *doc;
-            BrigHost host;
-            uint64_t t0 = cpu_ns();
-            ph[PH_PROBE] = setup(&doc, &host);
-            ph[PH_SETUP] = cpu_ns() - t0;
-            if (phased) {
-                harden_phased(doc, &host, scratch, ph);
-                ph[PH_TOTAL] += ph[PH_SETUP];
-            } else {
-                ph[PH_TOTAL] = ph[PH_SETUP] + harden_whole(doc, &host, scratch);
-            }
-            if (write(fds[1], ph, sizeof(ph)) != sizeof(ph))
-                _exit(3);
-            _exit(0);
+            char fd[16], vm[8];
+            snprintf(fd, sizeof(fd), "%d", fds[1]);
+            snprintf(vm, sizeof(vm), "%d", values_mode);
+            if (fcntl(fds[1], F_SETFD, 0) < 0)
+                _exit(4);
+            char *const av[] = {"harden_loop", "--cold-child", phased ? "p" : "w", fd, vm,
+                                (char *)scratch, NULL};
+            execv("/proc/self/exe", av);
+            _exit(5);
         }
         close(fds[1]);
         ssize_t got = read(fds[0], ph, sizeof(ph));
@@ -375,6 +391,10 @@ static uint64_t clock_overhead_ns(void)
 
 int main(int argc, char **argv)
 {
+    if (argc == 6 && streq(argv[1], "--cold-child")) {
+        values_mode = atoi(argv[4]);
+        return cold_child(streq(argv[2], "p"), atoi(argv[3]), argv[5]);
+    }
     size_t n = 200, warmup = 20;
     const char *modes = "cold,warm", *brig = NULL, *dir = "/dev/shm";
     bool phases = false, tsv = false;
