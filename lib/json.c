@@ -67,14 +67,14 @@ BrigJson *brig_json_new_bool(bool b)
     return j;
 }
 
-static BrigJson *new_string_len(const char *s, size_t len)
+BrigJson *brig_json_new_string_len(const char *s, size_t len)
 {
     return node_alloc(BRIG_JSON_STRING, NULL, 0, s, len);
 }
 
 BrigJson *brig_json_new_string(const char *s)
 {
-    return new_string_len(s, strlen(s));
+    return brig_json_new_string_len(s, strlen(s));
 }
 
 BrigJson *brig_json_new_number(const char *text)

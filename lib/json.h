@@ -64,6 +64,7 @@ static inline void brig_json_freep(BrigJson **j)
 BrigJson *brig_json_new(BrigJsonType t);
 BrigJson *brig_json_new_bool(bool b);
 BrigJson *brig_json_new_string(const char *s);
+BrigJson *brig_json_new_string_len(const char *s, size_t len); /* may hold NUL bytes */
 BrigJson *brig_json_new_number(const char *text); /* text must be a valid JSON number */
 BrigJson *brig_json_new_int(int64_t v);
 BrigJson *brig_json_new_uint(uint64_t v);

@@ -33,6 +33,23 @@ int brig_seccomp_load(const char *path, BrigJson **ret, BrigError **err);
  * output is small and the same input always gives the same bytes. */
 int brig_seccomp_resolve(const BrigJson *profile, uint64_t caps, BrigJson **ret, BrigError **err);
 
+/* Keeps only what a filter on a host of architecture `native` needs: its
+ * family's architectures (less x32 where the kernel runs no x32 calls),
+ * and the names those know.  native 0 keeps everything. */
+void brig_seccomp_narrow(BrigJson *prof, uint32_t native, bool x32_disabled);
+
+/* brig's default profile resolved for `caps` and narrowed for the host:
+ * brig_seccomp_resolve() + brig_seccomp_narrow(), or, for no capabilities
+ * on x86_64, the same result computed at build time. */
+int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disabled, BrigJson **ret,
+                                  BrigError **err);
+
+/* Built at compile time from brig_seccomp_resolve(default, no caps) and
+ * brig_seccomp_narrow(x86_64): [0] with x32, [1] without; NULL in the
+ * build stage that computes them (lib/seccomp_preresolved_none.c). */
+struct BrigEmbeddedTree;
+extern const struct BrigEmbeddedTree *const brig_seccomp_preresolved[2];
+
 /* Checks a profile: known actions, known architectures, well-formed args
  * (at most one test per argument in an entry), known capability names, and
  * every syscall name known to libseccomp on at least one of its

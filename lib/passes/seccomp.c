@@ -75,77 +75,6 @@ static BrigJson *summary(const BrigJson *prof, const char *name)
     return s;
 }
 
-/* runc and crun add every architecture a profile lists to the filter, and
- * libseccomp's work grows with each: brig's five made `runc run` ~30 ms
- * slower than no filter, against ~10 ms for the x86 family alone
- * (bench/start).  An architecture the host kernel cannot run never matches
- * (the kernel presents only its own and its compat ABIs), so it goes.  A
- * profile listing none of the host's family is left to the runtime. */
-/* Drops names that no architecture left in the profile knows (the ARM
- * private calls on an x86 host): the runtime would skip them anyway, and a
- * profile brig writes must itself validate (brig seccomp bpf --profile). */
-static void prune_names(BrigJson *prof)
-{
-    const BrigJson *archs = brig_json_get(prof, "architectures");
-    BrigJson *sys = brig_json_get(prof, "syscalls");
-    uint32_t tokens[8];
-    size_t nt = 0;
-    const BrigJson *a;
-    BRIG_JSON_FOREACH (a, archs)
-        if (nt < ELEMENTSOF(tokens) && (tokens[nt] = brig_seccomp_arch_token(brig_json_str(a))))
-            nt++;
-    if (!nt || !sys)
-        return;
-    for (size_t e = sys->n; e > 0; e--) {
-        BrigJson *names = brig_json_get(sys->kids[e - 1], "names");
-        for (size_t i = names ? names->n : 0; i > 0; i--) {
-            const char *n = brig_json_str(names->kids[i - 1]);
-            bool known = false;
-            /* a name no listed architecture has as a real call resolves to
-             * a negative pseudo number everywhere (the same test
-             * brig_seccomp_validate applies) */
-            for (size_t t = 0; t < nt && !known && n; t++)
-                known = seccomp_syscall_resolve_name_arch(tokens[t], n) >= 0;
-            if (!known)
-                brig_json_delete_at(names, i - 1);
-        }
-        if (names && names->n == 0)
-            brig_json_delete_at(sys, e - 1);
-    }
-}
-
-/* The architectures a filter on this host needs: the host's family,
- * less x32 where the kernel has no x32 ABI.  Without that entry an x32
- * call meets the filter's bad-architecture action (the task is killed)
- * instead of ENOSYS from the kernel: either way no x32 program can run
- * there, and the runtime compiles a third less (bench/price: -6 ms per
- * start with runc and with crun). */
-static bool arch_needed(const BrigHost *host, uint32_t arch)
-{
-    if (!brig_seccomp_arch_on_host(arch, host->seccomp_arch))
-        return false;
-    return !(arch == SCMP_ARCH_X32 && host->seccomp_arch == SCMP_ARCH_X86_64 && host->x32_disabled);
-}
-
-static void narrow_architectures(BrigJson *prof, const BrigHost *host)
-{
-    BrigJson *archs = brig_json_get(prof, "architectures");
-    const BrigJson *a;
-    bool any = false;
-    if (!host->seccomp_arch || !archs || archs->type != BRIG_JSON_ARRAY)
-        return;
-    BRIG_JSON_FOREACH (a, archs)
-        any = any || arch_needed(host, brig_seccomp_arch_token(brig_json_str(a)));
-    bool narrowed = false;
-    for (size_t i = archs->n; any && i > 0; i--)
-        if (!arch_needed(host, brig_seccomp_arch_token(brig_json_str(archs->kids[i - 1])))) {
-            brig_json_delete_at(archs, i - 1);
-            narrowed = true;
-        }
-    if (narrowed)
-        prune_names(prof);
-}
-
 int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     const BrigPolicy *pol = ctx->policy;
@@ -175,28 +104,30 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
     }
 
     _cleanup_(brig_json_freep) BrigJson *loaded = NULL;
-    const BrigJson *profile;
     const char *profile_name = pol->seccomp_profile ? pol->seccomp_profile : "brig default";
     if (pol->seccomp_profile) {
         r = brig_seccomp_load(pol->seccomp_profile, &loaded, err);
         if (r < 0)
             return brig_error_prefix(err, "seccomp profile named by %s", brig_policy_source(pol));
-        profile = loaded;
-    } else {
-        r = brig_seccomp_default(&profile, err);
-        if (r < 0)
-            return r;
     }
 
     uint64_t caps;
     r = bounding_mask(spec, &caps, err);
     if (r < 0)
         return r;
+    /* runc and crun build the filter for every architecture listed: only
+     * the host's family stays (brig_seccomp_narrow) */
     _cleanup_(brig_json_freep) BrigJson *want = NULL;
-    r = brig_seccomp_resolve(profile, caps, &want, err);
+    if (loaded) {
+        r = brig_seccomp_resolve(loaded, caps, &want, err);
+        if (r == 0)
+            brig_seccomp_narrow(want, ctx->host->seccomp_arch, ctx->host->x32_disabled);
+    } else {
+        r = brig_seccomp_default_resolved(caps, ctx->host->seccomp_arch, ctx->host->x32_disabled,
+                                          &want, err);
+    }
     if (r < 0)
         return r;
-    narrow_architectures(want, ctx->host);
 
     bool kept_listener = false;
     static const char *const listener_keys[] = {"listenerPath", "listenerMetadata"};

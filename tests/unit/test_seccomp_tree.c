@@ -81,12 +81,59 @@ START_TEST(test_tree_resolves_like_the_parse)
 }
 END_TEST
 
+/* The built-in policy's case, no capabilities on x86_64, is resolved and
+ * narrowed at build time: it must be exactly what brig would compute, for
+ * both x32 answers; other cases still resolve at run time. */
+START_TEST(test_preresolved_is_the_resolution)
+{
+    ck_assert_ptr_nonnull(brig_seccomp_preresolved[0]);
+    ck_assert_ptr_nonnull(brig_seccomp_preresolved[1]);
+    const BrigJson *def;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_seccomp_default(&def, &err), 0);
+    static const struct {
+        uint64_t caps;
+        uint32_t native;
+    } cases[] = {
+        {0, SCMP_ARCH_X86_64},
+        {UINT64_C(1) << 21, SCMP_ARCH_X86_64}, /* CAP_SYS_ADMIN: at run time */
+        {0, SCMP_ARCH_AARCH64},                /* another family: at run time */
+        {0, 0},                                /* unknown host: everything */
+    };
+    for (size_t c = 0; c < ELEMENTSOF(cases); c++) {
+        for (int x32_off = 0; x32_off <= 1; x32_off++) {
+            _cleanup_(brig_json_freep) BrigJson *want = NULL;
+            _cleanup_(brig_json_freep) BrigJson *got = NULL;
+            ck_assert_int_eq(brig_seccomp_resolve(def, cases[c].caps, &want, &err), 0);
+            brig_seccomp_narrow(want, cases[c].native, x32_off);
+            ck_assert_int_eq(brig_seccomp_default_resolved(cases[c].caps, cases[c].native, x32_off,
+                                                           &got, &err),
+                             0);
+            _cleanup_free_ char *a = brig_json_serialize(want, BRIG_JSON_PRETTY, NULL);
+            _cleanup_free_ char *b = brig_json_serialize(got, BRIG_JSON_PRETTY, NULL);
+            ck_assert_msg(streq(a, b), "case %zu, x32 %s: pre-resolved profile differs", c,
+                          x32_off ? "off" : "on");
+        }
+    }
+    /* and the two x86_64 profiles differ in x32 */
+    _cleanup_(brig_json_freep) BrigJson *on = NULL;
+    _cleanup_(brig_json_freep) BrigJson *off = NULL;
+    ck_assert_int_eq(brig_seccomp_default_resolved(0, SCMP_ARCH_X86_64, false, &on, &err), 0);
+    ck_assert_int_eq(brig_seccomp_default_resolved(0, SCMP_ARCH_X86_64, true, &off, &err), 0);
+    _cleanup_free_ char *aon = tu_compact(brig_json_get(on, "architectures"));
+    _cleanup_free_ char *aoff = tu_compact(brig_json_get(off, "architectures"));
+    ck_assert_str_eq(aon, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]");
+    ck_assert_str_eq(aoff, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"]");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seccomp_tree");
     TCase *tc = tcase_create("seccomp_tree");
     tcase_add_test(tc, test_tree_is_the_parse);
     tcase_add_test(tc, test_tree_resolves_like_the_parse);
+    tcase_add_test(tc, test_preresolved_is_the_resolution);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
