@@ -279,6 +279,18 @@ static BrigJson *embedded_copy(const BrigEmbeddedTree *t, uint32_t i)
     }
 }
 
+static const BrigEmbeddedTree *preresolved(uint64_t caps, uint32_t native, bool x32_disabled)
+{
+    return caps == 0 && native == SCMP_ARCH_X86_64 ? brig_seccomp_preresolved[x32_disabled ? 1 : 0]
+                                                   : NULL;
+}
+
+const char *brig_seccomp_default_resolved_digest(uint64_t caps, uint32_t native, bool x32_disabled)
+{
+    return preresolved(caps, native, x32_disabled) ? brig_seccomp_preresolved_digest[x32_disabled]
+                                                   : NULL;
+}
+
 int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disabled, BrigJson **ret,
                                   BrigError **err)
 {
@@ -288,9 +300,7 @@ int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disab
      * ~500 names copied, each looked up in libseccomp).  The build does
      * it once (tools/seccomp_preresolve.c); test_seccomp_tree.c checks the
      * result equals the resolution done here. */
-    const BrigEmbeddedTree *pre =
-        caps == 0 && native == SCMP_ARCH_X86_64 ? brig_seccomp_preresolved[x32_disabled ? 1 : 0]
-                                                : NULL;
+    const BrigEmbeddedTree *pre = preresolved(caps, native, x32_disabled);
     if (pre) {
         *ret = embedded_copy(pre, 0);
         return 0;

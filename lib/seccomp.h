@@ -43,12 +43,18 @@ void brig_seccomp_narrow(BrigJson *prof, uint32_t native, bool x32_disabled);
  * on x86_64, the same result computed at build time. */
 int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disabled, BrigJson **ret,
                                   BrigError **err);
+/* The build's digest of what brig_seccomp_default_resolved() returns for
+ * these arguments, or NULL where it resolved at run time. */
+const char *brig_seccomp_default_resolved_digest(uint64_t caps, uint32_t native, bool x32_disabled);
 
 /* Built at compile time from brig_seccomp_resolve(default, no caps) and
  * brig_seccomp_narrow(x86_64): [0] with x32, [1] without; NULL in the
  * build stage that computes them (lib/seccomp_preresolved_none.c). */
 struct BrigEmbeddedTree;
 extern const struct BrigEmbeddedTree *const brig_seccomp_preresolved[2];
+/* Their digests, "sha256:..." of the compact JSON, as the report gives a
+ * profile's (the pass need not serialize and hash what the build did). */
+extern const char *const brig_seccomp_preresolved_digest[2];
 
 /* Checks a profile: known actions, known architectures, well-formed args
  * (at most one test per argument in an entry), known capability names, and

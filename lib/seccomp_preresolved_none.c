@@ -6,3 +6,4 @@
 #include "seccomp.h"
 
 const struct BrigEmbeddedTree *const brig_seccomp_preresolved[2] = {NULL, NULL};
+const char *const brig_seccomp_preresolved_digest[2] = {NULL, NULL};

@@ -48,7 +48,7 @@ static char *caps_text(uint64_t mask)
 /* A profile is 10-30 KiB of JSON: the report (and `brig harden --diff`)
  * shows what identifies it instead: its default, its size and a digest to
  * compare with a known profile. */
-static BrigJson *summary(const BrigJson *prof, const char *name)
+static BrigJson *summary(const BrigJson *prof, const char *name, const char *known_digest)
 {
     BrigJson *s = brig_json_new(BRIG_JSON_OBJECT);
     if (name)
@@ -67,6 +67,10 @@ static BrigJson *summary(const BrigJson *prof, const char *name)
     }
     brig_json_set(s, "rules", brig_json_new_uint(sys && sys->type == BRIG_JSON_ARRAY ? sys->n : 0));
     brig_json_set(s, "names", brig_json_new_uint(names));
+    if (known_digest) {
+        brig_json_set(s, "digest", brig_json_new_string(known_digest));
+        return s;
+    }
     size_t len;
     _cleanup_free_ char *text = brig_json_serialize(prof, 0, &len);
     char digest[BRIG_DIGEST_LEN];
@@ -143,7 +147,13 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
 
     _cleanup_free_ char *ct = caps_text(caps);
     /* the summaries serialize and hash both profiles: only for a reader */
-    _cleanup_(brig_json_freep) BrigJson *after = rep->no_values ? NULL : summary(want, profile_name);
+    /* the build hashed the pre-resolved profile already */
+    const char *known = loaded || kept_listener
+                            ? NULL
+                            : brig_seccomp_default_resolved_digest(caps, ctx->host->seccomp_arch,
+                                                                   ctx->host->x32_disabled);
+    _cleanup_(brig_json_freep) BrigJson *after =
+        rep->no_values ? NULL : summary(want, profile_name, known);
     if (after)
         brig_json_set(after, "capabilities", brig_json_new_string(ct));
     if (!cur) {
@@ -152,7 +162,7 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
                         "%s profile, resolved for %s (%s)",
                         profile_name, ct, brig_policy_source(pol));
     } else {
-        _cleanup_(brig_json_freep) BrigJson *before = rep->no_values ? NULL : summary(cur, NULL);
+        _cleanup_(brig_json_freep) BrigJson *before = rep->no_values ? NULL : summary(cur, NULL, NULL);
         const BrigJson *rules = brig_json_get(cur, "syscalls");
         brig_report_fix(rep, "/linux/seccomp", before, after,
                         "replaced the engine's seccomp profile (%zu rules, default %s) with the %s "

@@ -4,7 +4,9 @@
  * tree must be exactly what brig_json_parse() makes of the same bytes. */
 #include <stdio.h>
 
+#include "policy.h"
 #include "seccomp.h"
+#include "sha256.h"
 #include "testutil.h"
 
 extern const char brig_seccomp_default_json[];
@@ -115,6 +117,18 @@ START_TEST(test_preresolved_is_the_resolution)
                           x32_off ? "off" : "on");
         }
     }
+    /* the build's digests are those of the profiles */
+    for (int x32_off = 0; x32_off <= 1; x32_off++) {
+        _cleanup_(brig_json_freep) BrigJson *p = NULL;
+        ck_assert_int_eq(brig_seccomp_default_resolved(0, SCMP_ARCH_X86_64, x32_off, &p, &err), 0);
+        size_t len;
+        _cleanup_free_ char *text = brig_json_serialize(p, 0, &len);
+        char digest[BRIG_DIGEST_LEN];
+        brig_sha256_digest(text, len, digest);
+        ck_assert_str_eq(brig_seccomp_default_resolved_digest(0, SCMP_ARCH_X86_64, x32_off), digest);
+    }
+    ck_assert_ptr_null(brig_seccomp_default_resolved_digest(UINT64_C(1) << 21, SCMP_ARCH_X86_64, 0));
+    ck_assert_ptr_null(brig_seccomp_default_resolved_digest(0, SCMP_ARCH_AARCH64, 0));
     /* and the two x86_64 profiles differ in x32 */
     _cleanup_(brig_json_freep) BrigJson *on = NULL;
     _cleanup_(brig_json_freep) BrigJson *off = NULL;
