@@ -157,21 +157,33 @@ START_TEST(gated_groups_follow_bounding_set)
 }
 END_TEST
 
+/* The seccomp pass for a config that keeps no capability, on a host of
+ * architecture `arch`; returns the config (the caller frees it). */
+static BrigJson *harden_for_host(uint32_t arch, bool x32_disabled)
+{
+    Env env;
+    env_init(&env, &cases[0]);
+    BrigHost host = *env.ctx.host;
+    host.seccomp_arch = arch;
+    host.x32_disabled = x32_disabled;
+    env.ctx.host = &host;
+    BrigReport rep = {0};
+    BrigError *err = NULL;
+    BrigJson *spec = tu_parse("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
+    ck_assert_int_eq(pass_seccomp(&env.ctx, spec, &rep, &err), 0);
+    const BrigJson *prof = brig_json_get_path(spec, "linux/seccomp");
+    ck_assert_msg(brig_seccomp_validate(prof, "written", &err) == 0, "%s", err ? err->msg : "");
+    brig_report_clear(&rep);
+    brig_policy_free(env.policy);
+    return spec;
+}
+
 /* On an x86_64 host the written profile keeps the x86 family only, and
  * with it only names those architectures have: the ARM private calls go,
  * and what brig writes validates as a profile of its own. */
 START_TEST(host_family_only)
 {
-    Env env;
-    env_init(&env, &cases[0]);
-    BrigHost host = *env.ctx.host;
-    host.seccomp_arch = SCMP_ARCH_X86_64;
-    env.ctx.host = &host;
-    BrigReport rep = {0};
-    BrigError *err = NULL;
-    _cleanup_(brig_json_freep) BrigJson *spec =
-        tu_parse("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
-    ck_assert_int_eq(pass_seccomp(&env.ctx, spec, &rep, &err), 0);
+    _cleanup_(brig_json_freep) BrigJson *spec = harden_for_host(SCMP_ARCH_X86_64, false);
     const BrigJson *prof = brig_json_get_path(spec, "linux/seccomp"), *e;
     _cleanup_free_ char *archs = tu_compact(brig_json_get(prof, "architectures"));
     ck_assert_str_eq(archs, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]");
@@ -179,13 +191,10 @@ START_TEST(host_family_only)
         ck_assert(!brig_json_array_has_string(brig_json_get(e, "names"), "arm_fadvise64_64"));
         ck_assert(!brig_json_array_has_string(brig_json_get(e, "names"), "recv"));
     }
-    ck_assert_msg(brig_seccomp_validate(prof, "written", &err) == 0, "%s", err ? err->msg : "");
     /* the x86 calls stay */
     _cleanup_free_ char *all = tu_compact(prof);
     ck_assert_ptr_nonnull(strstr(all, "\"socketcall\""));
     ck_assert_ptr_nonnull(strstr(all, "\"arch_prctl\""));
-    brig_report_clear(&rep);
-    brig_policy_free(env.policy);
 }
 END_TEST
 
@@ -194,35 +203,17 @@ END_TEST
  * would compile it on every start.  It goes; x86 (i386 images) stays. */
 START_TEST(no_x32_entry_without_x32_abi)
 {
-    Env env;
-    env_init(&env, &cases[0]);
-    BrigHost host = *env.ctx.host;
-    host.seccomp_arch = SCMP_ARCH_X86_64;
-    host.x32_disabled = true;
-    env.ctx.host = &host;
-    BrigReport rep = {0};
-    BrigError *err = NULL;
-    _cleanup_(brig_json_freep) BrigJson *spec =
-        tu_parse("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
-    ck_assert_int_eq(pass_seccomp(&env.ctx, spec, &rep, &err), 0);
+    _cleanup_(brig_json_freep) BrigJson *spec = harden_for_host(SCMP_ARCH_X86_64, true);
     const BrigJson *prof = brig_json_get_path(spec, "linux/seccomp");
     _cleanup_free_ char *archs = tu_compact(brig_json_get(prof, "architectures"));
     ck_assert_str_eq(archs, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"]");
-    ck_assert_msg(brig_seccomp_validate(prof, "written", &err) == 0, "%s", err ? err->msg : "");
     _cleanup_free_ char *all = tu_compact(prof);
     ck_assert_ptr_nonnull(strstr(all, "\"socketcall\""));
-    brig_report_clear(&rep);
 
     /* the same flag means nothing on a host of another family */
-    host.seccomp_arch = SCMP_ARCH_AARCH64;
-    _cleanup_(brig_json_freep) BrigJson *spec2 =
-        tu_parse("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
-    ck_assert_int_eq(pass_seccomp(&env.ctx, spec2, &rep, &err), 0);
-    _cleanup_free_ char *archs2 =
-        tu_compact(brig_json_get_path(spec2, "linux/seccomp/architectures"));
+    _cleanup_(brig_json_freep) BrigJson *arm = harden_for_host(SCMP_ARCH_AARCH64, true);
+    _cleanup_free_ char *archs2 = tu_compact(brig_json_get_path(arm, "linux/seccomp/architectures"));
     ck_assert_str_eq(archs2, "[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"]");
-    brig_report_clear(&rep);
-    brig_policy_free(env.policy);
 }
 END_TEST
 
