@@ -281,8 +281,8 @@ static void run_cold(const char *scratch, const char *data, size_t len, size_t n
             snprintf(vm, sizeof(vm), "%d", values_mode);
             if (fcntl(fds[1], F_SETFD, 0) < 0)
                 _exit(4);
-            char *const av[] = {"harden_loop", "--cold-child", phased ? "p" : "w", fd, vm,
-                                (char *)scratch, NULL};
+            char *const av[] = {
+                "harden_loop", "--cold-child", phased ? "p" : "w", fd, vm, (char *)scratch, NULL};
             execv("/proc/self/exe", av);
             _exit(5);
         }

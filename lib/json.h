@@ -24,9 +24,9 @@ typedef enum {
 typedef struct BrigJson BrigJson;
 struct BrigJson {
     BrigJsonType type;
-    unsigned line;   /* 1-based line in the source when parsed with BRIG_JSON_LINES */
-    char *key;       /* member name when the parent is an object, else NULL */
-    bool boolean;    /* BOOL */
+    unsigned line; /* 1-based line in the source when parsed with BRIG_JSON_LINES */
+    char *key;     /* member name when the parent is an object, else NULL */
+    bool boolean;  /* BOOL */
     /* json.c's own: key / text live in the node's allocation (a parsed
      * string member is one malloc, not three); never set elsewhere */
     bool key_inline, text_inline;

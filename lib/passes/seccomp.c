@@ -162,7 +162,8 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
                         "%s profile, resolved for %s (%s)",
                         profile_name, ct, brig_policy_source(pol));
     } else {
-        _cleanup_(brig_json_freep) BrigJson *before = rep->no_values ? NULL : summary(cur, NULL, NULL);
+        _cleanup_(brig_json_freep) BrigJson *before =
+            rep->no_values ? NULL : summary(cur, NULL, NULL);
         const BrigJson *rules = brig_json_get(cur, "syscalls");
         brig_report_fix(rep, "/linux/seccomp", before, after,
                         "replaced the engine's seccomp profile (%zu rules, default %s) with the %s "

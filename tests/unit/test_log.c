@@ -89,8 +89,8 @@ START_TEST(test_time_matches_gmtime)
         ck_assert_str_eq(got, want);
     }
     /* around the day boundaries, and leap days */
-    static const int64_t edges[] = {0,          -1,         86399,      86400,     951782400,
-                                    951868799,  4107456000, 4107542399, 1709164800, -86401};
+    static const int64_t edges[] = {0,         -1,         86399,      86400,      951782400,
+                                    951868799, 4107456000, 4107542399, 1709164800, -86401};
     for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
         time_t tt = (time_t)edges[i];
         struct tm tm;

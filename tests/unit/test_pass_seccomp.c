@@ -212,7 +212,8 @@ START_TEST(no_x32_entry_without_x32_abi)
 
     /* the same flag means nothing on a host of another family */
     _cleanup_(brig_json_freep) BrigJson *arm = harden_for_host(SCMP_ARCH_AARCH64, true);
-    _cleanup_free_ char *archs2 = tu_compact(brig_json_get_path(arm, "linux/seccomp/architectures"));
+    _cleanup_free_ char *archs2 =
+        tu_compact(brig_json_get_path(arm, "linux/seccomp/architectures"));
     ck_assert_str_eq(archs2, "[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"]");
 }
 END_TEST

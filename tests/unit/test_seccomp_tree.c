@@ -108,9 +108,9 @@ START_TEST(test_preresolved_is_the_resolution)
             _cleanup_(brig_json_freep) BrigJson *got = NULL;
             ck_assert_int_eq(brig_seccomp_resolve(def, cases[c].caps, &want, &err), 0);
             brig_seccomp_narrow(want, cases[c].native, x32_off);
-            ck_assert_int_eq(brig_seccomp_default_resolved(cases[c].caps, cases[c].native, x32_off,
-                                                           &got, &err),
-                             0);
+            ck_assert_int_eq(
+                brig_seccomp_default_resolved(cases[c].caps, cases[c].native, x32_off, &got, &err),
+                0);
             _cleanup_free_ char *a = brig_json_serialize(want, BRIG_JSON_PRETTY, NULL);
             _cleanup_free_ char *b = brig_json_serialize(got, BRIG_JSON_PRETTY, NULL);
             ck_assert_msg(streq(a, b), "case %zu, x32 %s: pre-resolved profile differs", c,
@@ -125,9 +125,11 @@ START_TEST(test_preresolved_is_the_resolution)
         _cleanup_free_ char *text = brig_json_serialize(p, 0, &len);
         char digest[BRIG_DIGEST_LEN];
         brig_sha256_digest(text, len, digest);
-        ck_assert_str_eq(brig_seccomp_default_resolved_digest(0, SCMP_ARCH_X86_64, x32_off), digest);
+        ck_assert_str_eq(brig_seccomp_default_resolved_digest(0, SCMP_ARCH_X86_64, x32_off),
+                         digest);
     }
-    ck_assert_ptr_null(brig_seccomp_default_resolved_digest(UINT64_C(1) << 21, SCMP_ARCH_X86_64, 0));
+    ck_assert_ptr_null(
+        brig_seccomp_default_resolved_digest(UINT64_C(1) << 21, SCMP_ARCH_X86_64, 0));
     ck_assert_ptr_null(brig_seccomp_default_resolved_digest(0, SCMP_ARCH_AARCH64, 0));
     /* and the two x86_64 profiles differ in x32 */
     _cleanup_(brig_json_freep) BrigJson *on = NULL;

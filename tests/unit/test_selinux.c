@@ -105,7 +105,8 @@ START_TEST(test_policy_lxc_contexts)
     /* no config: nothing */
     ck_assert_ptr_null(brig_selinux_policy_lxc_contexts(etc));
 
-    for (const char *const *t = (const char *const[]){"default", "targeted", "mls", NULL}; *t; t++) {
+    for (const char *const *t = (const char *const[]){"default", "targeted", "mls", NULL}; *t;
+         t++) {
         _cleanup_free_ char *dir = xasprintf("%s/%s/contexts", etc, *t);
         _cleanup_free_ char *parent = xasprintf("%s/%s", etc, *t);
         ck_assert_int_eq(mkdir(parent, 0755), 0);
