@@ -174,10 +174,17 @@ is_hardened() { # FILE
 	local victim="$BATS_TEST_TMPDIR/victim" mark="$BATS_TEST_TMPDIR/asked"
 	echo "precious" >"$victim"
 	ln -s "$victim" "$B/.config.json.brig-0000000000000000"
+	# LD_PRELOAD needs a dynamically linked brig: the build's brig is a
+	# static PIE, and builds brig-dynamic from the same code beside it
+	local bin
+	bin="$(dirname "$(brig_bin)")/brig-dynamic"
+	[[ -x $bin ]] || bin="$(brig_bin)"
+	file -L "$bin" | grep -q 'dynamically linked' ||
+		skip "needs a dynamically linked brig for LD_PRELOAD ($bin is static; build with -Dtests=enabled)"
 	local orig hard
 	orig="$(file_sum "$B/config.json")"
 	ZERORANDOM_MARK="$mark" LD_PRELOAD="$BATS_FILE_TMPDIR/zerorandom.so" \
-		run --separate-stderr "$(brig_bin)" --brig-policy "$POLICY" harden "$B"
+		run --separate-stderr "$bin" --brig-policy "$POLICY" harden "$B"
 	echo "status $status stderr $stderr"
 	# the shim was used: brig asked for its random name and got zeros
 	[ -e "$mark" ]
