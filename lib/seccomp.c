@@ -177,12 +177,6 @@ int brig_seccomp_default(const BrigJson **ret, BrigError **err)
     return 0;
 }
 
-/* runc and crun add every architecture a profile lists to the filter, and
- * libseccomp's work grows with each: brig's five made `runc run` ~30 ms
- * slower than no filter, against ~10 ms for the x86 family alone
- * (bench/start).  An architecture the host kernel cannot run never matches
- * (the kernel presents only its own and its compat ABIs), so it goes.  A
- * profile listing none of the host's family is left to the runtime. */
 /* Drops names that no architecture left in the profile knows (the ARM
  * private calls on an x86 host): the runtime would skip them anyway, and a
  * profile brig writes must itself validate (brig seccomp bpf --profile). */
@@ -229,7 +223,13 @@ static bool arch_needed(uint32_t arch, uint32_t native, bool x32_disabled)
     return !(arch == SCMP_ARCH_X32 && native == SCMP_ARCH_X86_64 && x32_disabled);
 }
 
-void brig_seccomp_narrow(BrigJson *prof, uint32_t native, bool x32_disabled)
+/* runc and crun add every architecture a profile lists to the filter, and
+ * libseccomp's work grows with each: brig's five made `runc run` ~30 ms
+ * slower than no filter, against ~10 ms for the x86 family alone
+ * (bench/start).  An architecture the host kernel cannot run never matches
+ * (the kernel presents only its own and its compat ABIs), so it goes.  A
+ * profile listing none of the host's family is left to the runtime. */
+static void narrow(BrigJson *prof, uint32_t native, bool x32_disabled)
 {
     BrigJson *archs = brig_json_get(prof, "architectures");
     const BrigJson *a;
@@ -247,6 +247,16 @@ void brig_seccomp_narrow(BrigJson *prof, uint32_t native, bool x32_disabled)
         }
     if (narrowed)
         prune_names(prof);
+}
+
+int brig_seccomp_resolve_for_host(const BrigJson *profile, uint64_t caps, uint32_t native,
+                                  bool x32_disabled, BrigJson **ret, BrigError **err)
+{
+    int r = brig_seccomp_resolve(profile, caps, ret, err);
+    if (r < 0)
+        return r;
+    narrow(*ret, native, x32_disabled);
+    return 0;
 }
 
 /* brig_json nodes on the heap, owned by the caller, for node i of t. */
@@ -309,11 +319,7 @@ int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disab
     int r = brig_seccomp_default(&def, err);
     if (r < 0)
         return r;
-    r = brig_seccomp_resolve(def, caps, ret, err);
-    if (r < 0)
-        return r;
-    brig_seccomp_narrow(*ret, native, x32_disabled);
-    return 0;
+    return brig_seccomp_resolve_for_host(def, caps, native, x32_disabled, ret, err);
 }
 
 int brig_seccomp_load(const char *path, BrigJson **ret, BrigError **err)

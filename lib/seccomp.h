@@ -33,22 +33,23 @@ int brig_seccomp_load(const char *path, BrigJson **ret, BrigError **err);
  * output is small and the same input always gives the same bytes. */
 int brig_seccomp_resolve(const BrigJson *profile, uint64_t caps, BrigJson **ret, BrigError **err);
 
-/* Keeps only what a filter on a host of architecture `native` needs: its
- * family's architectures (less x32 where the kernel runs no x32 calls),
- * and the names those know.  native 0 keeps everything. */
-void brig_seccomp_narrow(BrigJson *prof, uint32_t native, bool x32_disabled);
+/* brig_seccomp_resolve(), then only what a filter on a host of
+ * architecture `native` needs: its family's architectures (less x32 where
+ * the kernel runs no x32 calls) and the names those know.  native 0 keeps
+ * every architecture. */
+int brig_seccomp_resolve_for_host(const BrigJson *profile, uint64_t caps, uint32_t native,
+                                  bool x32_disabled, BrigJson **ret, BrigError **err);
 
-/* brig's default profile resolved for `caps` and narrowed for the host:
- * brig_seccomp_resolve() + brig_seccomp_narrow(), or, for no capabilities
- * on x86_64, the same result computed at build time. */
+/* brig_seccomp_resolve_for_host() of brig's default profile, or, for no
+ * capabilities on x86_64, the same result computed at build time. */
 int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disabled, BrigJson **ret,
                                   BrigError **err);
 /* The build's digest of what brig_seccomp_default_resolved() returns for
  * these arguments, or NULL where it resolved at run time. */
 const char *brig_seccomp_default_resolved_digest(uint64_t caps, uint32_t native, bool x32_disabled);
 
-/* Built at compile time from brig_seccomp_resolve(default, no caps) and
- * brig_seccomp_narrow(x86_64): [0] with x32, [1] without; NULL in the
+/* Built at compile time by brig_seccomp_resolve_for_host(default, no caps,
+ * x86_64): [0] with x32, [1] without; NULL in the
  * build stage that computes them (lib/seccomp_preresolved_none.c). */
 struct BrigEmbeddedTree;
 extern const struct BrigEmbeddedTree *const brig_seccomp_preresolved[2];

@@ -2,7 +2,7 @@
 /* Build step: brig's default seccomp profile resolved for no capabilities
  * (what the built-in policy keeps) and narrowed for an x86_64 host, with
  * and without x32, written as JSON for tools/embed_tree.py.  It runs the
- * same brig_seccomp_resolve() and brig_seccomp_narrow() as brig, linked
+ * same brig_seccomp_resolve_for_host() as brig, linked
  * without the pre-resolved trees it produces.
  *
  * Usage: seccomp_preresolve WITH_X32.json WITHOUT_X32.json DIGESTS.c
@@ -19,11 +19,11 @@ static int write_one(const char *path, bool x32_disabled, char digest[BRIG_DIGES
     const BrigJson *def;
     BrigJson *want = NULL;
     BrigError *err = NULL;
-    if (brig_seccomp_default(&def, &err) < 0 || brig_seccomp_resolve(def, 0, &want, &err) < 0) {
+    if (brig_seccomp_default(&def, &err) < 0 ||
+        brig_seccomp_resolve_for_host(def, 0, SCMP_ARCH_X86_64, x32_disabled, &want, &err) < 0) {
         fprintf(stderr, "seccomp_preresolve: %s\n", err ? err->msg : "failed");
         return 1;
     }
-    brig_seccomp_narrow(want, SCMP_ARCH_X86_64, x32_disabled);
     size_t len;
     char *compact = brig_json_serialize(want, 0, &len);
     brig_sha256_digest(compact, len, digest);

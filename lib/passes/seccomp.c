@@ -120,16 +120,12 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
     if (r < 0)
         return r;
     /* runc and crun build the filter for every architecture listed: only
-     * the host's family stays (brig_seccomp_narrow) */
+     * the host's family stays */
     _cleanup_(brig_json_freep) BrigJson *want = NULL;
-    if (loaded) {
-        r = brig_seccomp_resolve(loaded, caps, &want, err);
-        if (r == 0)
-            brig_seccomp_narrow(want, ctx->host->seccomp_arch, ctx->host->x32_disabled);
-    } else {
-        r = brig_seccomp_default_resolved(caps, ctx->host->seccomp_arch, ctx->host->x32_disabled,
-                                          &want, err);
-    }
+    r = loaded ? brig_seccomp_resolve_for_host(loaded, caps, ctx->host->seccomp_arch,
+                                               ctx->host->x32_disabled, &want, err)
+               : brig_seccomp_default_resolved(caps, ctx->host->seccomp_arch,
+                                               ctx->host->x32_disabled, &want, err);
     if (r < 0)
         return r;
 
@@ -146,8 +142,8 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         return 0;
 
     _cleanup_free_ char *ct = caps_text(caps);
-    /* the summaries serialize and hash both profiles: only for a reader */
-    /* the build hashed the pre-resolved profile already */
+    /* the summaries serialize and hash both profiles, so only for a reader
+     * of the values; the build hashed the pre-resolved profile already */
     const char *known = loaded || kept_listener
                             ? NULL
                             : brig_seccomp_default_resolved_digest(caps, ctx->host->seccomp_arch,
