@@ -123,7 +123,7 @@ static bool no_values(const BrigPolicyDoc *doc)
 {
     if (values_mode >= 0)
         return !values_mode;
-    return !doc->audit_log && !doc->audit_syslog;
+    return !brig_audit_enabled(doc);
 }
 
 /* The pipeline of brig_harden_file(), one timestamp between phases.

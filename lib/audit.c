@@ -148,9 +148,14 @@ int brig_syslog_send(const char *socket_path, int priority, const char *msg, siz
     return r < 0 ? (int)r : 0;
 }
 
+bool brig_audit_enabled(const BrigPolicyDoc *doc)
+{
+    return doc->audit_log || doc->audit_syslog;
+}
+
 int brig_audit_write(const BrigPolicyDoc *doc, const BrigAuditEvent *ev, BrigError **err)
 {
-    if (!doc->audit_log && !doc->audit_syslog)
+    if (!brig_audit_enabled(doc))
         return 0;
     _cleanup_free_ char *line = brig_audit_format(ev);
     int r = 0;

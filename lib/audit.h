@@ -24,6 +24,9 @@ typedef struct BrigAuditEvent {
 
 /* Formats the event as one JSON line (with trailing newline). */
 char *brig_audit_format(const BrigAuditEvent *ev);
+/* Whether the document keeps an audit log (a file, syslog or both): the
+ * only reader of a report's before/after values in runtime mode. */
+bool brig_audit_enabled(const BrigPolicyDoc *doc);
 /* Writes it where the document says; failures are returned, the caller
  * decides (runtime mode logs to stderr and carries on). */
 int brig_audit_write(const BrigPolicyDoc *doc, const BrigAuditEvent *ev, BrigError **err);

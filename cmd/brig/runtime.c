@@ -82,7 +82,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         .root = a->root,
         .process = !create,
         /* before/after values are for the audit log alone here */
-        .no_values = !doc->audit_log && !doc->audit_syslog,
+        .no_values = !brig_audit_enabled(doc),
     };
     if (path) {
         r = brig_harden_file(&h, err);
