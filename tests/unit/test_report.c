@@ -115,6 +115,29 @@ START_TEST(test_kind_names)
 }
 END_TEST
 
+/* Without a reader for the values (runtime mode, no audit log) a change
+ * keeps its pass, pointer and reason, which refusals and reject mode
+ * print, and nothing is serialized. */
+START_TEST(test_no_values)
+{
+    BrigReport rep = {.no_values = true, .pass = "user"};
+    _cleanup_(brig_json_freep) BrigJson *uid = brig_json_new_uint(65534);
+    _cleanup_(brig_json_freep) BrigJson *zero = brig_json_new_uint(0);
+    brig_report_fix(&rep, "/process/user/uid", zero, uid, "uid %d is not allowed", 0);
+    brig_report_refuse(&rep, "/linux/namespaces/0/path", zero, "joins the host's %s", "pid");
+    ck_assert_uint_eq(rep.n, 2);
+    for (size_t i = 0; i < rep.n; i++) {
+        ck_assert_ptr_null(rep.v[i].before);
+        ck_assert_ptr_null(rep.v[i].after);
+        ck_assert_str_eq(rep.v[i].pass, "user");
+    }
+    ck_assert_str_eq(rep.v[0].pointer, "/process/user/uid");
+    ck_assert_str_eq(rep.v[0].reason, "uid 0 is not allowed");
+    ck_assert_str_eq(rep.v[1].reason, "joins the host's pid");
+    brig_report_clear(&rep);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("report");
@@ -124,6 +147,7 @@ int main(void)
     tcase_add_test(tc, test_clear_and_reuse);
     tcase_add_test(tc, test_reason_is_formatted_verbatim);
     tcase_add_test(tc, test_kind_names);
+    tcase_add_test(tc, test_no_values);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
