@@ -100,12 +100,15 @@ void brig_json_free(BrigJson *j)
         return;
     for (size_t i = 0; i < j->n; i++)
         brig_json_free(j->kids[i]);
-    free(j->kids);
+    if (!j->kids_borrowed)
+        free(j->kids);
     if (!j->key_inline)
         free(j->key);
     if (!j->text_inline)
         free(j->text);
-    free(j);
+    /* a block's root is its first node: freeing it frees the block */
+    if (!j->in_block)
+        free(j);
 }
 
 BrigJson *brig_json_copy(const BrigJson *j)
@@ -247,7 +250,14 @@ static void add_kid(BrigJson *parent, size_t idx, BrigJson *val)
 {
     if (parent->n == parent->cap) {
         parent->cap = parent->cap ? parent->cap * 2 : 4;
-        parent->kids = xrealloc(parent->kids, parent->cap * sizeof(*parent->kids));
+        if (parent->kids_borrowed) {
+            BrigJson **kids = xmalloc(parent->cap * sizeof(*kids));
+            memcpy(kids, parent->kids, parent->n * sizeof(*kids));
+            parent->kids = kids;
+            parent->kids_borrowed = false;
+        } else {
+            parent->kids = xrealloc(parent->kids, parent->cap * sizeof(*parent->kids));
+        }
     }
     memmove(parent->kids + idx + 1, parent->kids + idx, (parent->n - idx) * sizeof(*parent->kids));
     parent->kids[idx] = val;

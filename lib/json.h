@@ -27,9 +27,13 @@ struct BrigJson {
     unsigned line; /* 1-based line in the source when parsed with BRIG_JSON_LINES */
     char *key;     /* member name when the parent is an object, else NULL */
     bool boolean;  /* BOOL */
-    /* json.c's own: key / text live in the node's allocation (a parsed
-     * string member is one malloc, not three); never set elsewhere */
-    bool key_inline, text_inline;
+    /* Ownership, json.c's own (and embedded_tree.c's): key / text are not
+     * allocations of their own (they live in the node's allocation, a
+     * parsed string member being one malloc, not three, or in read-only
+     * data); the node lives inside a block that its tree's root heads
+     * (freed with the root); kids is not an allocation of its own either
+     * (it lives in such a block: growing it moves it to the heap). */
+    bool key_inline, text_inline, in_block, kids_borrowed;
     char *text;      /* NUMBER: source text; STRING: value (NUL-terminated) */
     size_t len;      /* STRING: byte length of text */
     BrigJson **kids; /* ARRAY elements / OBJECT members, in order */

@@ -144,6 +144,67 @@ START_TEST(test_preresolved_is_the_resolution)
 }
 END_TEST
 
+/* A pre-resolved profile is one allocation that its root heads: every
+ * change a pass can make (a member added, a kid replaced or removed, a key
+ * renamed, a subtree moved out by copy) must work and free cleanly (the
+ * ASan and valgrind runs of this suite check the frees). */
+START_TEST(test_block_tree_is_mutable)
+{
+    BrigError *err = NULL;
+    _cleanup_(brig_json_freep) BrigJson *p = NULL;
+    ck_assert_int_eq(brig_seccomp_default_resolved(0, SCMP_ARCH_X86_64, true, &p, &err), 0);
+    _cleanup_free_ char *before = tu_compact(p);
+    BrigJson *sys = brig_json_get(p, "syscalls");
+    ck_assert_ptr_nonnull(sys);
+    size_t n = sys->n;
+    BrigJson *names = brig_json_get(sys->kids[0], "names");
+    size_t nn = names->n;
+    /* grow kids arrays that live in the block: they move to the heap */
+    for (int i = 0; i < 20; i++)
+        brig_json_append(names, brig_json_new_string("brig_test_name"));
+    ck_assert_uint_eq(names->n, nn + 20);
+    brig_json_set(p, "listenerPath", brig_json_new_string("/run/agent.sock"));
+    brig_json_set(p, "defaultAction", brig_json_new_string("SCMP_ACT_KILL_PROCESS"));
+    brig_json_delete_at(sys, 1);
+    brig_json_insert(sys, 0, brig_json_new(BRIG_JSON_OBJECT));
+    ck_assert_uint_eq(sys->n, n);
+    BrigJson *moved = brig_json_copy(sys->kids[1]);
+    brig_json_set(p, "moved", moved);
+    ck_assert(brig_json_equal(brig_json_get(p, "moved"), sys->kids[1]));
+    _cleanup_free_ char *after = tu_compact(p);
+    ck_assert_str_ne(before, after);
+    ck_assert_ptr_nonnull(strstr(after, "\"brig_test_name\""));
+    ck_assert_ptr_nonnull(strstr(after, "\"listenerPath\":\"/run/agent.sock\""));
+    /* a second profile is unaffected: the block is a copy */
+    _cleanup_(brig_json_freep) BrigJson *q = NULL;
+    ck_assert_int_eq(brig_seccomp_default_resolved(0, SCMP_ARCH_X86_64, true, &q, &err), 0);
+    _cleanup_free_ char *fresh = tu_compact(q);
+    ck_assert_str_eq(before, fresh);
+}
+END_TEST
+
+/* The cheap test that lets the seccomp pass free the engine's profile
+ * before building brig's: never "differs" for an equal profile. */
+START_TEST(test_differs_is_conservative)
+{
+    BrigError *err = NULL;
+    _cleanup_(brig_json_freep) BrigJson *p = NULL;
+    ck_assert_int_eq(brig_seccomp_default_resolved(0, SCMP_ARCH_X86_64, false, &p, &err), 0);
+    ck_assert(!brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, false));
+    /* the other x32 answer has the same rules: unsure, so not "differs" */
+    ck_assert(!brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, true));
+    ck_assert(!brig_seccomp_default_resolved_differs(NULL, 0, SCMP_ARCH_X86_64, false));
+    /* no pre-resolved profile for these facts: never sure */
+    ck_assert(
+        !brig_seccomp_default_resolved_differs(p, UINT64_C(1) << 21, SCMP_ARCH_X86_64, false));
+    BrigJson *sys = brig_json_get(p, "syscalls");
+    brig_json_delete_at(sys, 0);
+    ck_assert(brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, false));
+    brig_json_remove(p, "syscalls");
+    ck_assert(brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, false));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("seccomp_tree");
@@ -151,6 +212,8 @@ int main(void)
     tcase_add_test(tc, test_tree_is_the_parse);
     tcase_add_test(tc, test_tree_resolves_like_the_parse);
     tcase_add_test(tc, test_preresolved_is_the_resolution);
+    tcase_add_test(tc, test_block_tree_is_mutable);
+    tcase_add_test(tc, test_differs_is_conservative);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
