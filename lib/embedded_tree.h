@@ -15,6 +15,7 @@
 typedef struct BrigEmbeddedNode {
     uint8_t type;    /* BrigJsonType */
     uint8_t boolean; /* BOOL */
+    uint8_t plain;   /* 1: the key, 2: the text has no byte JSON escapes */
     uint32_t key;    /* offset in the pool, or BRIG_EMBEDDED_NONE */
     uint32_t text;   /* offset in the pool, or BRIG_EMBEDDED_NONE */
     uint32_t len;    /* STRING: byte length */

@@ -1,19 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <inttypes.h>
 #include <stdio.h>
-#include <yajl/yajl_parse.h>
 
 #include "json.h"
 
-typedef struct {
-    BrigJson *root;
-    BrigJson *stack[BRIG_JSON_MAX_DEPTH + 1];
-    size_t depth;
-    char *key; /* the pending member name (a reused buffer) */
-    size_t klen, kcap;
-    unsigned line;
-    char *why; /* set when a callback cancels the parse */
-} ParseState;
+static void block_free(BrigJson *root);
 
 BrigJson *brig_json_new(BrigJsonType t)
 {
@@ -58,6 +49,7 @@ static void set_key(BrigJson *j, const char *key)
         free(j->key);
     j->key = xstrdup(key);
     j->key_inline = false;
+    j->key_plain = false;
 }
 
 BrigJson *brig_json_new_bool(bool b)
@@ -106,8 +98,9 @@ void brig_json_free(BrigJson *j)
         free(j->key);
     if (!j->text_inline)
         free(j->text);
-    /* a block's root is its first node: freeing it frees the block */
-    if (!j->in_block)
+    if (j->block_head)
+        block_free(j);
+    else if (!j->in_block)
         free(j);
 }
 
@@ -122,6 +115,8 @@ BrigJson *brig_json_copy(const BrigJson *j)
     c->line = j->line;
     c->boolean = j->boolean;
     c->len = j->len;
+    c->key_plain = j->key_plain;
+    c->text_plain = j->text_plain;
     if (j->n) {
         c->kids = xcalloc(j->n, sizeof(*c->kids));
         c->n = c->cap = j->n;
@@ -252,7 +247,8 @@ static void add_kid(BrigJson *parent, size_t idx, BrigJson *val)
         parent->cap = parent->cap ? parent->cap * 2 : 4;
         if (parent->kids_borrowed) {
             BrigJson **kids = xmalloc(parent->cap * sizeof(*kids));
-            memcpy(kids, parent->kids, parent->n * sizeof(*kids));
+            if (parent->n) /* an empty one may have no array at all */
+                memcpy(kids, parent->kids, parent->n * sizeof(*kids));
             parent->kids = kids;
             parent->kids_borrowed = false;
         } else {
@@ -266,129 +262,184 @@ static void add_kid(BrigJson *parent, size_t idx, BrigJson *val)
 
 /* ---- parsing ---- */
 
-/* A parsed value, with the pending member name when its parent is an
- * object (yajl always reports the name first), attached to the parent. */
-static BrigJson *add_parsed(ParseState *st, BrigJsonType t, const char *text, size_t tlen)
+/* brig parses with its own code rather than through yajl's callbacks: a
+ * config is parsed once per container start, and yajl (a lexer call and a
+ * callback per token, each string copied into its buffer and then into
+ * ours, a malloc per node) was the largest step of a fresh `brig create`
+ * (docs/performance.md).  The grammar is RFC 8259's, plus what yajl, and so
+ * crun, accepts: \v and \f as whitespace.  UTF-8 is checked strictly
+ * (yajl lets overlong forms, encoded surrogates and code points past
+ * U+10FFFF through); an unpaired \uD800-\uDFFF escape is refused, as a
+ * value brig would hand on would not be the one the engine wrote.
+ * tests/unit/test_json_diff.c and the fuzz-json_diff harness check the
+ * trees against yajl's.
+ *
+ * The whole tree lives in one block its root heads (json.h): nodes, their
+ * keys and strings and their kids arrays, carved in order from chunks
+ * sized after the input, instead of a malloc for each, so that a fresh
+ * process touches as few heap pages as the tree needs. */
+
+/* A block's root is followed by the link to its next chunk; every further
+ * chunk starts with its own link. */
+typedef struct Chunk {
+    struct Chunk *next;
+} Chunk;
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+#define HEAD_SIZE ALIGN8(sizeof(BrigJson) + sizeof(Chunk))
+
+static Chunk *block_link(BrigJson *root)
 {
-    BrigJson *parent = st->depth ? st->stack[st->depth - 1] : NULL;
-    bool keyed = parent && parent->type == BRIG_JSON_OBJECT;
-    BrigJson *v = node_alloc(t, keyed ? st->key : NULL, st->klen, text, tlen);
-    v->line = st->line;
-    if (parent)
-        add_kid(parent, parent->n, v);
-    else
-        st->root = v;
-    return v;
+    return (Chunk *)(root + 1);
 }
 
-static int cb_null(void *ctx)
+BrigJson *brig_json_block_new(size_t extra, void **ret_extra)
 {
-    add_parsed(ctx, BRIG_JSON_NULL, NULL, 0);
-    return 1;
+    BrigJson *root = xmalloc(HEAD_SIZE + extra);
+    *root = (BrigJson){.block_head = true};
+    block_link(root)->next = NULL;
+    *ret_extra = (char *)root + HEAD_SIZE;
+    return root;
 }
 
-static int cb_bool(void *ctx, int b)
+static void block_free(BrigJson *root)
 {
-    add_parsed(ctx, BRIG_JSON_BOOL, NULL, 0)->boolean = b;
-    return 1;
-}
-
-static int cb_number(void *ctx, const char *s, size_t l)
-{
-    add_parsed(ctx, BRIG_JSON_NUMBER, s, l);
-    return 1;
-}
-
-static int cb_string(void *ctx, const unsigned char *s, size_t l)
-{
-    add_parsed(ctx, BRIG_JSON_STRING, (const char *)s, l);
-    return 1;
-}
-
-static int open_container(ParseState *st, BrigJsonType t)
-{
-    if (st->depth >= BRIG_JSON_MAX_DEPTH) {
-        st->why = xasprintf("nesting deeper than %d levels", BRIG_JSON_MAX_DEPTH);
-        return 0;
+    Chunk *c = block_link(root)->next;
+    while (c) {
+        Chunk *next = c->next;
+        free(c);
+        c = next;
     }
-    st->stack[st->depth] = add_parsed(st, t, NULL, 0);
-    st->depth++;
-    return 1;
+    free(root);
 }
 
-static int cb_start_map(void *ctx)
-{
-    return open_container(ctx, BRIG_JSON_OBJECT);
-}
+typedef struct {
+    const char *buf, *p, *end;
+    unsigned line;
+    bool lines;
+    /* the block: its root, the chunk being carved, the link to fill next */
+    BrigJson *root;
+    bool root_used;
+    bool key_plain; /* of the member name just read */
+    char *mem, *mem_end;
+    Chunk **link;
+    size_t chunk_size;
+    /* kids of the open containers, each container's run on top of its parent's */
+    BrigJson **stack;
+    size_t top, cap;
+    BrigJson *small[128];
+    /* the error: where, and why (static text, or why_buf) */
+    const char *err_at;
+    const char *why;
+    char why_buf[96], found_buf[24];
+} Parser;
 
-static int cb_map_key(void *ctx, const unsigned char *s, size_t l)
+static void *carve(Parser *P, size_t size)
 {
-    ParseState *st = ctx;
-    if (memchr(s, '\0', l)) {
-        st->why = xstrdup("object key contains a NUL character");
-        return 0;
+    size = ALIGN8(size);
+    if ((size_t)(P->mem_end - P->mem) < size) {
+        size_t want = size + sizeof(Chunk) > P->chunk_size ? size + sizeof(Chunk) : P->chunk_size;
+        Chunk *c = xmalloc(want);
+        c->next = NULL;
+        *P->link = c;
+        P->link = &c->next;
+        P->mem = (char *)c + ALIGN8(sizeof(Chunk));
+        P->mem_end = (char *)c + want;
+        if (P->chunk_size < 256 * 1024)
+            P->chunk_size *= 2;
     }
-    if (l + 1 > st->kcap) {
-        st->kcap = l + 1 > 64 ? l + 1 : 64;
-        free(st->key);
-        st->key = xmalloc(st->kcap);
-    }
-    memcpy(st->key, s, l);
-    st->key[l] = '\0';
-    st->klen = l;
-    return 1;
-}
-
-static int cb_end(void *ctx)
-{
-    ParseState *st = ctx;
-    st->depth--;
-    return 1;
-}
-
-static int cb_start_array(void *ctx)
-{
-    return open_container(ctx, BRIG_JSON_ARRAY);
-}
-
-static const yajl_callbacks callbacks = {
-    .yajl_null = cb_null,
-    .yajl_boolean = cb_bool,
-    .yajl_number = cb_number,
-    .yajl_string = cb_string,
-    .yajl_start_map = cb_start_map,
-    .yajl_map_key = cb_map_key,
-    .yajl_end_map = cb_end,
-    .yajl_start_array = cb_start_array,
-    .yajl_end_array = cb_end,
-};
-
-static void position_of(const char *buf, size_t off, unsigned *ret_line, unsigned *ret_col)
-{
-    unsigned line = 1, col = 1;
-    for (size_t i = 0; i < off; i++) {
-        if (buf[i] == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    *ret_line = line;
-    *ret_col = col;
-}
-
-/* yajl's messages are multi-line with a caret diagram; keep the first line. */
-static char *yajl_reason(yajl_handle h)
-{
-    unsigned char *m = yajl_get_error(h, 0, NULL, 0);
-    char *s = xstrdup(m ? (const char *)m : "parse error");
-    yajl_free_error(h, m);
-    s[strcspn(s, "\n")] = '\0';
-    const char *p = startswith(s, "parse error: ") ? s + strlen("parse error: ") : s;
-    char *r = xstrdup(p);
-    free(s);
+    void *r = P->mem;
+    P->mem += size;
     return r;
+}
+
+/* The node for a value starting at p (the first one is the block's root),
+ * with room for `extra` bytes of text after it. */
+static BrigJson *new_node(Parser *P, BrigJsonType t, size_t extra, char **ret_text)
+{
+    BrigJson *j;
+    if (!P->root_used) {
+        P->root_used = true;
+        j = P->root;
+        *ret_text = extra ? carve(P, extra) : NULL;
+        *j = (BrigJson){.block_head = true};
+    } else {
+        j = carve(P, sizeof(BrigJson) + extra);
+        *ret_text = (char *)(j + 1);
+        *j = (BrigJson){.in_block = true};
+    }
+    j->type = t;
+    j->line = P->lines ? P->line : 1;
+    j->key_inline = j->text_inline = j->kids_borrowed = true;
+    j->key_plain = P->key_plain; /* read just before the value, when it has a key */
+    return j;
+}
+
+/* Gives back the tail of the last carve that a decoded string (never
+ * longer than its source) did not need. */
+static void uncarve_tail(Parser *P, char *end_used)
+{
+    P->mem = (char *)ALIGN8((uintptr_t)end_used);
+}
+
+static int fail(Parser *P, const char *at, const char *why)
+{
+    P->err_at = at;
+    P->why = why;
+    return -1;
+}
+
+/* "'x'", "byte 0xff" or "the end of the input", for messages. */
+static const char *found(Parser *P, const char *at)
+{
+    if (at >= P->end)
+        return "the end of the input";
+    unsigned char c = (unsigned char)*at;
+    if (c > 0x20 && c < 0x7f)
+        snprintf(P->found_buf, sizeof(P->found_buf), "'%c'", c);
+    else
+        snprintf(P->found_buf, sizeof(P->found_buf), "byte 0x%02x", c);
+    return P->found_buf;
+}
+
+static int fail_expected(Parser *P, const char *what)
+{
+    if (P->p >= P->end)
+        snprintf(P->why_buf, sizeof(P->why_buf), "unexpected end of the input: expected %s", what);
+    else
+        snprintf(P->why_buf, sizeof(P->why_buf), "expected %s, found %s", what, found(P, P->p));
+    return fail(P, P->p, P->why_buf);
+}
+
+static void skip_space(Parser *P)
+{
+    /* 1: whitespace, 3: a newline (counted) */
+    static const uint8_t space[256] = {
+        [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\v'] = 1, ['\f'] = 1, ['\n'] = 3,
+    };
+    const char *p = P->p, *end = P->end;
+    unsigned lines = 0, k;
+    while (p < end && (k = space[(uint8_t)*p])) {
+        lines += k >> 1;
+        p++;
+    }
+    P->line += lines;
+    P->p = p;
+}
+
+static int push(Parser *P, BrigJson *j)
+{
+    if (P->top == P->cap) {
+        size_t cap = P->cap * 2;
+        BrigJson **s = xmalloc(cap * sizeof(*s));
+        memcpy(s, P->stack, P->top * sizeof(*s));
+        if (P->stack != P->small)
+            free(P->stack);
+        P->stack = s;
+        P->cap = cap;
+    }
+    P->stack[P->top++] = j;
+    return 0;
 }
 
 static int hex4(const char *p, const char *end)
@@ -409,41 +460,410 @@ static int hex4(const char *p, const char *end)
     return v;
 }
 
-/* yajl turns an unpaired UTF-16 surrogate escape into "?" (high) or into
- * invalid UTF-8 (low): either way the value brig would hand on is not the one
- * the engine wrote, so such a document is refused instead.  Runs on text yajl
- * accepted, where a backslash can only occur inside a string. */
-static size_t find_lone_surrogate(const char *buf, size_t len)
+/* Length of the well-formed UTF-8 sequence at p (2-4), or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 {
-    const char *end = buf + len;
-    for (const char *p = buf; p < end; p++) {
-        if (*p != '\\')
-            continue;
-        if (p + 1 < end && p[1] == 'u') {
-            int cp = hex4(p + 2, end);
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                int lo = end - (p + 6) >= 6 && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8, end) : -1;
-                if (lo < 0xDC00 || lo > 0xDFFF)
-                    return (size_t)(p - buf);
-                p += 11;
-                continue;
-            }
-            if (cp >= 0xDC00 && cp <= 0xDFFF)
-                return (size_t)(p - buf);
-            p += 5;
-            continue;
-        }
-        p++; /* skip the escaped character, so "\\\\u..." is not an escape */
+    unsigned c = p[0];
+    size_t n;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, min = 0x10000;
+    else
+        return 0;
+    if ((size_t)(end - p) < n)
+        return 0;
+    unsigned cp = c & (0x7f >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
     }
-    return SIZE_MAX;
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
 }
 
-static bool only_whitespace(const char *buf, size_t len)
+static char *put_utf8(char *o, unsigned cp)
 {
-    for (size_t i = 0; i < len; i++)
-        if (!strchr(" \t\r\n", buf[i]) || buf[i] == '\0')
-            return false;
-    return true;
+    if (cp < 0x80) {
+        *o++ = (char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (char)(0xc0 | cp >> 6);
+        *o++ = (char)(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+        *o++ = (char)(0xe0 | cp >> 12);
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (cp & 0x3f));
+    } else {
+        *o++ = (char)(0xf0 | cp >> 18);
+        *o++ = (char)(0x80 | (cp >> 12 & 0x3f));
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (cp & 0x3f));
+    }
+    return o;
+}
+
+/* Scans the string whose opening quote is at P->p: its raw length (up to
+ * the closing quote) and whether it has escapes.  Checks everything but the
+ * escapes, which decode() checks. */
+static int scan_string(Parser *P, size_t *ret_raw, bool *ret_escaped)
+{
+    const unsigned char *s = (const unsigned char *)P->p + 1, *p = s;
+    const unsigned char *end = (const unsigned char *)P->end;
+    bool escaped = false;
+    for (;;) {
+        /* the common case: plain ASCII */
+        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+            p++;
+        if (p >= end)
+            return fail(P, (const char *)p, "unterminated string");
+        unsigned c = *p;
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            escaped = true;
+            if (p + 1 >= end)
+                return fail(P, (const char *)p + 1, "unterminated string");
+            p += 2;
+            continue;
+        }
+        if (c < 0x20) {
+            snprintf(P->why_buf, sizeof(P->why_buf),
+                     "control character 0x%02x in a string (JSON needs it escaped)", c);
+            return fail(P, (const char *)p, P->why_buf);
+        }
+        size_t n = utf8_len(p, end);
+        if (!n)
+            return fail(P, (const char *)p, "invalid UTF-8 in a string");
+        p += n;
+    }
+    *ret_raw = (size_t)(p - s);
+    *ret_escaped = escaped;
+    return 0;
+}
+
+/* Decodes the raw string at s (escapes checked here) into out; returns the
+ * decoded length, or -1. */
+static ssize_t decode(Parser *P, const char *s, size_t raw, char *out)
+{
+    const char *p = s, *end = s + raw;
+    char *o = out;
+    while (p < end) {
+        const char *bs = memchr(p, '\\', (size_t)(end - p));
+        size_t plain = (bs ? bs : end) - p;
+        memcpy(o, p, plain);
+        o += plain;
+        p += plain;
+        if (!bs)
+            break;
+        char e = p[1];
+        static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+        const char *k = e ? strchr(from, e) : NULL;
+        if (k) {
+            *o++ = to[k - from];
+            p += 2;
+            continue;
+        }
+        if (e != 'u') {
+            if (e > 0x20 && e < 0x7f)
+                snprintf(P->why_buf, sizeof(P->why_buf), "invalid escape \\%c in a string", e);
+            else
+                snprintf(P->why_buf, sizeof(P->why_buf),
+                         "invalid escape in a string: a backslash before %s", found(P, p + 1));
+            return fail(P, p, P->why_buf);
+        }
+        int cp = hex4(p + 2, end);
+        if (cp < 0)
+            return fail(P, p, "invalid \\u escape in a string: expected four hex digits");
+        size_t used = 6;
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            int lo = end - (p + 6) >= 6 && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8, end) : -1;
+            if (lo < 0xdc00 || lo > 0xdfff)
+                cp = -2;
+            else
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00), used = 12;
+        } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+            cp = -2;
+        }
+        if (cp == -2) {
+            snprintf(P->why_buf, sizeof(P->why_buf),
+                     "unpaired UTF-16 surrogate \"%.6s\" in a string", p);
+            return fail(P, p, P->why_buf);
+        }
+        o = put_utf8(o, (unsigned)cp);
+        p += used;
+    }
+    return o - out;
+}
+
+/* The string at P->p, decoded into text carved from the block (a node
+ * with it when `node`), P->p moved past it. */
+static int read_string(Parser *P, BrigJson **node, char **ret_text, size_t *ret_len,
+                       bool *ret_plain)
+{
+    size_t raw;
+    bool escaped;
+    if (scan_string(P, &raw, &escaped) < 0)
+        return -1;
+    const char *s = P->p + 1;
+    char *text;
+    if (node)
+        *node = new_node(P, BRIG_JSON_STRING, raw + 1, &text);
+    else
+        text = carve(P, raw + 1);
+    size_t len = raw;
+    if (escaped) {
+        ssize_t l = decode(P, s, raw, text);
+        if (l < 0)
+            return -1;
+        len = (size_t)l;
+        uncarve_tail(P, text + len + 1);
+    } else {
+        memcpy(text, s, raw);
+    }
+    text[len] = '\0';
+    P->p = s + raw + 1;
+    *ret_text = text;
+    *ret_len = len;
+    *ret_plain = !escaped;
+    return 0;
+}
+
+static BrigJson *parse_string(Parser *P, const char *key)
+{
+    BrigJson *j;
+    char *text;
+    size_t len;
+    bool plain;
+    if (read_string(P, &j, &text, &len, &plain) < 0)
+        return NULL;
+    j->key = (char *)key;
+    j->text = text;
+    j->len = len;
+    j->text_plain = plain;
+    return j;
+}
+
+static int parse_key(Parser *P, char **ret)
+{
+    const char *at = P->p;
+    size_t len;
+    if (read_string(P, NULL, ret, &len, &P->key_plain) < 0)
+        return -1;
+    if (memchr(*ret, '\0', len))
+        return fail(P, at, "object key contains a NUL character");
+    return 0;
+}
+
+static BrigJson *parse_number(Parser *P, const char *key)
+{
+    const char *s = P->p, *p = s, *end = P->end;
+    if (p < end && *p == '-')
+        p++;
+    if (p < end && *p == '0') {
+        p++;
+    } else if (p < end && *p >= '1' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        fail(P, p, "invalid number: expected a digit after '-'");
+        return NULL;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || *p < '0' || *p > '9') {
+            fail(P, p, "invalid number: expected a digit after the decimal point");
+            return NULL;
+        }
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || *p < '0' || *p > '9') {
+            fail(P, p, "invalid number: expected a digit in the exponent");
+            return NULL;
+        }
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    size_t n = (size_t)(p - s);
+    char *text;
+    BrigJson *j = new_node(P, BRIG_JSON_NUMBER, n + 1, &text);
+    memcpy(text, s, n);
+    text[n] = '\0';
+    j->key = (char *)key;
+    j->text = text;
+    P->p = p;
+    return j;
+}
+
+static BrigJson *parse_value(Parser *P, const char *key, unsigned depth);
+
+/* Closes a container: its kids, pushed since `base`, move into the block. */
+static void close_container(Parser *P, BrigJson *j, size_t base)
+{
+    size_t n = P->top - base;
+    if (n) {
+        j->kids = carve(P, n * sizeof(*j->kids));
+        memcpy(j->kids, P->stack + base, n * sizeof(*j->kids));
+    }
+    j->n = j->cap = n;
+    P->top = base;
+}
+
+static BrigJson *parse_array(Parser *P, BrigJson *j, unsigned depth)
+{
+    size_t base = P->top;
+    P->p++;
+    skip_space(P);
+    if (P->p < P->end && *P->p == ']') {
+        P->p++;
+        return j;
+    }
+    for (;;) {
+        BrigJson *v = parse_value(P, NULL, depth);
+        if (!v)
+            return NULL;
+        push(P, v);
+        skip_space(P);
+        if (P->p < P->end && *P->p == ',') {
+            P->p++;
+            continue;
+        }
+        if (P->p < P->end && *P->p == ']') {
+            P->p++;
+            break;
+        }
+        fail_expected(P, "',' or ']' after an array element");
+        return NULL;
+    }
+    close_container(P, j, base);
+    return j;
+}
+
+static BrigJson *parse_object(Parser *P, BrigJson *j, unsigned depth)
+{
+    size_t base = P->top;
+    P->p++;
+    skip_space(P);
+    if (P->p < P->end && *P->p == '}') {
+        P->p++;
+        return j;
+    }
+    for (;;) {
+        skip_space(P);
+        if (P->p >= P->end || *P->p != '"') {
+            fail_expected(P, "a string as an object key");
+            return NULL;
+        }
+        char *k;
+        if (parse_key(P, &k) < 0)
+            return NULL;
+        skip_space(P);
+        if (P->p >= P->end || *P->p != ':') {
+            fail_expected(P, "':' after an object key");
+            return NULL;
+        }
+        P->p++;
+        BrigJson *v = parse_value(P, k, depth);
+        if (!v)
+            return NULL;
+        push(P, v);
+        skip_space(P);
+        if (P->p < P->end && *P->p == ',') {
+            P->p++;
+            continue;
+        }
+        if (P->p < P->end && *P->p == '}') {
+            P->p++;
+            break;
+        }
+        fail_expected(P, "',' or '}' after an object member");
+        return NULL;
+    }
+    close_container(P, j, base);
+    return j;
+}
+
+static BrigJson *parse_literal(Parser *P, const char *key)
+{
+    static const struct {
+        const char *word;
+        BrigJsonType type;
+        bool value;
+    } lits[] = {{"true", BRIG_JSON_BOOL, true},
+                {"false", BRIG_JSON_BOOL, false},
+                {"null", BRIG_JSON_NULL, false}};
+    for (size_t i = 0; i < ELEMENTSOF(lits); i++) {
+        size_t n = strlen(lits[i].word);
+        if (lits[i].word[0] != *P->p)
+            continue;
+        if ((size_t)(P->end - P->p) < n || memcmp(P->p, lits[i].word, n) != 0) {
+            fail(P, P->p, "invalid literal: expected true, false or null");
+            return NULL;
+        }
+        char *unused;
+        BrigJson *j = new_node(P, lits[i].type, 0, &unused);
+        j->boolean = lits[i].value;
+        j->key = (char *)key;
+        P->p += n;
+        return j;
+    }
+    fail_expected(P, "a value");
+    return NULL;
+}
+
+static BrigJson *parse_value(Parser *P, const char *key, unsigned depth)
+{
+    skip_space(P);
+    if (P->p >= P->end) {
+        fail_expected(P, "a value");
+        return NULL;
+    }
+    char c = *P->p;
+    if (c == '"')
+        return parse_string(P, key);
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return parse_number(P, key);
+    if (c == '[' || c == '{') {
+        if (depth >= BRIG_JSON_MAX_DEPTH) {
+            snprintf(P->why_buf, sizeof(P->why_buf), "nesting deeper than %d levels",
+                     BRIG_JSON_MAX_DEPTH);
+            fail(P, P->p, P->why_buf);
+            return NULL;
+        }
+        char *unused;
+        BrigJson *j = new_node(P, c == '[' ? BRIG_JSON_ARRAY : BRIG_JSON_OBJECT, 0, &unused);
+        j->key = (char *)key;
+        return c == '[' ? parse_array(P, j, depth + 1) : parse_object(P, j, depth + 1);
+    }
+    if (c == '/') {
+        fail(P, P->p, "comments are not allowed in JSON");
+        return NULL;
+    }
+    return parse_literal(P, key);
+}
+
+static void position_of(const char *buf, size_t off, unsigned *ret_line, unsigned *ret_col)
+{
+    unsigned line = 1, col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (buf[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    *ret_line = line;
+    *ret_col = col;
 }
 
 int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flags, BrigJson **ret,
@@ -453,66 +873,55 @@ int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flag
         return brig_error_set(err, EFBIG, "%s: %zu bytes is over the %u MiB limit", name, len,
                               BRIG_JSON_MAX_SIZE / (1024 * 1024));
 
-    ParseState st = {.line = 1};
-    yajl_handle h = yajl_alloc(&callbacks, NULL, &st);
-    if (!h)
-        abort();
+    /* A parsed config takes about four times its size (a 17 KiB Docker
+     * config, 61 KiB of tree); a larger one grows by further chunks. */
+    size_t first = ALIGN8(len * 4 + 256);
+    if (first > 256 * 1024)
+        first = 256 * 1024;
+    void *mem;
+    Parser P = {
+        .buf = buf,
+        .p = buf,
+        .end = buf + len,
+        .line = 1,
+        .lines = flags & BRIG_JSON_LINES,
+        .root = brig_json_block_new(first, &mem),
+        .chunk_size = first < 16 * 1024 ? 16 * 1024 : first,
+        .cap = ELEMENTSOF(P.small),
+    };
+    P.mem = mem;
+    P.mem_end = (char *)mem + first;
+    P.link = &block_link(P.root)->next;
+    P.stack = P.small;
 
-    yajl_status s = yajl_status_ok;
-    size_t off = 0;
-    if (flags & BRIG_JSON_LINES) {
-        /* Feeding one line at a time makes the line being parsed known inside
-         * every callback; yajl's lexer carries partial tokens across calls. */
-        while (off < len && s == yajl_status_ok) {
-            const char *nl = memchr(buf + off, '\n', len - off);
-            size_t chunk = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
-            s = yajl_parse(h, (const unsigned char *)buf + off, chunk);
-            if (s == yajl_status_ok) {
-                off += chunk;
-                st.line++;
-            } else {
-                off += yajl_get_bytes_consumed(h);
-            }
-        }
-    } else {
-        s = yajl_parse(h, (const unsigned char *)buf, len);
-        off = s == yajl_status_ok ? len : yajl_get_bytes_consumed(h);
-    }
-    if (s == yajl_status_ok)
-        s = yajl_complete_parse(h);
-
+    skip_space(&P);
     int r = 0;
-    if (s != yajl_status_ok) {
-        /* yajl counts the rejected token as consumed, so the column is the
-         * one just past it (for "[1 2]", 5). */
-        unsigned line, col;
-        position_of(buf, off > len ? len : off, &line, &col);
-        _cleanup_free_ char *why = st.why ? TAKE_PTR(st.why) : yajl_reason(h);
-        if (only_whitespace(buf, len))
-            r = brig_error_set(err, EINVAL, "%s: empty file, expected a JSON document", name);
-        else
-            r = brig_error_set(err, EINVAL, "%s: line %u, column %u: %s", name, line, col, why);
+    if (P.p == P.end) {
+        r = brig_error_set(err, EINVAL, "%s: empty file, expected a JSON document", name);
+    } else if (!parse_value(&P, NULL, 0)) {
+        r = -1;
     } else {
-        size_t bad = find_lone_surrogate(buf, len);
-        if (bad != SIZE_MAX) {
-            unsigned line, col;
-            position_of(buf, bad, &line, &col);
-            r = brig_error_set(err, EINVAL,
-                               "%s: line %u, column %u: unpaired UTF-16 surrogate \"%.6s\" in a "
-                               "string",
-                               name, line, col, buf + bad);
+        skip_space(&P);
+        if (P.p < P.end) {
+            snprintf(P.why_buf, sizeof(P.why_buf), "%s after the end of the document",
+                     found(&P, P.p));
+            fail(&P, P.p, P.why_buf);
+            r = -1;
         }
     }
-    free(st.why);
-    if (r < 0) {
-        brig_json_free(st.root);
-        st.root = NULL;
+    if (P.stack != P.small)
+        free(P.stack);
+    if (r == -1) {
+        unsigned line, col;
+        position_of(buf, (size_t)(P.err_at - buf), &line, &col);
+        r = brig_error_set(err, EINVAL, "%s: line %u, column %u: %s", name, line, col, P.why);
     }
-    free(st.key);
-    yajl_free(h);
-    if (r < 0)
+    if (r < 0) {
+        /* every node is in the block: nothing else to free */
+        block_free(P.root);
         return r;
-    *ret = st.root;
+    }
+    *ret = P.root;
     return 0;
 }
 
@@ -529,15 +938,32 @@ int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flag
 typedef struct {
     char *p;
     size_t len, cap;
+    /* streaming: full buffers go to the sink, the buffer is reused */
+    void (*sink)(void *ctx, const char *p, size_t n);
+    void *ctx;
+    bool borrowed; /* p is the caller's (stack) buffer, not the heap's */
 } OutBuf;
 
 static void out_reserve(OutBuf *b, size_t more)
 {
     if (b->len + more + 1 <= b->cap)
         return;
+    if (b->sink && b->len) {
+        b->sink(b->ctx, b->p, b->len);
+        b->len = 0;
+        if (more + 1 <= b->cap)
+            return;
+    }
     while (b->len + more + 1 > b->cap)
         b->cap = b->cap ? b->cap * 2 : 256;
-    b->p = xrealloc(b->p, b->cap);
+    if (b->borrowed) {
+        char *p = xmalloc(b->cap);
+        memcpy(p, b->p, b->len);
+        b->p = p;
+        b->borrowed = false;
+    } else {
+        b->p = xrealloc(b->p, b->cap);
+    }
 }
 
 static void out_put(OutBuf *b, const char *s, size_t n)
@@ -558,6 +984,19 @@ static void out_newline_indent(OutBuf *b, size_t depth)
 /* Most strings are short names with nothing to escape: room for the worst
  * case is reserved once and bytes are stored directly, with no call per
  * run of plain bytes (a third of a serialization was those calls). */
+/* A string known to hold no byte that needs escaping: parsed without an
+ * escape sequence (raw quotes, backslashes and control characters are not
+ * JSON), or compiled in and checked by the build. */
+static void out_plain_string(OutBuf *b, const char *s, size_t n)
+{
+    out_reserve(b, n + 2);
+    char *o = b->p + b->len;
+    *o++ = '"';
+    memcpy(o, s, n);
+    o[n] = '"';
+    b->len += n + 2;
+}
+
 static void out_string(OutBuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -618,7 +1057,10 @@ static void gen(OutBuf *b, const BrigJson *j, bool pretty, size_t depth)
         out_put(b, j->text, strlen(j->text));
         break;
     case BRIG_JSON_STRING:
-        out_string(b, j->text, j->len);
+        if (j->text_plain)
+            out_plain_string(b, j->text, j->len);
+        else
+            out_string(b, j->text, j->len);
         break;
     case BRIG_JSON_ARRAY:
     case BRIG_JSON_OBJECT: {
@@ -640,8 +1082,12 @@ static void gen(OutBuf *b, const BrigJson *j, bool pretty, size_t depth)
             if (pretty)
                 out_newline_indent(b, depth + 1);
             if (obj) {
-                const char *k = j->kids[i]->key ? j->kids[i]->key : "";
-                out_string(b, k, strlen(k));
+                const BrigJson *m = j->kids[i];
+                const char *k = m->key ? m->key : "";
+                if (m->key_plain)
+                    out_plain_string(b, k, strlen(k));
+                else
+                    out_string(b, k, strlen(k));
                 out_put(b, ": ", pretty ? 2 : 1);
             }
             gen(b, j->kids[i], pretty, depth + 1);
@@ -656,7 +1102,31 @@ static void gen(OutBuf *b, const BrigJson *j, bool pretty, size_t depth)
 
 char *brig_json_serialize(const BrigJson *j, unsigned flags, size_t *ret_len)
 {
+    return brig_json_serialize_sized(j, flags, 0, ret_len);
+}
+
+void brig_json_serialize_to(const BrigJson *j, unsigned flags,
+                            void (*sink)(void *ctx, const char *p, size_t n), void *ctx)
+{
+    char buf[4096];
+    OutBuf b = {.p = buf, .cap = sizeof(buf), .sink = sink, .ctx = ctx, .borrowed = true};
+    bool pretty = flags & BRIG_JSON_PRETTY;
+    gen(&b, j, pretty, 0);
+    if (pretty)
+        out_put(&b, "\n", 1);
+    if (b.len)
+        sink(ctx, b.p, b.len);
+    if (!b.borrowed)
+        free(b.p);
+}
+
+char *brig_json_serialize_sized(const BrigJson *j, unsigned flags, size_t hint, size_t *ret_len)
+{
     OutBuf b = {0};
+    if (hint) {
+        b.p = xmalloc(hint);
+        b.cap = hint;
+    }
     bool pretty = flags & BRIG_JSON_PRETTY;
     gen(&b, j, pretty, 0);
     if (pretty)

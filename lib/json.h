@@ -23,17 +23,20 @@ typedef enum {
 
 typedef struct BrigJson BrigJson;
 struct BrigJson {
-    BrigJsonType type;
-    unsigned line; /* 1-based line in the source when parsed with BRIG_JSON_LINES */
-    char *key;     /* member name when the parent is an object, else NULL */
-    bool boolean;  /* BOOL */
-    /* Ownership, json.c's own (and embedded_tree.c's): key / text are not
-     * allocations of their own (they live in the node's allocation, a
-     * parsed string member being one malloc, not three, or in read-only
-     * data); the node lives inside a block that its tree's root heads
-     * (freed with the root); kids is not an allocation of its own either
-     * (it lives in such a block: growing it moves it to the heap). */
-    bool key_inline, text_inline, in_block, kids_borrowed;
+    BrigJsonType type : 8;
+    bool boolean; /* BOOL */
+    /* json.c's own (and seccomp.c's embedded trees'), never set elsewhere.
+     * Ownership: key / text are not allocations of their own (they live in
+     * the node's allocation, a parsed string member being one malloc, not
+     * three, or in a block, or in read-only data); the node lives in a
+     * block its tree's root heads (freed with that root, which has
+     * block_head); kids is not an allocation of its own either (it lives
+     * in a block: growing it moves it to the heap).  Plain: key / text has
+     * no byte JSON must escape, so it is written out as it is. */
+    bool key_inline : 1, text_inline : 1, in_block : 1, kids_borrowed : 1, block_head : 1,
+        key_plain : 1, text_plain : 1;
+    unsigned line;   /* 1-based line in the source when parsed with BRIG_JSON_LINES */
+    char *key;       /* member name when the parent is an object, else NULL */
     char *text;      /* NUMBER: source text; STRING: value (NUL-terminated) */
     size_t len;      /* STRING: byte length of text */
     BrigJson **kids; /* ARRAY elements / OBJECT members, in order */
@@ -58,8 +61,20 @@ enum {
 };
 /* Returns a NUL-terminated string (and its length in *ret_len if non-NULL). */
 char *brig_json_serialize(const BrigJson *j, unsigned flags, size_t *ret_len);
+/* The same with a first buffer of `hint` bytes (a fresh process pays for
+ * every page a growing buffer touches), e.g. the size of the input. */
+char *brig_json_serialize_sized(const BrigJson *j, unsigned flags, size_t hint, size_t *ret_len);
+/* The same bytes handed to sink in pieces, through a buffer on the stack:
+ * for a digest of a large tree, without building its text. */
+void brig_json_serialize_to(const BrigJson *j, unsigned flags,
+                            void (*sink)(void *ctx, const char *p, size_t n), void *ctx);
 
 void brig_json_free(BrigJson *j);
+/* A tree in one block, for code that lays one out itself (the embedded
+ * seccomp profiles): returns the root, which heads an allocation with
+ * `extra` further bytes at *ret_extra for the other nodes (in_block),
+ * kids arrays (kids_borrowed) and text (key_inline, text_inline). */
+BrigJson *brig_json_block_new(size_t extra, void **ret_extra);
 static inline void brig_json_freep(BrigJson **j)
 {
     brig_json_free(*j);

@@ -148,14 +148,17 @@ static uint32_t action_value(const char *name, const BrigJson *value)
  * array: a fresh process pays ~1.7 us per heap page it touches first. */
 static BrigJson *embedded_tree(const BrigEmbeddedTree *t)
 {
-    size_t nodes_size = t->n_nodes * sizeof(BrigJson);
-    BrigJson *nodes = xmalloc(nodes_size + t->n_kids * sizeof(BrigJson *));
-    BrigJson **kids = (BrigJson **)((char *)nodes + nodes_size);
+    void *mem;
+    BrigJson *root = brig_json_block_new(
+        (t->n_nodes - 1) * sizeof(BrigJson) + t->n_kids * sizeof(BrigJson *), &mem);
+    BrigJson *rest = mem; /* nodes 1.. */
+    BrigJson **kids = (BrigJson **)(rest + t->n_nodes - 1);
     for (uint32_t i = 0; i < t->n_kids; i++)
-        kids[i] = &nodes[t->kids[i]];
+        kids[i] = t->kids[i] ? &rest[t->kids[i] - 1] : root;
     for (uint32_t i = 0; i < t->n_nodes; i++) {
         const BrigEmbeddedNode *e = &t->nodes[i];
-        nodes[i] = (BrigJson){
+        BrigJson *j = i ? &rest[i - 1] : root;
+        *j = (BrigJson){
             .type = (BrigJsonType)e->type,
             .line = 1,
             .boolean = e->boolean,
@@ -169,9 +172,12 @@ static BrigJson *embedded_tree(const BrigEmbeddedTree *t)
             .text_inline = true,
             .in_block = i != 0,
             .kids_borrowed = true,
+            .block_head = i == 0,
+            .key_plain = e->plain & 1,
+            .text_plain = (e->plain & 2) != 0,
         };
     }
-    return nodes;
+    return root;
 }
 
 int brig_seccomp_default(const BrigJson **ret, BrigError **err)

@@ -40,7 +40,7 @@ def main():
 
     pool = bytearray()  # every key and text, NUL-terminated
     pool_at = {}
-    nodes = []  # (type, boolean, key, text, len, first kid, n)
+    nodes = []  # (type, boolean, plain, key, text, len, first kid, n)
     kids = []   # node indexes, each node's children contiguous
 
     def intern(b):
@@ -49,14 +49,19 @@ def main():
             pool.extend(b + b'\0')
         return pool_at[b]
 
+    def needs_escape(b):
+        return any(c < 0x20 or c in b'"\\' for c in b)
+
     def emit(v, key):
         idx = len(nodes)
         nodes.append(None)
         k = NONE
+        plain = 0
         if key is not None:
             if '\0' in key:
                 raise ValueError('object key contains a NUL character')
             k = intern(key.encode('utf-8'))
+            plain |= 0 if needs_escape(key.encode('utf-8')) else 1
         t, boolean, txt, ln, children = None, 0, NONE, 0, []
         if v is None:
             t = 'BRIG_JSON_NULL'
@@ -67,6 +72,7 @@ def main():
         elif isinstance(v, str):
             b = v.encode('utf-8')  # refuses lone surrogates, as brig does
             t, txt, ln = 'BRIG_JSON_STRING', intern(b), len(b)
+            plain |= 0 if needs_escape(b) else 2
         elif isinstance(v, list):
             t, children = 'BRIG_JSON_ARRAY', [(None, x) for x in v]
         elif isinstance(v, tuple) and v[0] == 'obj':
@@ -76,7 +82,7 @@ def main():
         mine = [emit(x, kk) for kk, x in children]
         first = len(kids)
         kids.extend(mine)
-        nodes[idx] = (t, boolean, k, txt, ln, first, len(mine))
+        nodes[idx] = (t, boolean, plain, k, txt, ln, first, len(mine))
         return idx
 
     emit(root, None)
@@ -89,7 +95,7 @@ def main():
         f.write('};\n')
         f.write('static const BrigEmbeddedNode nodes[%d] = {\n' % len(nodes))
         for n in nodes:
-            f.write('    {%s, %d, %d, %d, %d, %d, %d},\n' % n)
+            f.write('    {%s, %d, %d, %d, %d, %d, %d, %d},\n' % n)
         f.write('};\n')
         f.write('static const uint32_t kids[%d] = {\n' % max(1, len(kids)))
         for i in range(0, len(kids), 12):

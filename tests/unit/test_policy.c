@@ -514,13 +514,17 @@ END_TEST
 
 START_TEST(truncated_json)
 {
-    ERR_EQ("{\n  \"version\": 1,\n  \"defaults\": {\n", "p.json: line 4, column 1: premature EOF");
+    ERR_EQ("{\n  \"version\": 1,\n  \"defaults\": {\n",
+           "p.json: line 4, column 1: unexpected end of the input: expected a string as an object "
+           "key");
     ERR_EQ("{\n  \"version\": 1,\n  \"defaults\": {\"pidsLimit\": 1",
-           "p.json: line 3, column 30: premature EOF");
+           "p.json: line 3, column 30: unexpected end of the input: expected ',' or '}' after an "
+           "object member");
     ERR_EQ("{\"version\": 1,\n\"mode\": enforce}",
-           "p.json: line 2, column 10: lexical error: invalid char in json text.");
-    /* yajl reports the byte after the offending one: "}" is column 15 */
-    ERR_EQ("{\"version\": 1,}", "p.json: line 1, column 16: invalid object key (must be a string)");
+           "p.json: line 2, column 9: expected a value, found 'e'");
+    /* the column is that of the offending byte */
+    ERR_EQ("{\"version\": 1,}",
+           "p.json: line 1, column 15: expected a string as an object key, found '}'");
     ERR_EQ("", "p.json: empty file, expected a JSON document");
 }
 END_TEST
@@ -889,9 +893,10 @@ END_TEST
 START_TEST(match_image)
 {
     _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = rules_doc();
-    _cleanup_(brig_policy_freep) BrigPolicy *p = resolve(
-        doc, "k8s-abc",
-        "{\"annotations\": {\"io.kubernetes.cri.image-name\": \"registry.example/library/nginx:1.25\"}}");
+    _cleanup_(brig_policy_freep) BrigPolicy *p =
+        resolve(doc, "k8s-abc",
+                "{\"annotations\": {\"io.kubernetes.cri.image-name\": "
+                "\"registry.example/library/nginx:1.25\"}}");
     ck_assert_uint_eq(p->caps_allowed, CAP("CAP_CHOWN") | CAP("CAP_SETUID"));
     ck_assert_uint_eq(p->uid, 0);
     ck_assert(p->allow_root);
@@ -899,9 +904,10 @@ START_TEST(match_image)
     ck_assert_str_eq(brig_policy_source(p), src);
 
     /* the same image under a key the admin did not trust does not count */
-    _cleanup_(brig_policy_freep) BrigPolicy *q = resolve(
-        doc, "k8s-abc",
-        "{\"annotations\": {\"io.kubernetes.cri-o.ImageName\": \"registry.example/library/nginx:1.25\"}}");
+    _cleanup_(brig_policy_freep) BrigPolicy *q =
+        resolve(doc, "k8s-abc",
+                "{\"annotations\": {\"io.kubernetes.cri-o.ImageName\": "
+                "\"registry.example/library/nginx:1.25\"}}");
     ck_assert_uint_eq(q->caps_allowed, CAP("CAP_CHOWN"));
     _cleanup_(brig_json_freep) BrigJson *spec =
         tu_parse("{\"annotations\": {\"io.kubernetes.cri-o.ImageName\": \"x\", "
