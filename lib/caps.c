@@ -64,6 +64,24 @@ const char *brig_cap_name(int n)
     return n >= 0 && n <= BRIG_CAP_LAST ? cap_names[n] : NULL;
 }
 
+char *brig_caps_join(uint64_t mask)
+{
+    size_t len = 1;
+    for (int n = 0; n <= BRIG_CAP_LAST; n++)
+        if (mask & (UINT64_C(1) << n))
+            len += strlen(cap_names[n]) + 2;
+    char *out = xmalloc(len), *o = out;
+    for (int n = 0; n <= BRIG_CAP_LAST; n++) {
+        if (!(mask & (UINT64_C(1) << n)))
+            continue;
+        if (o != out)
+            o = mempcpy(o, ", ", 2);
+        o = stpcpy(o, cap_names[n]);
+    }
+    *o = '\0';
+    return out;
+}
+
 int brig_caps_parse_list(const char *list, uint64_t *ret_mask)
 {
     uint64_t mask = 0;

@@ -12,6 +12,8 @@
 int brig_cap_from_name(const char *name);
 /* Returns the name, or NULL when n is out of range. */
 const char *brig_cap_name(int n);
+/* "CAP_A, CAP_B" for a mask, "" for none. */
+char *brig_caps_join(uint64_t mask);
 /* Parses a comma-separated list ("NET_BIND_SERVICE,CAP_CHOWN", case-insensitive,
  * CAP_ prefix optional, "ALL" allowed) into a mask. */
 int brig_caps_parse_list(const char *list, uint64_t *ret_mask);

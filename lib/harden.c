@@ -98,7 +98,9 @@ int brig_harden_file(BrigHardenFile *h, BrigError **err)
         return brig_error_prefix(err, "%s", h->path);
 
     size_t len;
-    _cleanup_free_ char *out = brig_json_serialize(spec, BRIG_JSON_PRETTY, &len);
+    /* the output is about the input's size: one buffer, not a doubling series */
+    _cleanup_free_ char *out =
+        brig_json_serialize_sized(spec, BRIG_JSON_PRETTY, f->len + f->len / 4 + 4096, &len);
     h->changed = len != f->len || memcmp(out, f->data, len) != 0;
     if (!h->changed) {
         h->result = TAKE_PTR(spec);

@@ -127,37 +127,81 @@ static void block(uint32_t h[8], const uint8_t *p)
 }
 #endif
 
-void brig_sha256(const void *data, size_t len, uint8_t out[32])
+void brig_sha256_init(BrigSha256 *c)
 {
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof(h0));
+    c->n = 0;
+    c->total = 0;
+}
+
+void brig_sha256_update(BrigSha256 *c, const void *data, size_t len)
+{
     const uint8_t *p = data;
-    size_t left = len;
-    for (; left >= 64; left -= 64, p += 64)
-        block(h, p);
+    c->total += len;
+    if (c->n) {
+        size_t take = 64 - c->n < len ? 64 - c->n : len;
+        memcpy(c->buf + c->n, p, take);
+        c->n += take;
+        p += take;
+        len -= take;
+        if (c->n < 64)
+            return;
+        block(c->h, c->buf);
+        c->n = 0;
+    }
+    for (; len >= 64; len -= 64, p += 64)
+        block(c->h, p);
+    memcpy(c->buf, p, len);
+    c->n = len;
+}
+
+void brig_sha256_final(BrigSha256 *c, uint8_t out[32])
+{
     uint8_t tail[128] = {0};
-    memcpy(tail, p, left);
-    tail[left] = 0x80;
-    size_t tl = left < 56 ? 64 : 128;
-    uint64_t bits = (uint64_t)len * 8;
+    memcpy(tail, c->buf, c->n);
+    tail[c->n] = 0x80;
+    size_t tl = c->n < 56 ? 64 : 128;
+    uint64_t bits = c->total * 8;
     for (int i = 0; i < 8; i++)
         tail[tl - 1 - i] = (uint8_t)(bits >> (8 * i));
-    block(h, tail);
+    block(c->h, tail);
     if (tl == 128)
-        block(h, tail + 64);
+        block(c->h, tail + 64);
     for (int i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)h[i];
+        out[4 * i] = (uint8_t)(c->h[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
+        out[4 * i + 3] = (uint8_t)c->h[i];
     }
+}
+
+void brig_sha256_final_digest(BrigSha256 *c, char out[72])
+{
+    static const char hex[] = "0123456789abcdef";
+    uint8_t d[32];
+    brig_sha256_final(c, d);
+    memcpy(out, "sha256:", 7);
+    for (int i = 0; i < 32; i++) {
+        out[7 + 2 * i] = hex[d[i] >> 4];
+        out[8 + 2 * i] = hex[d[i] & 15];
+    }
+    out[71] = '\0';
+}
+
+void brig_sha256(const void *data, size_t len, uint8_t out[32])
+{
+    BrigSha256 c;
+    brig_sha256_init(&c);
+    brig_sha256_update(&c, data, len);
+    brig_sha256_final(&c, out);
 }
 
 void brig_sha256_digest(const void *data, size_t len, char out[72])
 {
-    uint8_t d[32];
-    brig_sha256(data, len, d);
-    memcpy(out, "sha256:", 7);
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 7 + 2 * i, 3, "%02x", d[i]);
+    BrigSha256 c;
+    brig_sha256_init(&c);
+    brig_sha256_update(&c, data, len);
+    brig_sha256_final_digest(&c, out);
 }

@@ -58,20 +58,6 @@ static BrigJson *mask_to_array(uint64_t mask)
     return arr;
 }
 
-static char *mask_names(uint64_t mask)
-{
-    size_t len = 0;
-    char *out = xstrdup("");
-    for (int n = 0; n <= BRIG_CAP_LAST; n++) {
-        if (!(mask & (UINT64_C(1) << n)))
-            continue;
-        const char *name = brig_cap_name(n);
-        out = xrealloc(out, len + strlen(name) + 3);
-        len += (size_t)sprintf(out + len, "%s%s", len ? ", " : "", name);
-    }
-    return out;
-}
-
 /* An absent uid is root to the runtime.  A uid that is not a number is
  * treated as root too: that is the reading that never adds ambient
  * capabilities (the user pass rejects such a config anyway). */
@@ -142,7 +128,7 @@ int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, Br
         _cleanup_free_ char *sptr = xasprintf("%s/%s", cptr, set_names[s]);
         BrigJson *arr = mask_to_array(want[s]);
         uint64_t dropped = in[s] & ~want[s], added = want[s] & ~in[s];
-        _cleanup_free_ char *dn = mask_names(dropped), *an = mask_names(added);
+        _cleanup_free_ char *dn = brig_caps_join(dropped), *an = brig_caps_join(added);
         if (dropped && added)
             brig_report_fix(rep, sptr, cur, arr,
                             "dropped %s (not allowed by %s); added %s so a "

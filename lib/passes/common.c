@@ -141,3 +141,29 @@ char *pass_normalize_path(const char *path)
     out[o] = '\0';
     return out;
 }
+
+static const char *ptr_join(PassPtr *buf, const char *base, const char *tok, size_t tlen)
+{
+    size_t bl = strlen(base);
+    if (bl + 1 + tlen + 1 > sizeof(buf->s))
+        abort(); /* bases and tokens are brig's own, all short */
+    memcpy(buf->s, base, bl);
+    buf->s[bl] = '/';
+    memcpy(buf->s + bl + 1, tok, tlen);
+    buf->s[bl + 1 + tlen] = '\0';
+    return buf->s;
+}
+
+const char *pass_ptr(PassPtr *buf, const char *base, const char *key)
+{
+    return ptr_join(buf, base, key, strlen(key));
+}
+
+const char *pass_ptr_index(PassPtr *buf, const char *base, size_t index)
+{
+    char digits[24], *d = digits + sizeof(digits);
+    do
+        *--d = (char)('0' + index % 10);
+    while ((index /= 10) > 0);
+    return ptr_join(buf, base, d, (size_t)(digits + sizeof(digits) - d));
+}

@@ -77,7 +77,8 @@ static int check_array(const BrigJson *arr, const char *ptr, bool rule, BrigErro
     const BrigJson *e;
     size_t i = 0;
     BRIG_JSON_FOREACH (e, arr) {
-        _cleanup_free_ char *p = xasprintf("%s/%zu", ptr, i++);
+        PassPtr pb;
+        const char *p = pass_ptr_index(&pb, ptr, i++);
         int r = check_entry(e, p, rule, err);
         if (r < 0)
             return r;
@@ -216,7 +217,8 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         const char *path = brig_json_str(brig_json_get(d, "path"));
         if (path && is_default(d, path))
             continue;
-        _cleanup_free_ char *p = xasprintf("/linux/devices/%zu", i - 1);
+        PassPtr pb;
+        const char *p = pass_ptr_index(&pb, "/linux/devices", i - 1);
         _cleanup_free_ char *desc = describe_rule(d, false);
         brig_report_fix(rep, p, d, NULL,
                         "device %s (%s) is not one every container has; %s allows no extra "
@@ -239,7 +241,8 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         const BrigJson *e = rules->kids[i - 1];
         if (!brig_json_is_true(brig_json_get(e, "allow")) || is_default(e, NULL))
             continue;
-        _cleanup_free_ char *p = xasprintf("/linux/resources/devices/%zu", i - 1);
+        PassPtr pb;
+        const char *p = pass_ptr_index(&pb, "/linux/resources/devices", i - 1);
         _cleanup_free_ char *desc = describe_rule(e, true);
         brig_report_fix(rep, p, e, NULL,
                         "device cgroup rule \"allow %s\" reaches beyond the default devices; %s "

@@ -215,7 +215,8 @@ static void add_reason(char **r, const char *what)
 static int check_mount(const BrigJson *m, size_t i, BrigError **err)
 {
     static const char *const strs[] = {"destination", "source", "type"};
-    _cleanup_free_ char *p = xasprintf("/mounts/%zu", i);
+    PassPtr pb;
+    const char *p = pass_ptr_index(&pb, "/mounts", i);
     if (m->type != BRIG_JSON_OBJECT)
         return brig_error_set(err, EINVAL, "%s: expected an object, found %s", p,
                               brig_json_type_name(m->type));
@@ -300,7 +301,8 @@ static void check_overlay(const BrigCtx *ctx, const BrigJson *opts, const char *
             if (!startswith(o->text, keys[j]))
                 continue;
             _cleanup_free_ char *list = xstrdup(o->text + strlen(keys[j]));
-            _cleanup_free_ char *op = xasprintf("%s/options/%zu", p, k);
+            PassPtr ob, ib;
+            const char *op = pass_ptr_index(&ib, pass_ptr(&ob, p, "options"), k);
             char *save = NULL;
             for (char *d = strtok_r(list, ":", &save); d; d = strtok_r(NULL, ":", &save))
                 if (refuse_host_path(ctx, d, "overlay directory", dest, op, o, rep, need_ro))
@@ -312,7 +314,8 @@ static void check_overlay(const BrigCtx *ctx, const BrigJson *opts, const char *
 
 static void fix_mount(const BrigCtx *ctx, BrigJson *m, size_t i, BrigReport *rep)
 {
-    _cleanup_free_ char *p = xasprintf("/mounts/%zu", i);
+    PassPtr pb, sb;
+    const char *p = pass_ptr_index(&pb, "/mounts", i);
     const char *type = brig_json_str(brig_json_get(m, "type"));
     const char *src = brig_json_str(brig_json_get(m, "source"));
     const char *dest = brig_json_str(brig_json_get(m, "destination"));
@@ -324,13 +327,13 @@ static void fix_mount(const BrigCtx *ctx, BrigJson *m, size_t i, BrigReport *rep
         dest = "?";
 
     if (bind && src) {
-        _cleanup_free_ char *sp = xasprintf("%s/source", p);
+        const char *sp = pass_ptr(&sb, p, "source");
         refuse_host_path(ctx, src, "bind source", dest, sp, brig_json_get(m, "source"), rep,
                          &need_ro);
     } else if (streq(type, "overlay")) {
         check_overlay(ctx, opts, p, dest, rep, &need_ro);
     } else if (streq(type, "devtmpfs")) {
-        _cleanup_free_ char *tp = xasprintf("%s/type", p);
+        const char *tp = pass_ptr(&sb, p, "type");
         brig_report_refuse(rep, tp, brig_json_get(m, "type"),
                            "devtmpfs at %s would expose every host device; %s does not allow it",
                            dest, brig_policy_source(ctx->policy));
@@ -341,14 +344,14 @@ static void fix_mount(const BrigCtx *ctx, BrigJson *m, size_t i, BrigReport *rep
                 continue;
             pseudo = true;
             _cleanup_free_ char *nd = normalize(dest);
-            _cleanup_free_ char *dp = xasprintf("%s/destination", p);
+            const char *dp = pass_ptr(&sb, p, "destination");
             if (pseudo_fs[k].dest && !streq(nd, pseudo_fs[k].dest))
                 brig_report_refuse(rep, dp, brig_json_get(m, "destination"),
                                    "a %s mount at %s instead of %s escapes maskedPaths and "
                                    "readonlyPaths; %s does not allow it",
                                    type, dest, pseudo_fs[k].dest, brig_policy_source(ctx->policy));
         }
-        _cleanup_free_ char *sp = xasprintf("%s/source", p);
+        const char *sp = pass_ptr(&sb, p, "source");
         if (!pseudo && startswith(src, "/dev/"))
             brig_report_refuse(rep, sp, brig_json_get(m, "source"),
                                "mounts the host block device %s (type %s) at %s; %s does not "
@@ -396,7 +399,7 @@ static void fix_mount(const BrigCtx *ctx, BrigJson *m, size_t i, BrigReport *rep
     }
     if (!why)
         return;
-    _cleanup_free_ char *op = xasprintf("%s/options", p);
+    const char *op = pass_ptr(&sb, p, "options");
     brig_report_fix(rep, op, opts, nopts, "%s (%s)", why, brig_policy_source(ctx->policy));
     brig_json_set(m, "options", TAKE_PTR(nopts));
 }

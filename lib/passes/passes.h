@@ -48,6 +48,14 @@ BrigJson *pass_ensure(BrigJson *obj, const char *key, BrigJsonType type, const c
  * access): relative means from "/", and "//", "/./", "/../" and trailing
  * slashes fold away.  Returns a new string. */
 char *pass_normalize_path(const char *path);
+/* JSON pointers to report a change at, built on the stack without printf
+ * (a pass builds one per element it looks at, most never reported):
+ * base + "/" + key (a literal token: no escaping) or base + "/" + index. */
+typedef struct {
+    char s[128];
+} PassPtr;
+const char *pass_ptr(PassPtr *buf, const char *base, const char *key);
+const char *pass_ptr_index(PassPtr *buf, const char *base, size_t index);
 /* "string \"0\"", "number -1", "object": a value described for an error. */
 char *pass_describe(const BrigJson *v);
 /* Checks that obj[key], when present, has the given type. */

@@ -107,7 +107,8 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         if (m->type != BRIG_JSON_OBJECT)
             return brig_error_set(err, EINVAL, "/mounts/%zu: expected an object, found %s", i,
                                   brig_json_type_name(m->type));
-        _cleanup_free_ char *mptr = xasprintf("/mounts/%zu", i);
+        PassPtr mb;
+        const char *mptr = pass_ptr_index(&mb, "/mounts", i);
         r = pass_check_type(m, "destination", BRIG_JSON_STRING, mptr, err);
         if (r < 0)
             return r;
@@ -129,7 +130,8 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         for (size_t k = 0; added[d] && k < mounts->n; k++) {
             if (mounts->kids[k] != added[d])
                 continue;
-            _cleanup_free_ char *p = xasprintf("/mounts/%zu", k);
+            PassPtr pb;
+            const char *p = pass_ptr_index(&pb, "/mounts", k);
             brig_report_fix(rep, p, NULL, added[d],
                             "writable scratch space on a read-only root filesystem");
         }

@@ -34,15 +34,12 @@ static int bounding_mask(const BrigJson *spec, uint64_t *ret, BrigError **err)
 
 static char *caps_text(uint64_t mask)
 {
-    char *out = NULL;
-    for (int n = 0; n <= BRIG_CAP_LAST; n++) {
-        if (!(mask & (UINT64_C(1) << n)))
-            continue;
-        char *next = xasprintf("%s%s%s", out ? out : "", out ? ", " : "", brig_cap_name(n));
-        free(out);
-        out = next;
-    }
-    return out ? out : xstrdup("no capabilities");
+    return mask ? brig_caps_join(mask) : xstrdup("no capabilities");
+}
+
+static void hash_piece(void *ctx, const char *p, size_t n)
+{
+    brig_sha256_update(ctx, p, n);
 }
 
 /* A profile is 10-30 KiB of JSON: the report (and `brig harden --diff`)
@@ -71,10 +68,11 @@ static BrigJson *summary(const BrigJson *prof, const char *name, const char *kno
         brig_json_set(s, "digest", brig_json_new_string(known_digest));
         return s;
     }
-    size_t len;
-    _cleanup_free_ char *text = brig_json_serialize(prof, 0, &len);
+    BrigSha256 sha;
+    brig_sha256_init(&sha);
+    brig_json_serialize_to(prof, 0, hash_piece, &sha);
     char digest[BRIG_DIGEST_LEN];
-    brig_sha256_digest(text, len, digest);
+    brig_sha256_final_digest(&sha, digest);
     brig_json_set(s, "digest", brig_json_new_string(digest));
     return s;
 }

@@ -112,6 +112,30 @@ START_TEST(test_parse_list_unknown)
 }
 END_TEST
 
+START_TEST(test_join)
+{
+    _cleanup_free_ char *none = brig_caps_join(0);
+    ck_assert_str_eq(none, "");
+    _cleanup_free_ char *one = brig_caps_join(UINT64_C(1) << 21);
+    ck_assert_str_eq(one, "CAP_SYS_ADMIN");
+    _cleanup_free_ char *two = brig_caps_join(UINT64_C(1) | UINT64_C(1) << BRIG_CAP_LAST);
+    _cleanup_free_ char *want = xasprintf("CAP_CHOWN, %s", brig_cap_name(BRIG_CAP_LAST));
+    ck_assert_str_eq(two, want);
+    /* every capability: each name once, in number order */
+    _cleanup_free_ char *all = brig_caps_join(~UINT64_C(0));
+    const char *p = all;
+    for (int n = 0; n <= BRIG_CAP_LAST; n++) {
+        ck_assert_msg(strncmp(p, brig_cap_name(n), strlen(brig_cap_name(n))) == 0, "at %d", n);
+        p += strlen(brig_cap_name(n));
+        if (n < BRIG_CAP_LAST) {
+            ck_assert(strncmp(p, ", ", 2) == 0);
+            p += 2;
+        }
+    }
+    ck_assert_str_eq(p, "");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("caps");
@@ -121,6 +145,7 @@ int main(void)
     tcase_add_test(tc, test_config_names_are_exact);
     tcase_add_test(tc, test_parse_list);
     tcase_add_test(tc, test_parse_list_unknown);
+    tcase_add_test(tc, test_join);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
