@@ -514,10 +514,16 @@ static int scan_string(Parser *P, size_t *ret_raw, bool *ret_escaped)
 {
     const unsigned char *s = (const unsigned char *)P->p + 1, *p = s;
     const unsigned char *end = (const unsigned char *)P->end;
+    /* bytes that end the plain-ASCII run: controls, '"', '\\', non-ASCII */
+    static const uint8_t stop[256] = {
+        [0x00 ... 0x1f] = 1,
+        ['"'] = 1,
+        ['\\'] = 1,
+        [0x80 ... 0xff] = 1,
+    };
     bool escaped = false;
     for (;;) {
-        /* the common case: plain ASCII */
-        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+        while (p < end && !stop[*p])
             p++;
         if (p >= end)
             return fail(P, (const char *)p, "unterminated string");
