@@ -724,60 +724,37 @@ static void close_container(Parser *P, BrigJson *j, size_t base)
     P->top = base;
 }
 
-static BrigJson *parse_array(Parser *P, BrigJson *j, unsigned depth)
+/* `"name" :` before an object member's value. */
+static int parse_member_name(Parser *P, char **ret)
 {
-    size_t base = P->top;
-    P->p++;
     skip_space(P);
-    if (P->p < P->end && *P->p == ']') {
-        P->p++;
-        return j;
-    }
-    for (;;) {
-        BrigJson *v = parse_value(P, NULL, depth);
-        if (!v)
-            return NULL;
-        push(P, v);
-        skip_space(P);
-        if (P->p < P->end && *P->p == ',') {
-            P->p++;
-            continue;
-        }
-        if (P->p < P->end && *P->p == ']') {
-            P->p++;
-            break;
-        }
-        fail_expected(P, "',' or ']' after an array element");
-        return NULL;
-    }
-    close_container(P, j, base);
-    return j;
+    if (P->p >= P->end || *P->p != '"')
+        return fail_expected(P, "a string as an object key");
+    if (parse_key(P, ret) < 0)
+        return -1;
+    skip_space(P);
+    if (P->p >= P->end || *P->p != ':')
+        return fail_expected(P, "':' after an object key");
+    P->p++;
+    return 0;
 }
 
-static BrigJson *parse_object(Parser *P, BrigJson *j, unsigned depth)
+/* The array or object j, whose opening bracket is at P->p. */
+static BrigJson *parse_container(Parser *P, BrigJson *j, unsigned depth)
 {
+    bool obj = j->type == BRIG_JSON_OBJECT;
+    char close = obj ? '}' : ']';
     size_t base = P->top;
     P->p++;
     skip_space(P);
-    if (P->p < P->end && *P->p == '}') {
+    if (P->p < P->end && *P->p == close) {
         P->p++;
         return j;
     }
     for (;;) {
-        skip_space(P);
-        if (P->p >= P->end || *P->p != '"') {
-            fail_expected(P, "a string as an object key");
+        char *k = NULL;
+        if (obj && parse_member_name(P, &k) < 0)
             return NULL;
-        }
-        char *k;
-        if (parse_key(P, &k) < 0)
-            return NULL;
-        skip_space(P);
-        if (P->p >= P->end || *P->p != ':') {
-            fail_expected(P, "':' after an object key");
-            return NULL;
-        }
-        P->p++;
         BrigJson *v = parse_value(P, k, depth);
         if (!v)
             return NULL;
@@ -787,11 +764,12 @@ static BrigJson *parse_object(Parser *P, BrigJson *j, unsigned depth)
             P->p++;
             continue;
         }
-        if (P->p < P->end && *P->p == '}') {
+        if (P->p < P->end && *P->p == close) {
             P->p++;
             break;
         }
-        fail_expected(P, "',' or '}' after an object member");
+        fail_expected(P, obj ? "',' or '}' after an object member"
+                             : "',' or ']' after an array element");
         return NULL;
     }
     close_container(P, j, base);
@@ -848,7 +826,7 @@ static BrigJson *parse_value(Parser *P, const char *key, unsigned depth)
         char *unused;
         BrigJson *j = new_node(P, c == '[' ? BRIG_JSON_ARRAY : BRIG_JSON_OBJECT, 0, &unused);
         j->key = (char *)key;
-        return c == '[' ? parse_array(P, j, depth + 1) : parse_object(P, j, depth + 1);
+        return parse_container(P, j, depth + 1);
     }
     if (c == '/') {
         fail(P, P->p, "comments are not allowed in JSON");
