@@ -526,14 +526,14 @@ static int scan_string(Parser *P, size_t *ret_raw, bool *ret_escaped)
         while (p < end && !stop[*p])
             p++;
         if (p >= end)
-            return fail(P, (const char *)p, "unterminated string");
+            return fail(P, (const char *)p, "unexpected end of the input inside a string");
         unsigned c = *p;
         if (c == '"')
             break;
         if (c == '\\') {
             escaped = true;
             if (p + 1 >= end)
-                return fail(P, (const char *)p + 1, "unterminated string");
+                return fail(P, (const char *)p + 1, "unexpected end of the input inside a string");
             p += 2;
             continue;
         }
@@ -665,6 +665,13 @@ static int parse_key(Parser *P, char **ret)
     return 0;
 }
 
+/* A number's error: at the end of the input, say so. */
+static BrigJson *number_fail(Parser *P, const char *at, const char *why)
+{
+    fail(P, at, at >= P->end ? "unexpected end of the input inside a number" : why);
+    return NULL;
+}
+
 static BrigJson *parse_number(Parser *P, const char *key)
 {
     const char *s = P->p, *p = s, *end = P->end;
@@ -676,14 +683,12 @@ static BrigJson *parse_number(Parser *P, const char *key)
         while (p < end && *p >= '0' && *p <= '9')
             p++;
     } else {
-        fail(P, p, "invalid number: expected a digit after '-'");
-        return NULL;
+        return number_fail(P, p, "invalid number: expected a digit after '-'");
     }
     if (p < end && *p == '.') {
         p++;
         if (p >= end || *p < '0' || *p > '9') {
-            fail(P, p, "invalid number: expected a digit after the decimal point");
-            return NULL;
+            return number_fail(P, p, "invalid number: expected a digit after the decimal point");
         }
         while (p < end && *p >= '0' && *p <= '9')
             p++;
@@ -693,8 +698,7 @@ static BrigJson *parse_number(Parser *P, const char *key)
         if (p < end && (*p == '+' || *p == '-'))
             p++;
         if (p >= end || *p < '0' || *p > '9') {
-            fail(P, p, "invalid number: expected a digit in the exponent");
-            return NULL;
+            return number_fail(P, p, "invalid number: expected a digit in the exponent");
         }
         while (p < end && *p >= '0' && *p <= '9')
             p++;
@@ -789,7 +793,12 @@ static BrigJson *parse_literal(Parser *P, const char *key)
         size_t n = strlen(lits[i].word);
         if (lits[i].word[0] != *P->p)
             continue;
-        if ((size_t)(P->end - P->p) < n || memcmp(P->p, lits[i].word, n) != 0) {
+        size_t have = (size_t)(P->end - P->p) < n ? (size_t)(P->end - P->p) : n;
+        if (have < n && memcmp(P->p, lits[i].word, have) == 0) {
+            fail(P, P->end, "unexpected end of the input inside a literal");
+            return NULL;
+        }
+        if (memcmp(P->p, lits[i].word, n) != 0) {
             fail(P, P->p, "invalid literal: expected true, false or null");
             return NULL;
         }

@@ -425,7 +425,7 @@ assert_lists_every_violation() {
 	check_bad no-version '{}' 'line 1: /version: missing (this brig reads version 1)'
 	check_bad pids0 '{"version": 1, "defaults": {"pidsLimit": 0}}' 'line 1: /defaults/pidsLimit: must be at least 1 (a pids limit cannot be turned off)'
 	check_bad truncated '{"version": 1,
-  "defaults": {' 'line 3, column 1: premature EOF'
+  "defaults": {' 'line 3, column 1: unexpected end of the input: expected a string as an object key'
 
 	run brig policy validate "$T/absent.json"
 	[ "$status" -eq 2 ]
@@ -467,7 +467,7 @@ assert_fails_closed() {
 	make_probe_bundle
 	P="$(write_policy corrupt "{\"version\": 1, \"audit\": {\"log\": \"$AUDIT\"},
   \"mode\": \"enforce\",,}")"
-	assert_fails_closed "$P" "$P: line 2, column 22: invalid object key (must be a string)"
+	assert_fails_closed "$P" "$P: line 2, column 21: expected a string as an object key, found ','"
 }
 
 @test "fail closed: an invalid policy (unknown key) and a world-writable one" {

@@ -351,14 +351,19 @@ START_TEST(test_errors_have_positions)
     assert_error("[-]", "test: line 1, column 3: invalid number: expected a digit after '-'");
     assert_error("[1e+]", "test: line 1, column 5: invalid number: expected a digit in the "
                           "exponent");
-    assert_error("tru", "test: line 1, column 1: invalid literal: expected true, false or null");
+    assert_error("tru", "test: line 1, column 4: unexpected end of the input inside a literal");
+    assert_error("[trux]", "test: line 1, column 2: invalid literal: expected true, false or null");
+    assert_error("[1.", "test: line 1, column 4: unexpected end of the input inside a number");
+    assert_error("-", "test: line 1, column 2: unexpected end of the input inside a number");
+    assert_error("[1e", "test: line 1, column 4: unexpected end of the input inside a number");
     assert_error("[nul]", "test: line 1, column 2: invalid literal: expected true, false or null");
     assert_error("[x]", "test: line 1, column 2: expected a value, found 'x'");
     assert_error("{1:2}", "test: line 1, column 2: expected a string as an object key, found '1'");
     assert_error("[\"a\\x\"]", "test: line 1, column 4: invalid escape \\x in a string");
     assert_error("[\"\\u12G4\"]", "test: line 1, column 3: invalid \\u escape in a string: "
                                   "expected four hex digits");
-    assert_error("[\"abc", "test: line 1, column 6: unterminated string");
+    assert_error("[\"abc", "test: line 1, column 6: unexpected end of the input inside a string");
+    assert_error("[\"abc\\", "test: line 1, column 7: unexpected end of the input inside a string");
     assert_error("\xef\xbb\xbf{}", "test: line 1, column 1: expected a value, found byte 0xef");
 }
 END_TEST
