@@ -798,7 +798,7 @@ static BrigJson *parse_literal(Parser *P, const char *key)
             fail(P, P->end, "unexpected end of the input inside a literal");
             return NULL;
         }
-        if (memcmp(P->p, lits[i].word, n) != 0) {
+        if (have < n || memcmp(P->p, lits[i].word, n) != 0) {
             fail(P, P->p, "invalid literal: expected true, false or null");
             return NULL;
         }

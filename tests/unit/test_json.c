@@ -353,6 +353,13 @@ START_TEST(test_errors_have_positions)
                           "exponent");
     assert_error("tru", "test: line 1, column 4: unexpected end of the input inside a literal");
     assert_error("[trux]", "test: line 1, column 2: invalid literal: expected true, false or null");
+    /* short inputs that start like a literal (found by fuzzing: the
+     * literal was compared past the end of the input) */
+    assert_error("t7", "test: line 1, column 1: invalid literal: expected true, false or null");
+    assert_error("\r tue", "test: line 1, column 3: invalid literal: expected true, false or null");
+    assert_error("\nn\"]", "test: line 2, column 1: invalid literal: expected true, false or null");
+    assert_error("{\"q\":fu}}", "test: line 1, column 6: invalid literal: expected true, false or "
+                                "null");
     assert_error("[1.", "test: line 1, column 4: unexpected end of the input inside a number");
     assert_error("-", "test: line 1, column 2: unexpected end of the input inside a number");
     assert_error("[1e", "test: line 1, column 4: unexpected end of the input inside a number");
