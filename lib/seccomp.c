@@ -288,22 +288,6 @@ const char *brig_seccomp_default_resolved_digest(uint64_t caps, uint32_t native,
                                                    : NULL;
 }
 
-bool brig_seccomp_default_resolved_differs(const BrigJson *prof, uint64_t caps, uint32_t native,
-                                           bool x32_disabled)
-{
-    const BrigEmbeddedTree *pre = preresolved(caps, native, x32_disabled);
-    if (!pre || !prof)
-        return false;
-    const BrigEmbeddedNode *root = &pre->nodes[0];
-    const BrigJson *sys = brig_json_get(prof, "syscalls");
-    for (uint32_t k = 0; k < root->n; k++) {
-        const BrigEmbeddedNode *m = &pre->nodes[pre->kids[root->first + k]];
-        if (streq(pre->pool + m->key, "syscalls"))
-            return !sys || sys->type != BRIG_JSON_ARRAY || sys->n != m->n;
-    }
-    return false;
-}
-
 int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disabled, BrigJson **ret,
                                   BrigError **err)
 {

@@ -47,12 +47,6 @@ int brig_seccomp_default_resolved(uint64_t caps, uint32_t native, bool x32_disab
 /* The build's digest of what brig_seccomp_default_resolved() returns for
  * these arguments, or NULL where it resolved at run time. */
 const char *brig_seccomp_default_resolved_digest(uint64_t caps, uint32_t native, bool x32_disabled);
-/* True when `prof` certainly differs from what brig_seccomp_default_resolved()
- * returns for these facts (its rule count does), without building that:
- * the caller can free the engine's profile first and let the new one reuse
- * its memory.  False when unsure. */
-bool brig_seccomp_default_resolved_differs(const BrigJson *prof, uint64_t caps, uint32_t native,
-                                           bool x32_disabled);
 
 /* Built at compile time by brig_seccomp_resolve_for_host(default, no caps,
  * x86_64): [0] with x32, [1] without; NULL in the

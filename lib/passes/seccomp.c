@@ -77,31 +77,6 @@ static BrigJson *summary(const BrigJson *prof, const char *name, const char *kno
     return s;
 }
 
-/* What the report says of the engine's profile, taken before it is freed. */
-typedef struct {
-    bool present;
-    size_t rules;
-    char *default_action; /* NULL when unset */
-    BrigJson *summary;    /* NULL without report values */
-} EngineProfile;
-
-static void describe_engine(const BrigJson *prof, bool no_values, EngineProfile *ret)
-{
-    const BrigJson *rules = brig_json_get(prof, "syscalls");
-    const char *def = brig_json_str(brig_json_get(prof, "defaultAction"));
-    ret->present = true;
-    ret->rules = rules && rules->type == BRIG_JSON_ARRAY ? rules->n : 0;
-    ret->default_action = def ? xstrdup(def) : NULL;
-    ret->summary = no_values ? NULL : summary(prof, NULL, NULL);
-}
-
-static void engine_profile_clear(EngineProfile *e)
-{
-    free(e->default_action);
-    brig_json_free(e->summary);
-    *e = (EngineProfile){0};
-}
-
 int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     const BrigPolicy *pol = ctx->policy;
@@ -142,27 +117,6 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
     r = bounding_mask(spec, &caps, err);
     if (r < 0)
         return r;
-
-    /* The engine's seccomp-notify listener is kept (copied now, as the
-     * engine's profile may be freed before brig's is built). */
-    static const char *const listener_keys[] = {"listenerPath", "listenerMetadata"};
-    _cleanup_(brig_json_freep) BrigJson *listener0 =
-        brig_json_copy(brig_json_get(cur, "listenerPath"));
-    _cleanup_(brig_json_freep) BrigJson *listener1 =
-        brig_json_copy(brig_json_get(cur, "listenerMetadata"));
-    BrigJson **listener[] = {&listener0, &listener1};
-
-    _cleanup_(engine_profile_clear) EngineProfile engine = {.present = cur != NULL};
-    if (!loaded && brig_seccomp_default_resolved_differs(cur, caps, ctx->host->seccomp_arch,
-                                                         ctx->host->x32_disabled)) {
-        /* It will be replaced: what the report needs from it is taken now
-         * and it is freed first, so that brig's profile (~500 nodes) is
-         * built in its memory instead of on fresh pages. */
-        describe_engine(cur, rep->no_values, &engine);
-        brig_json_set(linux_, "seccomp", brig_json_new(BRIG_JSON_NULL));
-        cur = NULL;
-    }
-
     /* runc and crun build the filter for every architecture listed: only
      * the host's family stays */
     _cleanup_(brig_json_freep) BrigJson *want = NULL;
@@ -174,16 +128,16 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         return r;
 
     bool kept_listener = false;
+    static const char *const listener_keys[] = {"listenerPath", "listenerMetadata"};
     for (size_t k = 0; k < ELEMENTSOF(listener_keys); k++) {
-        if (*listener[k] && !brig_json_get(want, listener_keys[k])) {
-            brig_json_set(want, listener_keys[k], TAKE_PTR(*listener[k]));
+        const BrigJson *v = brig_json_get(cur, listener_keys[k]);
+        if (v && !brig_json_get(want, listener_keys[k])) {
+            brig_json_set(want, listener_keys[k], brig_json_copy(v));
             kept_listener = true;
         }
     }
     if (cur && brig_json_equal(cur, want))
         return 0;
-    if (cur)
-        describe_engine(cur, rep->no_values, &engine);
 
     _cleanup_free_ char *ct = caps_text(caps);
     /* the summaries serialize and hash both profiles, so only for a reader
@@ -196,17 +150,21 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         rep->no_values ? NULL : summary(want, profile_name, known);
     if (after)
         brig_json_set(after, "capabilities", brig_json_new_string(ct));
-    if (!engine.present) {
+    if (!cur) {
         brig_report_fix(rep, "/linux/seccomp", NULL, after,
                         "no seccomp filter: the container could make every system call; set the "
                         "%s profile, resolved for %s (%s)",
                         profile_name, ct, brig_policy_source(pol));
     } else {
-        brig_report_fix(rep, "/linux/seccomp", engine.summary, after,
+        _cleanup_(brig_json_freep) BrigJson *before =
+            rep->no_values ? NULL : summary(cur, NULL, NULL);
+        const BrigJson *rules = brig_json_get(cur, "syscalls");
+        const char *def = brig_json_str(brig_json_get(cur, "defaultAction"));
+        brig_report_fix(rep, "/linux/seccomp", before, after,
                         "replaced the engine's seccomp profile (%zu rules, default %s) with the %s "
                         "profile, resolved for %s (%s)%s",
-                        engine.rules, engine.default_action ? engine.default_action : "unset",
-                        profile_name, ct, brig_policy_source(pol),
+                        rules && rules->type == BRIG_JSON_ARRAY ? rules->n : (size_t)0,
+                        def ? def : "unset", profile_name, ct, brig_policy_source(pol),
                         kept_listener ? "; kept the engine's seccomp-notify listener" : "");
     }
     brig_json_set(linux_, "seccomp", TAKE_PTR(want));

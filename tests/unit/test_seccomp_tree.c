@@ -183,28 +183,6 @@ START_TEST(test_block_tree_is_mutable)
 }
 END_TEST
 
-/* The cheap test that lets the seccomp pass free the engine's profile
- * before building brig's: never "differs" for an equal profile. */
-START_TEST(test_differs_is_conservative)
-{
-    BrigError *err = NULL;
-    _cleanup_(brig_json_freep) BrigJson *p = NULL;
-    ck_assert_int_eq(brig_seccomp_default_resolved(0, SCMP_ARCH_X86_64, false, &p, &err), 0);
-    ck_assert(!brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, false));
-    /* the other x32 answer has the same rules: unsure, so not "differs" */
-    ck_assert(!brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, true));
-    ck_assert(!brig_seccomp_default_resolved_differs(NULL, 0, SCMP_ARCH_X86_64, false));
-    /* no pre-resolved profile for these facts: never sure */
-    ck_assert(
-        !brig_seccomp_default_resolved_differs(p, UINT64_C(1) << 21, SCMP_ARCH_X86_64, false));
-    BrigJson *sys = brig_json_get(p, "syscalls");
-    brig_json_delete_at(sys, 0);
-    ck_assert(brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, false));
-    brig_json_remove(p, "syscalls");
-    ck_assert(brig_seccomp_default_resolved_differs(p, 0, SCMP_ARCH_X86_64, false));
-}
-END_TEST
-
 int main(void)
 {
     Suite *s = suite_create("seccomp_tree");
@@ -213,7 +191,6 @@ int main(void)
     tcase_add_test(tc, test_tree_resolves_like_the_parse);
     tcase_add_test(tc, test_preresolved_is_the_resolution);
     tcase_add_test(tc, test_block_tree_is_mutable);
-    tcase_add_test(tc, test_differs_is_conservative);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
