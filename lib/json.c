@@ -314,7 +314,7 @@ static void block_free(BrigJson *root)
 }
 
 typedef struct {
-    const char *buf, *p, *end;
+    const char *p, *end;
     unsigned line;
     bool lines;
     /* the block: its root, the chunk being carved, the link to fill next */
@@ -354,8 +354,9 @@ static void *carve(Parser *P, size_t size)
 }
 
 /* The node for a value starting at p (the first one is the block's root),
- * with room for `extra` bytes of text after it. */
-static BrigJson *new_node(Parser *P, BrigJsonType t, size_t extra, char **ret_text)
+ * the member name just read as its key (NULL in an array), with room for
+ * `extra` bytes of text after it. */
+static BrigJson *new_node(Parser *P, BrigJsonType t, const char *key, size_t extra, char **ret_text)
 {
     BrigJson *j;
     if (!P->root_used) {
@@ -371,7 +372,8 @@ static BrigJson *new_node(Parser *P, BrigJsonType t, size_t extra, char **ret_te
     j->type = t;
     j->line = P->lines ? P->line : 1;
     j->key_inline = j->text_inline = j->kids_borrowed = true;
-    j->key_plain = P->key_plain; /* read just before the value, when it has a key */
+    j->key = (char *)key;
+    j->key_plain = key && P->key_plain;
     return j;
 }
 
@@ -427,7 +429,7 @@ static void skip_space(Parser *P)
     P->p = p;
 }
 
-static int push(Parser *P, BrigJson *j)
+static void push(Parser *P, BrigJson *j)
 {
     if (P->top == P->cap) {
         size_t cap = P->cap * 2;
@@ -439,7 +441,6 @@ static int push(Parser *P, BrigJson *j)
         P->cap = cap;
     }
     P->stack[P->top++] = j;
-    return 0;
 }
 
 static int hex4(const char *p, const char *end)
@@ -607,9 +608,9 @@ static ssize_t decode(Parser *P, const char *s, size_t raw, char *out)
 }
 
 /* The string at P->p, decoded into text carved from the block (a node
- * with it when `node`), P->p moved past it. */
-static int read_string(Parser *P, BrigJson **node, char **ret_text, size_t *ret_len,
-                       bool *ret_plain)
+ * with it and `key` when `node`), P->p moved past it. */
+static int read_string(Parser *P, BrigJson **node, const char *key, char **ret_text,
+                       size_t *ret_len, bool *ret_plain)
 {
     size_t raw;
     bool escaped;
@@ -618,7 +619,7 @@ static int read_string(Parser *P, BrigJson **node, char **ret_text, size_t *ret_
     const char *s = P->p + 1;
     char *text;
     if (node)
-        *node = new_node(P, BRIG_JSON_STRING, raw + 1, &text);
+        *node = new_node(P, BRIG_JSON_STRING, key, raw + 1, &text);
     else
         text = carve(P, raw + 1);
     size_t len = raw;
@@ -645,9 +646,8 @@ static BrigJson *parse_string(Parser *P, const char *key)
     char *text;
     size_t len;
     bool plain;
-    if (read_string(P, &j, &text, &len, &plain) < 0)
+    if (read_string(P, &j, key, &text, &len, &plain) < 0)
         return NULL;
-    j->key = (char *)key;
     j->text = text;
     j->len = len;
     j->text_plain = plain;
@@ -658,9 +658,10 @@ static int parse_key(Parser *P, char **ret)
 {
     const char *at = P->p;
     size_t len;
-    if (read_string(P, NULL, ret, &len, &P->key_plain) < 0)
+    if (read_string(P, NULL, NULL, ret, &len, &P->key_plain) < 0)
         return -1;
-    if (memchr(*ret, '\0', len))
+    /* only a \u0000 escape can put a NUL in a name */
+    if (!P->key_plain && memchr(*ret, '\0', len))
         return fail(P, at, "object key contains a NUL character");
     return 0;
 }
@@ -705,10 +706,9 @@ static BrigJson *parse_number(Parser *P, const char *key)
     }
     size_t n = (size_t)(p - s);
     char *text;
-    BrigJson *j = new_node(P, BRIG_JSON_NUMBER, n + 1, &text);
+    BrigJson *j = new_node(P, BRIG_JSON_NUMBER, key, n + 1, &text);
     memcpy(text, s, n);
     text[n] = '\0';
-    j->key = (char *)key;
     j->text = text;
     P->p = p;
     return j;
@@ -803,9 +803,8 @@ static BrigJson *parse_literal(Parser *P, const char *key)
             return NULL;
         }
         char *unused;
-        BrigJson *j = new_node(P, lits[i].type, 0, &unused);
+        BrigJson *j = new_node(P, lits[i].type, key, 0, &unused);
         j->boolean = lits[i].value;
-        j->key = (char *)key;
         P->p += n;
         return j;
     }
@@ -833,8 +832,7 @@ static BrigJson *parse_value(Parser *P, const char *key, unsigned depth)
             return NULL;
         }
         char *unused;
-        BrigJson *j = new_node(P, c == '[' ? BRIG_JSON_ARRAY : BRIG_JSON_OBJECT, 0, &unused);
-        j->key = (char *)key;
+        BrigJson *j = new_node(P, c == '[' ? BRIG_JSON_ARRAY : BRIG_JSON_OBJECT, key, 0, &unused);
         return parse_container(P, j, depth + 1);
     }
     if (c == '/') {
@@ -873,7 +871,6 @@ int brig_json_parse(const char *buf, size_t len, const char *name, unsigned flag
         first = 256 * 1024;
     void *mem;
     Parser P = {
-        .buf = buf,
         .p = buf,
         .end = buf + len,
         .line = 1,
@@ -1098,15 +1095,21 @@ char *brig_json_serialize(const BrigJson *j, unsigned flags, size_t *ret_len)
     return brig_json_serialize_sized(j, flags, 0, ret_len);
 }
 
+/* The document: the value, and a final newline when pretty. */
+static void gen_document(OutBuf *b, const BrigJson *j, unsigned flags)
+{
+    bool pretty = flags & BRIG_JSON_PRETTY;
+    gen(b, j, pretty, 0);
+    if (pretty)
+        out_put(b, "\n", 1);
+}
+
 void brig_json_serialize_to(const BrigJson *j, unsigned flags,
                             void (*sink)(void *ctx, const char *p, size_t n), void *ctx)
 {
     char buf[4096];
     OutBuf b = {.p = buf, .cap = sizeof(buf), .sink = sink, .ctx = ctx, .borrowed = true};
-    bool pretty = flags & BRIG_JSON_PRETTY;
-    gen(&b, j, pretty, 0);
-    if (pretty)
-        out_put(&b, "\n", 1);
+    gen_document(&b, j, flags);
     if (b.len)
         sink(ctx, b.p, b.len);
     if (!b.borrowed)
@@ -1120,10 +1123,7 @@ char *brig_json_serialize_sized(const BrigJson *j, unsigned flags, size_t hint, 
         b.p = xmalloc(hint);
         b.cap = hint;
     }
-    bool pretty = flags & BRIG_JSON_PRETTY;
-    gen(&b, j, pretty, 0);
-    if (pretty)
-        out_put(&b, "\n", 1);
+    gen_document(&b, j, flags);
     out_reserve(&b, 0);
     b.p[b.len] = '\0';
     /* the report keeps one of these per change: no slack (glibc shrinks in
