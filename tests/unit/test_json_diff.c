@@ -589,31 +589,27 @@ END_TEST
 START_TEST(test_sweeps)
 {
     Tally t = {.name = "sweeps"};
+    /* every byte in place of the '?' of each template */
+    static const struct {
+        const char *what, *tmpl;
+    } sweeps[] = {
+        {"byte alone", "?"},
+        {"byte between", "[1?2]"},
+        {"byte before colon", "{\"a\"?:1}"},
+        {"byte in string", "\"?\""},
+        {"byte in key", "{\"?\":1}"},
+        {"byte escaped", "\"\\?\""},
+        {"byte after number", "1?"},
+        {"byte in \\u", "\"\\u00?0\""},
+    };
     for (unsigned c = 0; c < 256; c++) {
-        char b[16];
-        b[0] = (char)c;
-        check_input(&t, "byte alone", b, 1);
-        memcpy(b, "[1?2]", 5);
-        b[2] = (char)c;
-        check_input(&t, "byte between", b, 5);
-        memcpy(b, "{\"a\"?:1}", 8);
-        b[4] = (char)c;
-        check_input(&t, "byte before colon", b, 8);
-        memcpy(b, "\"?\"", 3);
-        b[1] = (char)c;
-        check_input(&t, "byte in string", b, 3);
-        memcpy(b, "{\"?\":1}", 7);
-        b[2] = (char)c;
-        check_input(&t, "byte in key", b, 7);
-        memcpy(b, "\"\\?\"", 4);
-        b[2] = (char)c;
-        check_input(&t, "byte escaped", b, 4);
-        memcpy(b, "1?", 2);
-        b[1] = (char)c;
-        check_input(&t, "byte after number", b, 2);
-        memcpy(b, "\"\\u00?0\"", 8);
-        b[5] = (char)c;
-        check_input(&t, "byte in \\u", b, 8);
+        for (size_t k = 0; k < ELEMENTSOF(sweeps); k++) {
+            char b[16];
+            size_t n = strlen(sweeps[k].tmpl);
+            memcpy(b, sweeps[k].tmpl, n);
+            b[strchr(sweeps[k].tmpl, '?') - sweeps[k].tmpl] = (char)c;
+            check_input(&t, sweeps[k].what, b, n);
+        }
     }
 
     static const unsigned char seconds[] = {0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90,
