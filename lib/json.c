@@ -1191,18 +1191,18 @@ void brig_json_set(BrigJson *obj, const char *key, BrigJson *val)
         add_kid(obj, obj->n, val);
 }
 
+static int keep_other_key(BrigJson *kid, size_t idx, void *ctx)
+{
+    (void)idx;
+    return !streq(kid->key, ctx);
+}
+
 bool brig_json_remove(BrigJson *obj, const char *key)
 {
-    bool found = false;
     if (!obj || obj->type != BRIG_JSON_OBJECT)
         return false;
-    for (size_t i = obj->n; i > 0; i--) {
-        if (streq(obj->kids[i - 1]->key, key)) {
-            brig_json_delete_at(obj, i - 1);
-            found = true;
-        }
-    }
-    return found;
+    /* every copy, in one pass: a document may repeat a key many times */
+    return brig_json_filter(obj, keep_other_key, (void *)key) > 0;
 }
 
 void brig_json_append(BrigJson *arr, BrigJson *val)
@@ -1222,6 +1222,36 @@ void brig_json_delete_at(BrigJson *arr, size_t idx)
     brig_json_free(arr->kids[idx]);
     memmove(arr->kids + idx, arr->kids + idx + 1, (arr->n - idx - 1) * sizeof(*arr->kids));
     arr->n--;
+}
+
+long brig_json_filter(BrigJson *container, BrigJsonKeepFn keep, void *ctx)
+{
+    if (!container || (container->type != BRIG_JSON_ARRAY && container->type != BRIG_JSON_OBJECT))
+        return 0;
+    size_t n = container->n, w = 0, i = 0;
+    int r = 0;
+    for (; i < n; i++) {
+        BrigJson *kid = container->kids[i];
+        r = keep(kid, i, ctx);
+        if (r < 0)
+            break;
+        if (r > 0)
+            container->kids[w++] = kid;
+        else
+            brig_json_free(kid);
+        r = 0;
+    }
+    long dropped = (long)(i - w);
+    /* stopped early: the rest stays, moved down once */
+    memmove(container->kids + w, container->kids + i, (n - i) * sizeof(*container->kids));
+    container->n = w + (n - i);
+    return r < 0 ? r : dropped;
+}
+
+int brig_json_keep_unmarked(BrigJson *kid, size_t idx, void *drop)
+{
+    (void)kid;
+    return !((const bool *)drop)[idx];
 }
 
 const char *brig_json_str(const BrigJson *j)

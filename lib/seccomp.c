@@ -197,6 +197,35 @@ int brig_seccomp_default(const BrigJson **ret, BrigError **err)
 /* Drops names that no architecture left in the profile knows (the ARM
  * private calls on an x86 host): the runtime would skip them anyway, and a
  * profile brig writes must itself validate (brig seccomp bpf --profile). */
+typedef struct {
+    const uint32_t *tokens;
+    size_t n;
+} ArchSet;
+
+static int keep_known_name(BrigJson *name, size_t idx, void *data)
+{
+    const ArchSet *as = data;
+    const char *n = brig_json_str(name);
+    (void)idx;
+    /* a name no listed architecture has as a real call resolves to a
+     * negative pseudo number everywhere (the same test
+     * brig_seccomp_validate applies) */
+    for (size_t t = 0; t < as->n && n; t++)
+        if (seccomp_syscall_resolve_name_arch(as->tokens[t], n) >= 0)
+            return 1;
+    return 0;
+}
+
+/* Removal in one compacting pass, here and wherever entries go: one
+ * delete_at per entry shifted the array each time. */
+static int keep_entry_with_names(BrigJson *entry, size_t idx, void *data)
+{
+    BrigJson *names = brig_json_get(entry, "names");
+    (void)idx;
+    brig_json_filter(names, keep_known_name, data);
+    return !names || names->n > 0;
+}
+
 static void prune_names(BrigJson *prof)
 {
     const BrigJson *archs = brig_json_get(prof, "architectures");
@@ -209,22 +238,8 @@ static void prune_names(BrigJson *prof)
             nt++;
     if (!nt || !sys)
         return;
-    for (size_t e = sys->n; e > 0; e--) {
-        BrigJson *names = brig_json_get(sys->kids[e - 1], "names");
-        for (size_t i = names ? names->n : 0; i > 0; i--) {
-            const char *n = brig_json_str(names->kids[i - 1]);
-            bool known = false;
-            /* a name no listed architecture has as a real call resolves to
-             * a negative pseudo number everywhere (the same test
-             * brig_seccomp_validate applies) */
-            for (size_t t = 0; t < nt && !known && n; t++)
-                known = seccomp_syscall_resolve_name_arch(tokens[t], n) >= 0;
-            if (!known)
-                brig_json_delete_at(names, i - 1);
-        }
-        if (names && names->n == 0)
-            brig_json_delete_at(sys, e - 1);
-    }
+    ArchSet as = {tokens, nt};
+    brig_json_filter(sys, keep_entry_with_names, &as);
 }
 
 /* The architectures a filter on this host needs: the host's family,
@@ -238,6 +253,18 @@ static bool arch_needed(uint32_t arch, uint32_t native, bool x32_disabled)
     if (!brig_seccomp_arch_on_host(arch, native))
         return false;
     return !(arch == SCMP_ARCH_X32 && native == SCMP_ARCH_X86_64 && x32_disabled);
+}
+
+typedef struct {
+    uint32_t native;
+    bool x32_disabled;
+} HostArch;
+
+static int keep_needed_arch(BrigJson *a, size_t idx, void *data)
+{
+    const HostArch *h = data;
+    (void)idx;
+    return arch_needed(brig_seccomp_arch_token(brig_json_str(a)), h->native, h->x32_disabled);
 }
 
 /* runc and crun add every architecture a profile lists to the filter, and
@@ -255,14 +282,10 @@ static void narrow(BrigJson *prof, uint32_t native, bool x32_disabled)
         return;
     BRIG_JSON_FOREACH (a, archs)
         any = any || arch_needed(brig_seccomp_arch_token(brig_json_str(a)), native, x32_disabled);
-    bool narrowed = false;
-    for (size_t i = archs->n; any && i > 0; i--)
-        if (!arch_needed(brig_seccomp_arch_token(brig_json_str(archs->kids[i - 1])), native,
-                         x32_disabled)) {
-            brig_json_delete_at(archs, i - 1);
-            narrowed = true;
-        }
-    if (narrowed)
+    if (!any)
+        return;
+    HostArch h = {native, x32_disabled};
+    if (brig_json_filter(archs, keep_needed_arch, &h) > 0)
         prune_names(prof);
 }
 

@@ -106,6 +106,7 @@ int pass_hooks(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **
                                                    : "kept: OCI hooks are logged, not removed, by",
                              brig_policy_source(pol));
         }
+        _cleanup_free_ bool *drop = NULL;
         for (size_t i = arr ? arr->n : 0; pol->hooks_restricted && i > 0; i--) {
             const BrigJson *h = arr->kids[i - 1];
             const char *path = brig_json_str(brig_json_get(h, "path"));
@@ -117,8 +118,13 @@ int pass_hooks(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **
                             "%s hook %s would run on the host as root and is not in the hooks "
                             "allowed by %s",
                             stages[s], path, brig_policy_source(pol));
-            brig_json_delete_at(arr, i - 1);
+            if (!drop)
+                drop = xcalloc(arr->n, sizeof(*drop));
+            drop[i - 1] = true;
         }
+        /* one compacting pass (removal one by one is quadratic) */
+        if (drop)
+            brig_json_filter(arr, brig_json_keep_unmarked, drop);
     }
     return 0;
 }

@@ -106,6 +106,43 @@ static const char *needs_ns(const char *name)
     return NULL;
 }
 
+typedef struct {
+    const BrigCtx *ctx;
+    BrigReport *rep;
+    bool private_net, private_ipc;
+} Walk;
+
+static int keep_sysctl(BrigJson *e, size_t idx, void *data)
+{
+    const Walk *w = data;
+    const BrigCtx *ctx = w->ctx;
+    (void)idx;
+    _cleanup_free_ char *name = dot_form(e->key);
+    _cleanup_free_ char *why = NULL;
+    const char *ns = name ? needs_ns(name) : NULL;
+    if (!name) {
+        why = xasprintf("\"%s\" is not a plain sysctl name (empty or \"..\" component), "
+                        "which %s never allows",
+                        e->key, brig_policy_source(ctx->policy));
+    } else if (ns && !(streq(ns, "network") ? w->private_net : w->private_ipc)) {
+        why = xasprintf("%s would change the host: the container shares the host's %s "
+                        "namespace (%s)",
+                        name, ns, brig_policy_source(ctx->policy));
+    } else {
+        bool ok = policy_allows(ctx->policy, name);
+        for (size_t k = 0; !ok && k < ELEMENTSOF(safe); k++)
+            ok = streq(name, safe[k]);
+        if (ok)
+            return 1;
+        why = xasprintf("%s is neither in the Kubernetes safe set nor allowed by %s", name,
+                        brig_policy_source(ctx->policy));
+    }
+    _cleanup_free_ char *tok = brig_json_pointer_token(e->key);
+    _cleanup_free_ char *p = xasprintf("/linux/sysctl/%s", tok);
+    brig_report_fix(w->rep, p, e, NULL, "%s", why);
+    return 0;
+}
+
 int pass_sysctls(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     int r = pass_check_type(spec, "linux", BRIG_JSON_OBJECT, "", err);
@@ -126,34 +163,9 @@ int pass_sysctls(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         }
     }
 
-    for (size_t i = 0; sys && i < sys->n;) {
-        const BrigJson *e = sys->kids[i];
-        _cleanup_free_ char *name = dot_form(e->key);
-        _cleanup_free_ char *why = NULL;
-        const char *ns = name ? needs_ns(name) : NULL;
-        if (!name) {
-            why = xasprintf("\"%s\" is not a plain sysctl name (empty or \"..\" component), "
-                            "which %s never allows",
-                            e->key, brig_policy_source(ctx->policy));
-        } else if (ns && !private_ns(spec, ns)) {
-            why = xasprintf("%s would change the host: the container shares the host's %s "
-                            "namespace (%s)",
-                            name, ns, brig_policy_source(ctx->policy));
-        } else {
-            bool ok = policy_allows(ctx->policy, name);
-            for (size_t k = 0; !ok && k < ELEMENTSOF(safe); k++)
-                ok = streq(name, safe[k]);
-            if (ok) {
-                i++;
-                continue;
-            }
-            why = xasprintf("%s is neither in the Kubernetes safe set nor allowed by %s", name,
-                            brig_policy_source(ctx->policy));
-        }
-        _cleanup_free_ char *tok = brig_json_pointer_token(e->key);
-        _cleanup_free_ char *p = xasprintf("/linux/sysctl/%s", tok);
-        brig_report_fix(rep, p, e, NULL, "%s", why);
-        brig_json_delete_at(sys, i);
-    }
+    /* the namespaces are looked up once, not per sysctl: a config may
+     * list 600k sysctls (and many namespaces) */
+    Walk w = {ctx, rep, private_ns(spec, "network"), private_ns(spec, "ipc")};
+    brig_json_filter(sys, keep_sysctl, &w);
     return 0;
 }

@@ -32,6 +32,14 @@ static void set_id(BrigJson *user, const char *key, const char *uptr, uint32_t t
     brig_json_set(user, key, nv);
 }
 
+static int keep_nonzero_gid(BrigJson *g, size_t idx, void *ctx)
+{
+    uint64_t v = 1;
+    (void)idx, (void)ctx;
+    brig_json_to_uint64(g, &v);
+    return v != 0;
+}
+
 int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                  BrigError **err)
 {
@@ -78,15 +86,14 @@ int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport
         }
     }
     BrigJson *before = NULL;
-    for (size_t i = gids->n; i > 0; i--) {
+    for (size_t i = 0; i < gids->n && !before; i++) {
         uint64_t g = 1;
-        brig_json_to_uint64(gids->kids[i - 1], &g);
-        if (g != 0)
-            continue;
-        if (!before)
+        brig_json_to_uint64(gids->kids[i], &g);
+        if (g == 0)
             before = brig_json_copy(gids);
-        brig_json_delete_at(gids, i - 1);
     }
+    if (before) /* in one pass: removal one by one is quadratic */
+        brig_json_filter(gids, keep_nonzero_gid, NULL);
     if (before) {
         _cleanup_free_ char *p = xasprintf("%s/additionalGids", uptr);
         brig_report_fix(rep, p, before, gids, "supplementary group 0 is not allowed by %s",

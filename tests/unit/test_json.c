@@ -529,6 +529,84 @@ START_TEST(test_array_edit)
 }
 END_TEST
 
+typedef struct {
+    size_t calls, stop_at;
+    size_t seen[16];
+} FilterCtx;
+
+/* keeps odd numbers; stops (keeping the rest) at index stop_at */
+static int keep_odd(BrigJson *kid, size_t idx, void *ctx)
+{
+    FilterCtx *f = ctx;
+    if (f->calls < ELEMENTSOF(f->seen))
+        f->seen[f->calls] = idx;
+    f->calls++;
+    if (idx == f->stop_at)
+        return -5;
+    int64_t v;
+    ck_assert_int_eq(brig_json_to_int64(kid, &v), 0);
+    return v % 2 != 0;
+}
+
+static int keep_none(BrigJson *kid, size_t idx, void *ctx)
+{
+    (void)kid, (void)idx;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+START_TEST(test_filter)
+{
+    /* a parsed tree (kids in the parser's block) and a built one */
+    _cleanup_(brig_json_freep) BrigJson *a = tu_parse("[0,1,2,3,4,5,6,7]");
+    FilterCtx f = {.stop_at = SIZE_MAX};
+    ck_assert_int_eq(brig_json_filter(a, keep_odd, &f), 4);
+    ck_assert_uint_eq(f.calls, 8);
+    for (size_t i = 0; i < 8; i++)
+        ck_assert_uint_eq(f.seen[i], i); /* indexes as the input held them */
+    _cleanup_free_ char *s1 = tu_compact(a);
+    ck_assert_str_eq(s1, "[1,3,5,7]");
+    brig_json_append(a, brig_json_new_int(9)); /* still a working array */
+    _cleanup_free_ char *s2 = tu_compact(a);
+    ck_assert_str_eq(s2, "[1,3,5,7,9]");
+
+    /* stopping: decided kids dropped, the rest kept in order */
+    _cleanup_(brig_json_freep) BrigJson *b = tu_parse("[0,1,2,3,4,5]");
+    f = (FilterCtx){.stop_at = 3};
+    ck_assert_int_eq(brig_json_filter(b, keep_odd, &f), -5);
+    ck_assert_uint_eq(f.calls, 4);
+    _cleanup_free_ char *s3 = tu_compact(b);
+    ck_assert_str_eq(s3, "[1,3,4,5]");
+
+    /* objects: members, in order */
+    _cleanup_(brig_json_freep) BrigJson *o =
+        tu_parse("{\"a\":1,\"b\":2,\"c\":3,\"d\":{\"x\":[4]}}");
+    f = (FilterCtx){.stop_at = 3};
+    ck_assert_int_eq(brig_json_filter(o, keep_odd, &f), -5);
+    _cleanup_free_ char *s4 = tu_compact(o);
+    ck_assert_str_eq(s4, "{\"a\":1,\"c\":3,\"d\":{\"x\":[4]}}");
+
+    /* a large built array, every kid dropped: one call each (ASan and
+     * valgrind see every freed kid) */
+    _cleanup_(brig_json_freep) BrigJson *big = brig_json_new(BRIG_JSON_ARRAY);
+    for (int i = 0; i < 200000; i++)
+        brig_json_append(big, brig_json_new_string("element"));
+    size_t calls = 0;
+    ck_assert_int_eq(brig_json_filter(big, keep_none, &calls), 200000);
+    ck_assert_uint_eq(calls, 200000);
+    ck_assert_uint_eq(big->n, 0);
+    _cleanup_free_ char *s5 = tu_compact(big);
+    ck_assert_str_eq(s5, "[]");
+
+    /* not a container: nothing */
+    _cleanup_(brig_json_freep) BrigJson *str = brig_json_new_string("x");
+    calls = 0;
+    ck_assert_int_eq(brig_json_filter(str, keep_none, &calls), 0);
+    ck_assert_int_eq(brig_json_filter(NULL, keep_none, &calls), 0);
+    ck_assert_uint_eq(calls, 0);
+}
+END_TEST
+
 START_TEST(test_copy_and_equal)
 {
     _cleanup_(brig_json_freep) BrigJson *a =
@@ -690,6 +768,7 @@ int main(void)
     tcase_add_test(tc, test_line_numbers);
     tcase_add_test(tc, test_get_path);
     tcase_add_test(tc, test_array_edit);
+    tcase_add_test(tc, test_filter);
     tcase_add_test(tc, test_copy_and_equal);
     tcase_add_test(tc, test_readers);
     tcase_add_test(tc, test_pointer_token);
