@@ -612,6 +612,31 @@ static int check_candidate(const char *path, const SelfId *self, BrigError **err
     return is_self(&st, self) ? 1 : 0;
 }
 
+/* $PATH, or the usual system directories when it is unset or empty. */
+static const char *search_path(void)
+{
+    const char *path = getenv("PATH");
+    return path && *path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+/* The one PATH search of brig: relative and empty entries are skipped, since
+ * brig runs as root on behalf of engines and operators, and the cwd (or a
+ * directory named relative to it) is not a place to find a runtime in; a
+ * candidate that is brig itself is skipped too.  NULL if none. */
+static char *path_search(const char *name, const SelfId *self)
+{
+    for (const char *p = search_path(); *p;) {
+        size_t len = strcspn(p, ":");
+        if (len > 0 && p[0] == '/') {
+            _cleanup_free_ char *cand = xasprintf("%.*s/%s", (int)len, p, name);
+            if (check_candidate(cand, self, NULL) == 0)
+                return TAKE_PTR(cand);
+        }
+        p += len + (p[len] == ':');
+    }
+    return NULL;
+}
+
 /* An explicit choice (policy, --brig-runtime, $BRIG_RUNTIME) that is wrong
  * fails rather than falling back: the admin asked for that runtime. */
 static int try_explicit(const char *what, const char *path, const SelfId *self, char **ret_path,
@@ -659,39 +684,78 @@ int brig_runtime_find(const char *explicit_path, char **ret_path, BrigError **er
         env_desc = xstrdup("$BRIG_RUNTIME (unset)");
     }
 
-    /* Relative and empty PATH entries are skipped: brig runs as root on
-     * behalf of engines, and the cwd is not a place to find a runtime in. */
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    for (size_t n = 0; n < ELEMENTSOF(names); n++) {
-        for (const char *p = path; *p;) {
-            size_t len = strcspn(p, ":");
-            if (len > 0 && p[0] == '/') {
-                _cleanup_free_ char *cand = xasprintf("%.*s/%s", (int)len, p, names[n]);
-                if (check_candidate(cand, &self, NULL) == 0) {
-                    *ret_path = TAKE_PTR(cand);
-                    return 0;
-                }
-            }
-            p += len + (p[len] == ':');
-        }
-    }
+    for (size_t n = 0; n < ELEMENTSOF(names); n++)
+        if ((*ret_path = path_search(names[n], &self)))
+            return 0;
 
     return brig_error_set(err, ENOENT,
                           "no real runtime found: tried %s%s, runc and crun on PATH=%s "
                           "(skipping brig itself); set BRIG_RUNTIME or \"runtime\" in the policy",
-                          skipped, env_desc, path);
+                          skipped, env_desc, search_path());
 }
 
-/* Whether the runtime parses argv like runc does (Go flag package).  The
- * real file's name decides, so a "runc" symlink to crun counts as crun. */
+/* The real file's name, so a "runc" symlink to crun counts as crun. */
+static const char *real_base(const char *path, char **ret_real)
+{
+    *ret_real = realpath(path, NULL);
+    const char *p = *ret_real ? *ret_real : path;
+    const char *base = strrchr(p, '/');
+    return base ? base + 1 : p;
+}
+
+int brig_runtime_lookup(const char *name, const char *explicit_path, char **ret_path,
+                        BrigError **err)
+{
+    *ret_path = NULL;
+    if (!name || !*name)
+        return brig_runtime_find(explicit_path, ret_path, err);
+    struct stat st;
+    if (stat("/proc/self/exe", &st) < 0)
+        return brig_error_errno(err, errno, "cannot identify brig's own binary (/proc/self/exe)");
+    SelfId self = {st.st_dev, st.st_ino};
+    _cleanup_free_ char *found = NULL;
+    if (strchr(name, '/')) {
+        if (name[0] != '/')
+            return brig_error_set(err, EINVAL,
+                                  "--runtime %s: give an absolute path, or runc or crun to "
+                                  "search PATH",
+                                  name);
+        int r = check_candidate(name, &self, err);
+        if (r < 0)
+            return r;
+        if (r == 1)
+            return brig_error_set(err, EINVAL, "--runtime %s is brig itself", name);
+        found = xstrdup(name);
+    } else {
+        if (!streq(name, "runc") && !streq(name, "crun"))
+            return brig_error_set(err, EINVAL,
+                                  "--runtime %s: brig runs containers with runc or crun only "
+                                  "(a name, searched on PATH, or an absolute path)",
+                                  name);
+        found = path_search(name, &self);
+        if (!found)
+            return brig_error_set(err, ENOENT,
+                                  "--runtime %s: not found on PATH=%s (relative and empty "
+                                  "entries skipped, and brig itself)",
+                                  name, search_path());
+    }
+    /* Judged by the executable it resolves to, not the name asked for:
+     * brig writes the runtime's config for runc and crun and knows no other. */
+    _cleanup_free_ char *real = NULL;
+    const char *base = real_base(found, &real);
+    if (!startswith(base, "runc") && !startswith(base, "crun"))
+        return brig_error_set(err, EINVAL,
+                              "--runtime %s resolves to %s, which is neither runc nor crun", name,
+                              real ? real : found);
+    *ret_path = TAKE_PTR(found);
+    return 0;
+}
+
+/* Whether the runtime parses argv like runc does (Go flag package). */
 static bool is_runc(const char *path)
 {
-    _cleanup_free_ char *real = realpath(path, NULL);
-    const char *p = real ? real : path;
-    const char *base = strrchr(p, '/');
-    return startswith(base ? base + 1 : p, "runc");
+    _cleanup_free_ char *real = NULL;
+    return startswith(real_base(path, &real), "runc");
 }
 
 int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err)

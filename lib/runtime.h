@@ -66,6 +66,15 @@ bool brig_flag_takes_value(const char *cmd, const char *name);
  * itself (same device and inode as /proc/self/exe) is skipped. */
 int brig_runtime_find(const char *explicit_path, char **ret_path, BrigError **err);
 
+/* The runtime an operator names to brig's own tools (record, trace-denials
+ * --runtime NAME): NULL or "" is brig_runtime_find(explicit_path); "runc" or
+ * "crun" is searched on $PATH exactly as brig_runtime_find searches it
+ * (absolute entries only, brig itself skipped); an absolute path is taken as
+ * is.  Any other name, a relative path, or an executable whose real file is
+ * not runc or crun is refused. */
+int brig_runtime_lookup(const char *name, const char *explicit_path, char **ret_path,
+                        BrigError **err);
+
 /* execv()s path with a's argv, argv[0] set to path.  Returns only on failure,
  * or at once when a->getopt_hazard is set and path is not runc. */
 int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err);

@@ -15,28 +15,6 @@
 #include "record.h"
 #include "sctool.h"
 
-static char *runtime_path(const char *name, BrigError **err)
-{
-    char *found = NULL;
-    if (name && strchr(name, '/'))
-        return xstrdup(name);
-    if (name) {
-        const char *path = getenv("PATH");
-        _cleanup_free_ char *copy = xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
-        char *save = NULL;
-        for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-            _cleanup_free_ char *p = xasprintf("%s/%s", d, name);
-            if (access(p, X_OK) == 0)
-                return xstrdup(p);
-        }
-        brig_error_set(err, ENOENT, "runtime \"%s\" not found on PATH", name);
-        return NULL;
-    }
-    if (brig_runtime_find(NULL, &found, err) < 0)
-        return NULL;
-    return found;
-}
-
 typedef struct {
     const char *runtime, *output, *bundle;
     bool quiet;
@@ -80,14 +58,26 @@ static int parse(int argc, char **argv, bool record, Opts *o, void (*usage)(FILE
     return -1;
 }
 
+/* --runtime is judged before anything runs: a name brig does not run, a
+ * relative path, or one PATH does not hold (absolute entries only) is the
+ * operator's error. */
+static int check_runtime(const Opts *o, BrigError **err)
+{
+    _cleanup_free_ char *rt = NULL;
+    if (!o->runtime)
+        return -1;
+    return brig_runtime_lookup(o->runtime, NULL, &rt, err) < 0 ? BRIG_EXIT_USAGE : -1;
+}
+
 /* Runs the prepared copy under the runtime with brig listening. */
 static int supervise(SctoolCopy *copy, BrigJson *profile, BrigSupervisor *sup, const Opts *o,
                      const char *what, int *ret_status, BrigError **err)
 {
-    _cleanup_free_ char *rt = runtime_path(o->runtime, err);
-    if (!rt)
-        return -ENOENT;
-    int r = brig_supervisor_init(sup, err);
+    _cleanup_free_ char *rt = NULL;
+    int r = brig_runtime_lookup(o->runtime, copy->runtime, &rt, err);
+    if (r < 0)
+        return r;
+    r = brig_supervisor_init(sup, err);
     if (r < 0)
         return r;
     brig_json_set(profile, "listenerPath", brig_json_new_string(sup->socket_path));
@@ -150,6 +140,8 @@ int cmd_record(int argc, char **argv, const BrigArgv *a, BrigError **err)
     Opts o = {0};
     int r = parse(argc, argv, true, &o, record_usage);
     if (r >= 0)
+        return r;
+    if ((r = check_runtime(&o, err)) >= 0)
         return r;
     _cleanup_(sctool_copy_done) SctoolCopy copy = {0};
     if (sctool_harden_copy(o.bundle, a, &copy, err) < 0)
@@ -267,6 +259,8 @@ int cmd_trace_denials(int argc, char **argv, const BrigArgv *a, BrigError **err)
     Opts o = {0};
     int r = parse(argc, argv, false, &o, trace_usage);
     if (r >= 0)
+        return r;
+    if ((r = check_runtime(&o, err)) >= 0)
         return r;
     _cleanup_(sctool_copy_done) SctoolCopy copy = {0};
     if (sctool_harden_copy(o.bundle, a, &copy, err) < 0)

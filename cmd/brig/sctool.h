@@ -14,6 +14,7 @@ typedef struct SctoolCopy {
     BrigJson *spec;  /* the hardened config */
     char *profile;   /* the policy's seccomp profile file, NULL = default */
     bool unconfined; /* the policy grants no filter */
+    char *runtime;   /* the policy's runtime (absolute path), NULL = none named */
 } SctoolCopy;
 
 int sctool_harden_copy(const char *bundle, const BrigArgv *a, SctoolCopy *ret, BrigError **err);

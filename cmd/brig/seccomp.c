@@ -106,6 +106,8 @@ int sctool_harden_copy(const char *bundle, const BrigArgv *a, SctoolCopy *ret, B
     if (r >= 0) {
         ret->profile = h.policy->seccomp_profile ? xstrdup(h.policy->seccomp_profile) : NULL;
         ret->unconfined = h.policy->seccomp_unconfined;
+        const char *rt = doc->defaults->runtime ? doc->defaults->runtime : a->brig_runtime;
+        ret->runtime = rt ? xstrdup(rt) : NULL;
     }
     brig_harden_file_done(&h);
     if (r < 0)
@@ -126,6 +128,7 @@ void sctool_copy_done(SctoolCopy *c)
     free(c->config);
     free(c->dir);
     free(c->profile);
+    free(c->runtime);
     brig_json_free(c->spec);
     *c = (SctoolCopy){0};
 }

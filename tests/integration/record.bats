@@ -166,6 +166,43 @@ trace_names_culprit() {
 	grep -q 'nonexistent' <<<"$output"
 }
 
+@test "record and trace-denials: --runtime skips relative PATH entries and runs only runc or crun" {
+	needs runc
+	local dir="$BATS_TEST_TMPDIR/p" cwd="$BATS_TEST_TMPDIR/cwd" mark="$BATS_TEST_TMPDIR/planted-ran"
+	make_busybox_bundle "$dir" sh -c 'echo hello'
+	mkdir -p "$cwd"
+	printf '#!/bin/sh\ntouch %s\nexit 0\n' "$mark" >"$cwd/runc"
+	chmod 755 "$cwd/runc"
+	cd "$cwd"
+	PATH=".:$PATH" run timeout 120 "$(brig_bin)" record -o "$BATS_TEST_TMPDIR/r.json" --runtime runc "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$mark" ]
+	grep -q '^hello$' <<<"$output"
+	PATH=".:$PATH" run timeout 120 "$(brig_bin)" trace-denials --runtime runc "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$mark" ]
+	# only ./runc on PATH: not found, not run
+	PATH="." run "$(brig_bin)" record -o "$BATS_TEST_TMPDIR/r2.json" --runtime runc "$dir" </dev/null
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e "$mark" ]
+	[ ! -e "$BATS_TEST_TMPDIR/r2.json" ]
+	grep -q 'relative and empty entries skipped' <<<"$output"
+	# not a runtime brig knows
+	run "$(brig_bin)" record -o "$BATS_TEST_TMPDIR/r3.json" --runtime docker "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q -- '--runtime docker: brig runs containers with runc or crun only' <<<"$output"
+	run "$(brig_bin)" trace-denials --runtime /bin/true "$dir" </dev/null
+	[ "$status" -eq 2 ]
+	grep -q 'neither runc nor crun' <<<"$output"
+	run "$(brig_bin)" trace-denials --runtime ./runc "$dir" </dev/null
+	[ "$status" -eq 2 ]
+	[ ! -e "$mark" ]
+}
+
 teardown() {
 	cleanup_containers
 }

@@ -808,6 +808,54 @@ START_TEST(test_find_explicit)
 }
 END_TEST
 
+/* brig's own tools (record, trace-denials --runtime NAME) search PATH the
+ * same way: relative and empty entries skipped; only runc or crun. */
+START_TEST(test_lookup_named)
+{
+    setup_tree();
+    mkexe("other/docker", "#!/bin/sh\nexit 0\n", 0755);
+    _cleanup_free_ char *real = mkpath("real");
+    ck_assert_int_eq(chdir(real), 0);
+    char *path = NULL;
+    _cleanup_(brig_error_freep) BrigError *e1 = NULL;
+    setenv("PATH", ".::real", 1); /* ./runc exists in the cwd */
+    ck_assert_int_lt(brig_runtime_lookup("runc", NULL, &path, &e1), 0);
+    ck_assert_ptr_null(path);
+    ck_assert_ptr_nonnull(strstr(e1->msg, "relative and empty entries skipped"));
+
+    set_path("self:real:crunonly");
+    ck_assert_int_eq(brig_runtime_lookup("runc", NULL, &path, NULL), 0);
+    expect(path, "real/runc");
+    free(path);
+    ck_assert_int_eq(brig_runtime_lookup("crun", NULL, &path, NULL), 0);
+    expect(path, "crunonly/crun");
+    free(path);
+    path = NULL;
+
+    _cleanup_(brig_error_freep) BrigError *e2 = NULL;
+    set_path("other:real");
+    ck_assert_int_lt(brig_runtime_lookup("docker", NULL, &path, &e2), 0);
+    ck_assert_ptr_nonnull(strstr(e2->msg, "runc or crun only"));
+    _cleanup_free_ char *docker = mkpath("other/docker");
+    _cleanup_(brig_error_freep) BrigError *e3 = NULL;
+    ck_assert_int_lt(brig_runtime_lookup(docker, NULL, &path, &e3), 0);
+    ck_assert_ptr_nonnull(strstr(e3->msg, "neither runc nor crun"));
+    _cleanup_(brig_error_freep) BrigError *e4 = NULL;
+    ck_assert_int_lt(brig_runtime_lookup("./runc", NULL, &path, &e4), 0);
+    ck_assert_ptr_nonnull(strstr(e4->msg, "absolute path"));
+    _cleanup_(brig_error_freep) BrigError *e5 = NULL;
+    _cleanup_free_ char *self = mkpath("self/runc");
+    ck_assert_int_lt(brig_runtime_lookup(self, NULL, &path, &e5), 0);
+    ck_assert_ptr_nonnull(strstr(e5->msg, "brig itself"));
+    ck_assert_ptr_null(path);
+
+    /* no name: the runtime-mode order */
+    ck_assert_int_eq(brig_runtime_lookup(NULL, NULL, &path, NULL), 0);
+    expect(path, "real/runc");
+    free(path);
+}
+END_TEST
+
 /* exec: argv[0] is the runtime, brig flags are gone, environment and
  * inherited fds reach the runtime. */
 START_TEST(test_exec)
@@ -1108,6 +1156,7 @@ static Suite *runtime_suite(void)
     tcase_add_test(tc, test_find_relative_path_entries_skipped);
     tcase_add_test(tc, test_find_env);
     tcase_add_test(tc, test_find_explicit);
+    tcase_add_test(tc, test_lookup_named);
     tcase_add_test(tc, test_exec);
     tcase_add_test(tc, test_exec_hazard);
     tcase_add_test(tc, test_exec_fails);
