@@ -4,11 +4,13 @@
 #include "bundle.h"
 #include "passes/passes.h"
 
-/* Order matters: capabilities needs the final uid (a non-root process keeps
- * capabilities only through the ambient set), seccomp resolves its capability-conditional groups
- * against the capability set the capabilities pass leaves, and the annotation, which records the
- * outcome, comes last. */
+/* Order matters: spec comes first, so that no pass reads a document whose
+ * keys runc and crun would read differently; capabilities needs the final uid (a non-root process
+ * keeps capabilities only through the ambient set), seccomp resolves its capability-conditional
+ * groups against the capability set the capabilities pass leaves, and the annotation, which records
+ * the outcome, comes last. */
 const BrigPass brig_passes[] = {
+    {"spec", pass_spec},
     {"user", pass_user},
     {"capabilities", pass_capabilities},
     {"no_new_privileges", pass_no_new_privileges},
@@ -50,6 +52,7 @@ int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, 
         const char *name;
         int (*fn)(const BrigCtx *, BrigJson *, const char *, BrigReport *, BrigError **);
     } steps[] = {
+        {"spec", process_spec},
         {"user", process_user},
         {"capabilities", process_capabilities},
         {"no_new_privileges", process_no_new_privileges},

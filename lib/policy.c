@@ -40,6 +40,7 @@ BrigPolicy *brig_policy_copy(const BrigPolicy *p)
     c->apparmor_profile = p->apparmor_profile ? xstrdup(p->apparmor_profile) : NULL;
     c->host_paths_ro = strv_copy(p->host_paths_ro);
     c->sysctls_allowed = strv_copy(p->sysctls_allowed);
+    c->spec_fields = strv_copy(p->spec_fields);
     c->hooks_allowed = strv_copy(p->hooks_allowed);
     return c;
 }
@@ -66,6 +67,7 @@ void brig_policy_free(BrigPolicy *p)
     free(p->apparmor_profile);
     strv_free(p->host_paths_ro);
     strv_free(p->sysctls_allowed);
+    strv_free(p->spec_fields);
     strv_free(p->hooks_allowed);
     free(p);
 }
@@ -311,11 +313,14 @@ static int pv_lsm(const PV *v, const BrigJson *m, const char *ptr, BrigPolicy *p
 
 int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *pol)
 {
+    /* clang-format off */
     static const char *const keys[] = {
         "user",  "capabilities",   "tmpfsSize",         "pidsLimit", "envSecrets", "seccompProfile",
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
+        "specFields",
         NULL,
     };
+    /* clang-format on */
     int r = pv_keys(v, obj, ptr, keys);
     if (r < 0)
         return r;
@@ -437,6 +442,18 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             r = pv_strv(v, m, p, false, &more);
             if (r == 0)
                 strv_extend(&pol->sysctls_allowed, more);
+        } else if (streq(m->key, "specFields")) {
+            _cleanup_strv_ char **more = NULL;
+            r = pv_strv(v, m, p, false, &more);
+            for (size_t i = 0; r == 0 && more[i]; i++)
+                if (more[i][0] != '/') {
+                    _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                    r = pv_fail(v, m->kids[i], ep,
+                                "expected a JSON pointer such as \"/linux/foo\", found \"%s\"",
+                                more[i]);
+                }
+            if (r == 0)
+                strv_extend(&pol->spec_fields, more);
         }
         if (r < 0)
             return r;

@@ -61,6 +61,8 @@ typedef struct BrigPolicy {
     uint32_t host_namespaces; /* BRIG_NS_* bits a rule lets the container share with the host */
     char **host_paths_ro;     /* NULL-terminated: host paths a rule lets it bind read-only */
     char **sysctls_allowed;   /* NULL-terminated: sysctls allowed beyond the Kubernetes safe set */
+    char **spec_fields;       /* NULL-terminated: JSON pointers ("*" = any index or key) of
+                               * keys the spec table lacks or refuses unless granted */
     bool hooks_restricted;    /* false: keep every OCI hook (logged); true: only hooks_allowed */
     char **hooks_allowed;     /* NULL-terminated hook paths */
     BrigSecretAction env_secrets; /* what to do with secrets found in process.env */

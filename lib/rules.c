@@ -143,6 +143,7 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             free(scratch.apparmor_profile);
             strv_free(scratch.host_paths_ro);
             strv_free(scratch.sysctls_allowed);
+            strv_free(scratch.spec_fields);
             strv_free(scratch.hooks_allowed);
             if (r < 0)
                 return r;

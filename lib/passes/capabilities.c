@@ -23,10 +23,6 @@ static int read_set(const BrigJson *caps, const char *set, const char *ptr, uint
     const BrigJson *arr = brig_json_get(caps, set), *e;
     uint64_t mask = 0;
     *ret = 0;
-    /* only for its alias check ("Bounding"): the type is checked below */
-    int r = pass_check_type(caps, set, arr ? arr->type : BRIG_JSON_ARRAY, ptr, err);
-    if (r < 0)
-        return r;
     if (!arr)
         return 0;
     if (arr->type != BRIG_JSON_ARRAY)

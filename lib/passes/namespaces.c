@@ -77,14 +77,6 @@ int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
     const BrigJson *ns;
     size_t i = 0;
     BRIG_JSON_FOREACH (ns, nss) {
-        /* runc would read "Path" or "TYPE" (see pass_check_type) */
-        _cleanup_free_ char *nptr = xasprintf("/linux/namespaces/%zu", i);
-        const BrigJson *t = brig_json_get(ns, "type"), *pa = brig_json_get(ns, "path");
-        int r = pass_check_type(ns, "type", t ? t->type : BRIG_JSON_STRING, nptr, err);
-        if (r == 0)
-            r = pass_check_type(ns, "path", pa ? pa->type : BRIG_JSON_STRING, nptr, err);
-        if (r < 0)
-            return r;
         if (ns->type != BRIG_JSON_OBJECT || !brig_json_str(brig_json_get(ns, "type")))
             return brig_error_set(
                 err, EINVAL, "/linux/namespaces/%zu: expected an object with a \"type\" string", i);

@@ -5,6 +5,8 @@
 
 #include "../harden.h"
 
+/* Runs first: every key judged against the spec table (spec/table.h). */
+int pass_spec(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_capabilities(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_no_new_privileges(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
@@ -25,6 +27,8 @@ int pass_annotation(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
 
 /* Process-level halves, shared by config.json and exec --process files.
  * `ptr` is the JSON pointer of the process object ("/process" or ""). */
+int process_spec(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                 BrigError **err);
 int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                          BrigError **err);
 int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
@@ -56,8 +60,12 @@ typedef struct {
 } PassPtr;
 const char *pass_ptr(PassPtr *buf, const char *base, const char *key);
 const char *pass_ptr_index(PassPtr *buf, const char *base, size_t index);
+/* Go's encoding/json key matching (case, and U+017F, U+212A, U+0130,
+ * U+0131 folded onto ASCII): whether runc would read key a as field b. */
+bool spec_go_fold_equal(const char *a, const char *b);
 /* "string \"0\"", "number -1", "object": a value described for an error. */
 char *pass_describe(const BrigJson *v);
-/* Checks that obj[key], when present, has the given type. */
+/* Checks that obj[key], when present, has the given type.  (Keys spelled
+ * another way, and second copies, were refused by the spec pass.) */
 int pass_check_type(const BrigJson *obj, const char *key, BrigJsonType type, const char *ptr,
                     BrigError **err);

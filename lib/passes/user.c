@@ -9,10 +9,6 @@ static int read_id(const BrigJson *user, const char *key, const char *ptr, uint6
 {
     const BrigJson *v = brig_json_get(user, key);
     *ret = 0;
-    /* only for its alias check ("UID"): the value is checked below */
-    int r = pass_check_type(user, key, v ? v->type : BRIG_JSON_NUMBER, ptr, err);
-    if (r < 0)
-        return r;
     if (!v)
         return 0;
     if (brig_json_to_uint64(v, ret) < 0 || *ret > UINT32_MAX) {

@@ -60,7 +60,7 @@ static BrigPolicyDoc *parse_ok(const char *text)
 
 #define SETTINGS_KEYS                                                                              \
     "user, capabilities, tmpfsSize, pidsLimit, envSecrets, seccompProfile, hooks, "                \
-    "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux"
+    "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields"
 
 /* ---- unknown keys ---- */
 
@@ -85,6 +85,32 @@ START_TEST(unknown_key_defaults)
            "  }\n"
            "}\n",
            "p.json: line 5: /defaults/pidslimit: unknown key (expected one of: " SETTINGS_KEYS ")");
+}
+END_TEST
+
+/* specFields: JSON pointers, accumulated over rules like the other lists */
+START_TEST(spec_fields)
+{
+    ERR_EQ(
+        "{\n"
+        "  \"version\": 1,\n"
+        "  \"defaults\": {\"specFields\": [\"/linux/a\", \"linux/b\"]}\n"
+        "}\n",
+        "p.json: line 3: /defaults/specFields/1: expected a JSON pointer such as \"/linux/foo\", "
+        "found \"linux/b\"");
+    BrigPolicyDoc *doc = parse_ok("{\"version\": 1, \"defaults\": {\"specFields\": "
+                                  "[\"/linux/a\"]}, \"rules\": [{\"name\": \"r\", \"match\": "
+                                  "{\"ids\": [\"c\"]}, \"allow\": {\"specFields\": "
+                                  "[\"/mounts/*/x\"]}}]}");
+    BrigMatchInput in = {.id = "c"};
+    BrigPolicy *p = NULL;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_policy_resolve(doc, &in, &p, &err), 0);
+    ck_assert_str_eq(p->spec_fields[0], "/linux/a");
+    ck_assert_str_eq(p->spec_fields[1], "/mounts/*/x");
+    ck_assert_ptr_null(p->spec_fields[2]);
+    brig_policy_free(p);
+    brig_policy_doc_free(doc);
 }
 END_TEST
 
@@ -1137,6 +1163,7 @@ static Suite *policy_suite(void)
     TCase *tc = tcase_create("validate");
     tcase_add_test(tc, unknown_key_top);
     tcase_add_test(tc, unknown_key_defaults);
+    tcase_add_test(tc, spec_fields);
     tcase_add_test(tc, unknown_key_user);
     tcase_add_test(tc, unknown_key_rule);
     tcase_add_test(tc, unknown_key_match);
