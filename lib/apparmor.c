@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "apparmor.h"
+#include "bundle.h"
 #include "config.h"
 #if HAVE_APPARMOR
 #include <sys/apparmor.h>
@@ -294,9 +295,9 @@ static int lock_open(const char *path, BrigError **err)
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
             return brig_error_errno(err, errno, "cannot create %s", dir);
     }
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+    int fd = brig_open_regular(AT_FDCWD, path, O_RDWR | O_CREAT, 0600, err);
     if (fd < 0)
-        return brig_error_errno(err, errno, "cannot open the lock %s", path);
+        return brig_error_prefix(err, "cannot open the lock");
     while (flock(fd, LOCK_EX) < 0) {
         if (errno != EINTR) {
             int e = errno;

@@ -8,6 +8,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "audit.h"
+#include "bundle.h"
 #include "log.h"
 
 /* Bytes of the UTF-8 sequence starting at p, or 0 when it is malformed
@@ -165,11 +166,12 @@ int brig_audit_write(const BrigPolicyDoc *doc, const BrigAuditEvent *ev, BrigErr
                                streq(ev->decision, "refused") ? LOG_WARNING : LOG_INFO, line,
                                strlen(line) - 1);
     if (doc->audit_log) {
+        /* a FIFO or symlink planted at the path must neither hang nor
+         * redirect every create (lib/bundle.h) */
         _cleanup_close_ int fd =
-            open(doc->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
-                 0600);
+            brig_open_regular(AT_FDCWD, doc->audit_log, O_WRONLY | O_APPEND | O_CREAT, 0600, err);
         if (fd < 0)
-            return brig_error_errno(err, errno, "audit log %s cannot be opened", doc->audit_log);
+            return brig_error_prefix(err, "audit log");
         size_t len = strlen(line);
         ssize_t n = write(fd, line, len);
         if (n < 0)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -33,6 +34,27 @@ char *brig_bundle_config_path(const char *bundle, const char *config);
 int brig_file_load(const char *path, size_t max, BrigFile **ret, BrigError **err);
 /* Atomically replaces the loaded file with data. */
 int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError **err);
+
+/* Every file brig writes as root goes through one of the three below
+ * (audit log, engine log, -o outputs, state under /run/brig, locks): grep
+ * cmd/ and lib/ for O_CREAT and O_WRONLY to find any other.
+ *
+ * brig_open_regular: openat(dirfd, path) with O_NOFOLLOW (a symlink fails
+ * ELOOP, never followed), O_NONBLOCK (a FIFO without a reader fails ENXIO
+ * instead of hanging brig), O_CLOEXEC and O_NOCTTY added to `flags`, and the
+ * result must be a regular file (fstat on the open fd, so a FIFO with a
+ * reader, a device or a socket is refused too).  For appending (logs),
+ * locks and O_EXCL state files; O_TRUNC is refused.  Returns the fd. */
+int brig_open_regular(int dirfd, const char *path, int flags, mode_t mode, BrigError **err);
+/* Writes an output file (`brig record -o`, `seccomp bpf -o`) the way
+ * config.json is rewritten: a new file beside it, owned by brig with
+ * `mode`, renamed over `path` when complete.  Whatever is at `path` must
+ * be absent or a regular file: a symlink planted there is refused, and
+ * neither it nor its target is touched. */
+int brig_output_write(const char *path, const char *data, size_t len, mode_t mode, BrigError **err);
+/* The checks brig_output_write makes, up front: a tool that runs a
+ * container for minutes says at once that it could not write the result. */
+int brig_output_check(const char *path, BrigError **err);
 void brig_file_free(BrigFile *f);
 static inline void brig_file_freep(BrigFile **f)
 {

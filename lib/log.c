@@ -181,7 +181,9 @@ void brig_log_engine(const char *path, const char *format, const char *level, co
         return;
     _cleanup_free_ char *line = brig_log_format_line(format, level, msg);
     /* O_NONBLOCK: a FIFO with no reader at the log path fails (ENXIO) instead
-     * of hanging brig, and with it the engine, forever. */
+     * of hanging brig, and with it the engine, forever.  The one file brig
+     * writes that may be a FIFO (with a reader: an engine may read its
+     * runtime's log through one), so not brig_open_regular (bundle.h). */
     _cleanup_close_ int fd = open(
         path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
     if (fd < 0)

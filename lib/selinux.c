@@ -334,12 +334,12 @@ int brig_mcs_reserve(const char *dir, const char *id, char **ret_level, BrigErro
         }
         char name[32];
         snprintf(name, sizeof(name), "c%u,c%u", x, y);
-        _cleanup_close_ int fd = openat(
-            dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-        if (fd < 0 && errno == EEXIST)
+        _cleanup_close_ int fd =
+            brig_open_regular(dfd, name, O_WRONLY | O_CREAT | O_EXCL, 0600, NULL);
+        if (fd == -EEXIST)
             continue;
         if (fd < 0)
-            return brig_error_errno(err, errno, "cannot create %s/%s", dir, name);
+            return brig_error_errno(err, -fd, "cannot create %s/%s", dir, name);
         size_t n = strlen(id);
         if (write(fd, id, n) != (ssize_t)n) {
             int e = errno ? errno : EIO;

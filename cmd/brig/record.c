@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "brig.h"
+#include "bundle.h"
 #include "record.h"
 #include "sctool.h"
 
@@ -143,6 +144,8 @@ int cmd_record(int argc, char **argv, const BrigArgv *a, BrigError **err)
         return r;
     if ((r = check_runtime(&o, err)) >= 0)
         return r;
+    if (brig_output_check(o.output, err) < 0)
+        return BRIG_EXIT_USAGE;
     _cleanup_(sctool_copy_done) SctoolCopy copy = {0};
     if (sctool_harden_copy(o.bundle, a, &copy, err) < 0)
         return BRIG_EXIT_USAGE;
@@ -188,13 +191,12 @@ int cmd_record(int argc, char **argv, const BrigArgv *a, BrigError **err)
             keep[nk++] = names[i];
     _cleanup_(brig_json_freep) BrigJson *out =
         brig_record_result_profile(names, n, arches, na, attached, keep, nk);
-    _cleanup_free_ char *text = brig_json_serialize(out, BRIG_JSON_PRETTY, NULL);
-    FILE *f = fopen(o.output, "we");
-    bool ok = f && fprintf(f, "%s\n", text) > 0;
-    ok = f && fclose(f) == 0 && ok;
+    _cleanup_free_ char *body = brig_json_serialize(out, BRIG_JSON_PRETTY, NULL);
+    _cleanup_free_ char *text = xasprintf("%s\n", body);
     uint64_t total = sup.total;
-    if (!ok) {
-        brig_error_errno(err, errno, "%s", o.output);
+    /* written beside the target and renamed: a symlink planted at -o
+     * during the run is refused, its target untouched (lib/bundle.h) */
+    if (brig_output_write(o.output, text, strlen(text), 0644, err) < 0) {
         brig_supervisor_done(&sup);
         return BRIG_EXIT_REFUSED;
     }

@@ -20,28 +20,11 @@
 
 /* ---- shared helpers (record.c uses them too) ---- */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t k = write(fd, buf, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -errno;
-        buf += k;
-        len -= (size_t)k;
-    }
-    return 0;
-}
-
 int sctool_copy_write(const SctoolCopy *c, BrigError **err)
 {
     size_t len;
     _cleanup_free_ char *text = brig_json_serialize(c->spec, BRIG_JSON_PRETTY, &len);
-    _cleanup_close_ int fd = open(c->config, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || write_all(fd, text, len) < 0)
-        return brig_error_errno(err, errno, "%s", c->config);
-    return 0;
+    return brig_output_write(c->config, text, len, 0600, err);
 }
 
 int sctool_bounding_caps(const BrigJson *spec, uint64_t *ret, BrigError **err)
@@ -538,11 +521,8 @@ int cmd_seccomp(int argc, char **argv, const BrigArgv *a, BrigError **err)
     if (brig_seccomp_export(fc, &prog, &n, err) < 0)
         return BRIG_EXIT_REFUSED;
     if (output) {
-        _cleanup_close_ int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0 || write_all(fd, (const char *)prog, n * sizeof(*prog)) < 0) {
-            brig_error_errno(err, errno, "%s", output);
+        if (brig_output_write(output, (const char *)prog, n * sizeof(*prog), 0644, err) < 0)
             return BRIG_EXIT_REFUSED;
-        }
         printf("%s: %zu instructions, %zu bytes\n", output, n, n * sizeof(*prog));
         return BRIG_EXIT_OK;
     }

@@ -170,6 +170,29 @@ is_hardened() { # FILE
 	[ "$(jq -r .msg "$log")" = "$stderr" ]
 }
 
+@test "engine: a FIFO at the audit log path does not hang create, with or without a reader" {
+	local audit="$BATS_TEST_TMPDIR/audit.log"
+	printf '{\n\t"version": 1,\n\t"audit": {"log": "%s"}\n}\n' "$audit" >"$POLICY"
+	mkfifo "$audit"
+	# timeout 60 inside brig_fake: a hang fails the test
+	brig_fake --brig-policy "$POLICY" create --bundle "$B" audit-fifo
+	echo "status $status stderr $stderr"
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"brig: warning: audit log: $audit: is not a regular file (a FIFO or socket)"* ]]
+	is_hardened "$B/config.json"
+	# a reader on the FIFO does not make brig write into it
+	cp "$DOCKER_CFG" "$B/config.json"
+	exec 7<>"$audit"
+	brig_fake --brig-policy "$POLICY" create --bundle "$B" audit-fifo2
+	echo "status $status stderr $stderr"
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"brig: warning: audit log: $audit: is not a regular file"* ]]
+	run timeout 2 bash -c 'dd if=/proc/self/fd/7 iflag=nonblock bs=64k count=1 status=none 2>/dev/null'
+	exec 7<&-
+	[ -z "$output" ]
+	[ -p "$audit" ]
+}
+
 @test "engine: a pre-created temp file (predictable name) cannot redirect the write" {
 	local victim="$BATS_TEST_TMPDIR/victim" mark="$BATS_TEST_TMPDIR/asked"
 	echo "precious" >"$victim"

@@ -10,6 +10,7 @@
 #     with the profile's own errno (behaviour unchanged), and leaves the
 #     conditional ALLOW rules (clone without namespace flags) alone.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 WORKLOAD='echo hello; cat /etc/passwd >/dev/null; ls / >/dev/null; date >/dev/null; echo done'
@@ -201,6 +202,39 @@ trace_names_culprit() {
 	run "$(brig_bin)" trace-denials --runtime ./runc "$dir" </dev/null
 	[ "$status" -eq 2 ]
 	[ ! -e "$mark" ]
+}
+
+@test "record: a symlink planted at -o is not followed, its target untouched (runc, crun)" {
+	local rt dir="$BATS_TEST_TMPDIR/s" victim="$BATS_TEST_TMPDIR/victim" out="$BATS_TEST_TMPDIR/out.json"
+	for rt in runc crun; do
+		needs "$rt"
+	done
+	make_busybox_bundle "$dir" sh -c 'echo hello'
+	echo precious >"$victim"
+	# planted before the run: refused at once, nothing runs
+	ln -sfn "$victim" "$out"
+	run timeout 120 "$(brig_bin)" record -o "$out" --runtime runc "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "$out: is a symbolic link; brig refuses to follow or replace it" <<<"$output"
+	run ! grep -q '^hello$' <<<"$output"
+	[ "$(cat "$victim")" = precious ]
+	# planted while the container runs (the window the old fopen had)
+	for rt in runc crun; do
+		rm -f "$out"
+		bundle_set_args "$dir" sh -c 'echo hello; sleep 2'
+		(sleep 1 && ln -sfn "$victim" "$out") &
+		run timeout 120 "$(brig_bin)" record -o "$out" --runtime "$rt" "$dir" </dev/null
+		wait
+		echo "$rt: $output"
+		[ "$status" -eq 1 ]
+		grep -q '^hello$' <<<"$output"
+		grep -q "$out: is a symbolic link; brig refuses to follow or replace it" <<<"$output"
+		[ "$(cat "$victim")" = precious ]
+		[ -L "$out" ]
+		# no temporary file left beside it
+		[ "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name '.out.json.brig-*' | wc -l)" -eq 0 ]
+	done
 }
 
 teardown() {

@@ -436,13 +436,13 @@ START_TEST(write_errors)
     _cleanup_free_ char *nodir = xasprintf("%s/missing/audit.log", tmpdir);
     _cleanup_free_ char *m1 = write_err(nodir);
     _cleanup_free_ char *w1 =
-        xasprintf("audit log %s cannot be opened: No such file or directory", nodir);
+        xasprintf("audit log: %s: cannot open: No such file or directory", nodir);
     ck_assert_pstr_eq(m1, w1);
 
     _cleanup_free_ char *dir = xasprintf("%s/adir", tmpdir);
     ck_assert_int_eq(mkdir(dir, 0700), 0);
     _cleanup_free_ char *m2 = write_err(dir);
-    _cleanup_free_ char *w2 = xasprintf("audit log %s cannot be opened: Is a directory", dir);
+    _cleanup_free_ char *w2 = xasprintf("audit log: %s: cannot open: Is a directory", dir);
     ck_assert_pstr_eq(m2, w2);
 
     /* a symlink planted where the log goes is not followed */
@@ -451,9 +451,26 @@ START_TEST(write_errors)
     ck_assert_int_eq(symlink(target, link), 0);
     _cleanup_free_ char *m3 = write_err(link);
     _cleanup_free_ char *w3 =
-        xasprintf("audit log %s cannot be opened: Too many levels of symbolic links", link);
+        xasprintf("audit log: %s: is a symbolic link; brig refuses to follow it", link);
     ck_assert_pstr_eq(m3, w3);
     ck_assert_int_eq(access(target, F_OK), -1);
+
+    /* a FIFO planted there neither hangs the create nor takes the line,
+     * with or without a reader */
+    _cleanup_free_ char *fifo = xasprintf("%s/fifo.log", tmpdir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    alarm(5);
+    _cleanup_free_ char *m4 = write_err(fifo);
+    _cleanup_free_ char *w4 =
+        xasprintf("audit log: %s: is not a regular file (a FIFO or socket)", fifo);
+    ck_assert_pstr_eq(m4, w4);
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ge(rd, 0);
+    _cleanup_free_ char *m5 = write_err(fifo);
+    _cleanup_free_ char *w5 = xasprintf("audit log: %s: is not a regular file", fifo);
+    ck_assert_pstr_eq(m5, w5);
+    close(rd);
+    alarm(0);
 
     /* a file the writer has no permission for */
     if (geteuid() == 0) {
@@ -468,7 +485,7 @@ START_TEST(write_errors)
             if (setgid(65534) < 0 || setuid(65534) < 0)
                 _exit(3);
             char *m = write_err(priv);
-            char *w = xasprintf("audit log %s cannot be opened: Permission denied", priv);
+            char *w = xasprintf("audit log: %s: cannot open: Permission denied", priv);
             _exit(m && streq(m, w) ? 0 : 1);
         }
         int st;

@@ -413,6 +413,125 @@ START_TEST(test_replace_fails_cleanly_when_full)
 }
 END_TEST
 
+/* brig_open_regular: logs, locks and state files.  A FIFO (with or without a
+ * reader), a symlink, a directory or a device is refused without blocking. */
+START_TEST(test_open_regular_appends)
+{
+    _cleanup_free_ char *p = tpath("audit.log");
+    int fd = brig_open_regular(AT_FDCWD, p, O_WRONLY | O_APPEND | O_CREAT, 0600, NULL);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "a\n", 2), 2);
+    close(fd);
+    fd = brig_open_regular(AT_FDCWD, p, O_WRONLY | O_APPEND | O_CREAT, 0600, NULL);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "b\n", 2), 2);
+    ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    close(fd);
+    _cleanup_free_ char *got = slurp(p);
+    ck_assert_str_eq(got, "a\nb\n");
+    struct stat st;
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0600);
+}
+END_TEST
+
+static void assert_open_refused(const char *p, int status, const char *suffix)
+{
+    BrigError *err = NULL;
+    alarm(5); /* a hang fails fast */
+    int r = brig_open_regular(AT_FDCWD, p, O_WRONLY | O_APPEND | O_CREAT, 0600, &err);
+    alarm(0);
+    ck_assert_int_eq(r, -status);
+    _cleanup_free_ char *want = xasprintf("%s: %s", p, suffix);
+    ck_assert_str_eq(err->msg, want);
+    brig_error_free(err);
+}
+
+START_TEST(test_open_regular_refuses)
+{
+    _cleanup_free_ char *fifo = tpath("fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    assert_open_refused(fifo, ENXIO, "is not a regular file (a FIFO or socket)");
+    /* with a reader the open succeeds: fstat refuses it */
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ck_assert_int_ge(rd, 0);
+    assert_open_refused(fifo, EINVAL, "is not a regular file");
+    close(rd);
+
+    _cleanup_free_ char *victim = tpath("victim"), *link = tpath("link");
+    write_file(victim, "precious", 0644);
+    ck_assert_int_eq(symlink(victim, link), 0);
+    assert_open_refused(link, ELOOP, "is a symbolic link; brig refuses to follow it");
+    _cleanup_free_ char *got = slurp(victim);
+    ck_assert_str_eq(got, "precious");
+
+    assert_open_refused("/dev/null", EINVAL, "is not a regular file");
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_open_regular(AT_FDCWD, victim, O_WRONLY | O_TRUNC, 0, &err), -EINVAL);
+    brig_error_free(err);
+}
+END_TEST
+
+/* brig_output_write: -o outputs, written beside and renamed. */
+START_TEST(test_output_write)
+{
+    _cleanup_free_ char *p = tpath("out.json");
+    ck_assert_int_eq(brig_output_write(p, "one", 3, 0644, NULL), 0);
+    _cleanup_free_ char *got = slurp(p);
+    ck_assert_str_eq(got, "one");
+    struct stat st1, st2;
+    ck_assert_int_eq(stat(p, &st1), 0);
+    ck_assert_uint_eq(st1.st_mode & 07777, 0644);
+    ck_assert_int_eq(brig_output_check(p, NULL), 0);
+    /* a regular file there is replaced by a new inode, not rewritten in
+     * place (a hard link to it elsewhere keeps its contents) */
+    _cleanup_free_ char *hard = tpath("hard");
+    ck_assert_int_eq(link(p, hard), 0);
+    ck_assert_int_eq(brig_output_write(p, "two", 3, 0600, NULL), 0);
+    ck_assert_int_eq(stat(p, &st2), 0);
+    ck_assert_uint_ne(st1.st_ino, st2.st_ino);
+    ck_assert_uint_eq(st2.st_mode & 07777, 0600);
+    _cleanup_free_ char *got2 = slurp(p), *kept = slurp(hard);
+    ck_assert_str_eq(got2, "two");
+    ck_assert_str_eq(kept, "one");
+    ck_assert_uint_eq(count_entries(tmpdir), 2);
+}
+END_TEST
+
+START_TEST(test_output_refuses_symlink_and_fifo)
+{
+    _cleanup_free_ char *victim = tpath("victim"), *p = tpath("out.json");
+    write_file(victim, "precious", 0644);
+    ck_assert_int_eq(symlink(victim, p), 0);
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_output_check(p, &err), -ELOOP);
+    brig_error_free(err);
+    err = NULL;
+    ck_assert_int_eq(brig_output_write(p, "evil", 4, 0644, &err), -ELOOP);
+    _cleanup_free_ char *want =
+        xasprintf("%s: is a symbolic link; brig refuses to follow or replace it", p);
+    ck_assert_str_eq(err->msg, want);
+    brig_error_free(err);
+    _cleanup_free_ char *got = slurp(victim);
+    ck_assert_str_eq(got, "precious");
+    struct stat st;
+    ck_assert_int_eq(lstat(p, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_uint_eq(count_entries(tmpdir), 2); /* no temp left */
+
+    _cleanup_free_ char *fifo = tpath("fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    err = NULL;
+    alarm(5);
+    ck_assert_int_eq(brig_output_write(fifo, "x", 1, 0644, &err), -EINVAL);
+    alarm(0);
+    brig_error_free(err);
+    err = NULL;
+    ck_assert_int_lt(brig_output_write(tmpdir, "x", 1, 0644, &err), 0);
+    brig_error_free(err);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bundle");
@@ -434,6 +553,10 @@ int main(void)
     tcase_add_test(tc, test_replace_estale_on_rewrite_in_place);
     tcase_add_test(tc, test_replace_estale_on_delete);
     tcase_add_test(tc, test_replace_fails_cleanly_when_full);
+    tcase_add_test(tc, test_open_regular_appends);
+    tcase_add_test(tc, test_open_regular_refuses);
+    tcase_add_test(tc, test_output_write);
+    tcase_add_test(tc, test_output_refuses_symlink_and_fifo);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
