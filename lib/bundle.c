@@ -10,7 +10,10 @@
 char *brig_bundle_config_path(const char *bundle, const char *config)
 {
     const char *name = config && *config ? config : "config.json";
-    if (name[0] == '/')
+    /* crun 1.8 (create.c) makes any --config but the literal "config.json"
+     * absolute against its cwd before it enters the bundle: "-f x.json"
+     * and "-f ./config.json" name a file in the cwd, not in the bundle. */
+    if (name[0] == '/' || !streq(name, "config.json"))
         return xstrdup(name);
     if (!bundle || !*bundle)
         return xstrdup(name);

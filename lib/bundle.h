@@ -27,8 +27,9 @@ typedef struct BrigFile {
 /* Config files beyond this are refused before being read. */
 #define BRIG_FILE_MAX_SIZE (16u * 1024 * 1024)
 
-/* Resolves the config a create/run/restore refers to: `config` (crun's
- * --config; relative to the bundle) or config.json, in `bundle` (NULL = cwd). */
+/* Resolves the config a create/run/restore refers to, as crun does: `config`
+ * (crun's --config) relative to the cwd, except the literal "config.json",
+ * which is, like the default, in `bundle` (NULL = cwd). */
 char *brig_bundle_config_path(const char *bundle, const char *config);
 
 int brig_file_load(const char *path, size_t max, BrigFile **ret, BrigError **err);

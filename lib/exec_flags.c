@@ -51,28 +51,141 @@ static bool flag_is(const ExecFlag *f, const char *lng, const char *shrt)
     return streq(f->name, lng) || (shrt && streq(f->name, shrt));
 }
 
-/* Go's strconv.Atoi accepts a sign and leading zeros: "+0" and "00" are root
- * to runc as much as "0" is.  crun reads the same digits with strtol. */
-static bool is_root_id(const char *s, size_t len)
+/* How each runtime reads one id of --user / --additional-gids; false when
+ * the runtime would fail on it (then brig refuses: rewriting it into a valid
+ * id would run what the runtime would not).  The result is what the kernel
+ * gets: the runtimes keep 32 bits of a wider number. */
+
+/* Go's strconv.Atoi / ParseInt(s, 10, 64): optional sign, decimal digits,
+ * nothing else (no space, no "0x"), within int64; runc then casts to
+ * uint32, so 4294967296 is 0 and -1 is 4294967295. */
+static bool go_atoi(const char *s, size_t len, uint32_t *ret, bool *ret_negative)
 {
-    if (len == 4 && strncmp(s, "root", 4) == 0)
-        return true;
     size_t i = 0;
+    bool neg = false;
     if (len > 0 && (s[0] == '+' || s[0] == '-'))
-        i++;
+        neg = s[i++] == '-';
     if (i == len)
         return false;
-    for (; i < len; i++)
-        if (s[i] != '0')
+    unsigned __int128 v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
             return false;
+        v = v * 10 + (unsigned)(s[i] - '0');
+        if (v > ((unsigned __int128)1 << 63))
+            return false;
+    }
+    if (!neg && v > (unsigned __int128)INT64_MAX)
+        return false;
+    uint64_t u = (uint64_t)v;
+    *ret = (uint32_t)(neg ? (uint64_t)0 - u : u);
+    if (ret_negative)
+        *ret_negative = neg && u != 0;
     return true;
+}
+
+/* crun's strtol(s, &end, 10): leading white space, a sign, digits, stopping
+ * at the first other byte; no digits at all is 0 ("" and ":" are root).
+ * ERANGE (beyond long) makes crun fail.  *ret_end is where it stopped (s when
+ * there were no digits, as strtol sets it). */
+static bool c_strtol(const char *s, uint32_t *ret, const char **ret_end)
+{
+    const char *p = s;
+    while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+        p++;
+    bool neg = false;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    if (*p < '0' || *p > '9') {
+        *ret = 0;
+        *ret_end = s;
+        return true;
+    }
+    unsigned __int128 v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (unsigned)(*p - '0');
+        if (v > ((unsigned __int128)1 << 63))
+            return false;
+    }
+    if (!neg && v > (unsigned __int128)INT64_MAX)
+        return false;
+    uint64_t u = (uint64_t)v;
+    *ret = (uint32_t)(neg ? (uint64_t)0 - u : u);
+    *ret_end = p;
+    return true;
+}
+
+/* What --user VALUE means to the runtime.  has_gid false: the runtime takes
+ * the gid from elsewhere (runc: the config's; brig then names the policy's). */
+typedef struct UserSpec {
+    bool set; /* false: the runtime ignores the flag (runc with "") */
+    uint32_t uid, gid;
+    bool has_gid;
+} UserSpec;
+
+static bool canonical_id(const char *s, size_t len, uint32_t *ret)
+{
+    if (len == 0 || len > 10 || (s[0] == '0' && len > 1) || strspn(s, "0123456789") < len)
+        return false;
+    uint64_t v = strtoull(s, NULL, 10);
+    if (v > UINT32_MAX)
+        return false;
+    *ret = (uint32_t)v;
+    return true;
+}
+
+static bool parse_user(BrigFlavour fl, const char *v, UserSpec *ret)
+{
+    *ret = (UserSpec){0};
+    const char *colon = strchr(v, ':');
+    size_t ulen = colon ? (size_t)(colon - v) : strlen(v);
+    switch (fl) {
+    case BRIG_RT_RUNC:
+        if (!*v)
+            return true; /* context.String("user") == "": no override */
+        ret->set = true;
+        if (colon && !go_atoi(colon + 1, strlen(colon + 1), &ret->gid, NULL))
+            return false;
+        ret->has_gid = colon != NULL;
+        return go_atoi(v, ulen, &ret->uid, NULL);
+    case BRIG_RT_CRUN: {
+        const char *end;
+        ret->set = ret->has_gid = true; /* crun allocates the user zeroed: gid 0 */
+        if (!c_strtol(v, &ret->uid, &end))
+            return false;
+        if (*end == '\0')
+            return true;
+        if (*end != ':' || !c_strtol(end + 1, &ret->gid, &end))
+            return false;
+        return *end == '\0';
+    }
+    default:
+        /* a runtime brig does not know: only what every parser reads alike */
+        ret->set = true;
+        ret->has_gid = colon != NULL;
+        return canonical_id(v, ulen, &ret->uid) &&
+               (!colon || canonical_id(colon + 1, strlen(colon + 1), &ret->gid));
+    }
+}
+
+/* uid/gid 0 is root; (uint32_t)-1 is "leave unchanged" to setresuid(2),
+ * which keeps the runtime's own root. */
+static bool root_like(uint32_t id)
+{
+    return id == 0 || id == UINT32_MAX;
 }
 
 typedef struct Rewriter {
     BrigArgv *a;
     const BrigPolicy *policy;
+    BrigFlavour flavour;
     BrigReport *rep;
-    char **out; /* the new argv */
+    UserSpec user; /* the last --user, as the runtime reads it */
+    const char *user_raw;
+    int user_count;
+    bool user_bad;
+    int user_at; /* the slot in out reserved for brig's --user */
+    char **out;  /* the new argv */
     int n;
     bool apply; /* enforce mode: change argv; otherwise only record */
 } Rewriter;
@@ -148,37 +261,71 @@ static void do_cap(Rewriter *w, const ExecFlag *f)
     drop(w, f);
 }
 
-static void do_user(Rewriter *w, const ExecFlag *f)
+static void refuse_value(Rewriter *w, const ExecFlag *f, const char *flag, const char *why)
 {
-    const char *v = f->value, *colon = strchr(v, ':');
-    size_t ulen = colon ? (size_t)(colon - v) : strlen(v);
-    bool uroot = is_root_id(v, ulen);
-    bool groot = colon && is_root_id(colon + 1, strlen(colon + 1));
-    if (w->policy->allow_root || (!uroot && !groot)) {
-        keep(w, f);
-        return;
-    }
-    _cleanup_free_ char *uid = uroot ? xasprintf("%u", w->policy->uid) : xstrndup(v, ulen);
-    _cleanup_free_ char *gid = !colon  ? NULL
-                               : groot ? xasprintf("%u", w->policy->gid)
-                                       : xstrdup(colon + 1);
-    _cleanup_free_ char *nv = gid ? xasprintf("%s:%s", uid, gid) : xstrdup(uid);
-    _cleanup_free_ char *why = xasprintf("%s 0 is not allowed by %s; running as %s",
-                                         uroot ? "uid" : "gid", brig_policy_source(w->policy), nv);
-    record(w, "user", v, nv, why);
-    replace_value(w, f, nv);
+    _cleanup_free_ char *ptr = xasprintf("/argv/--%s", flag);
+    _cleanup_(brig_json_freep) BrigJson *v = brig_json_new_string(f->value);
+    brig_report_refuse(w->rep, ptr, v, "%s", why);
 }
 
+/* Every --user is read as the runtime reads it; the last one counts (Go's
+ * flag package and crun's option loop both overwrite).  All are removed and
+ * the outcome sent once, explicit, after the loop. */
+static void do_user(Rewriter *w, const ExecFlag *f)
+{
+    UserSpec u;
+    if (!parse_user(w->flavour, f->value, &u)) {
+        _cleanup_free_ char *why =
+            w->flavour == BRIG_RT_RUNC || w->flavour == BRIG_RT_CRUN
+                ? xasprintf("%s would refuse --user \"%s\"; write UID:GID in decimal",
+                            brig_flavour_name(w->flavour), f->value)
+                : xasprintf("--user \"%s\": brig cannot tell how this runtime reads it "
+                            "(neither runc nor crun by its --version); write UID:GID in plain "
+                            "decimal, or name runc or crun in the policy's \"runtime\"",
+                            f->value);
+        refuse_value(w, f, "user", why);
+        w->user_bad = true;
+        return;
+    }
+    w->user = u;
+    w->user_raw = f->value;
+    w->user_count++;
+    drop(w, f);
+}
+
+/* runc: -g N, an int64 in decimal, negative refused, kept as 32 bits.
+ * crun 1.8 has no such flag (argp fails on it). */
 static void do_gid(Rewriter *w, const ExecFlag *f)
 {
-    if (w->policy->allow_root || !is_root_id(f->value, strlen(f->value))) {
+    uint32_t g;
+    bool neg = false;
+    bool ok = w->flavour == BRIG_RT_RUNC ? go_atoi(f->value, strlen(f->value), &g, &neg) && !neg
+                                         : canonical_id(f->value, strlen(f->value), &g);
+    if (!ok) {
+        _cleanup_free_ char *why =
+            xasprintf("--additional-gids \"%s\" is not a group id %s reads the way brig does; "
+                      "write it in plain decimal",
+                      f->value, brig_flavour_name(w->flavour));
+        refuse_value(w, f, "additional-gids", why);
+        return;
+    }
+    _cleanup_free_ char *canon = xasprintf("%u", g);
+    if (!w->policy->allow_root && root_like(g)) {
+        _cleanup_free_ char *why =
+            xasprintf("supplementary group %s (the runtime reads %u) is not allowed by %s",
+                      f->value, g, brig_policy_source(w->policy));
+        record(w, "additional-gids", f->value, NULL, why);
+        drop(w, f);
+        return;
+    }
+    if (streq(canon, f->value)) {
         keep(w, f);
         return;
     }
     _cleanup_free_ char *why =
-        xasprintf("supplementary group 0 is not allowed by %s", brig_policy_source(w->policy));
-    record(w, "additional-gids", f->value, NULL, why);
-    drop(w, f);
+        xasprintf("\"%s\" is group %s to the runtime; brig sends it as such", f->value, canon);
+    record(w, "additional-gids", f->value, canon, why);
+    replace_value(w, f, canon);
 }
 
 /* The container's AppArmor profile and SELinux label are brig's choice at
@@ -195,23 +342,67 @@ static void do_lsm_override(Rewriter *w, const ExecFlag *f, const char *flag)
     drop(w, f);
 }
 
-int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, bool runtime_defaults_root,
+/* The identity the exec runs as, always sent explicitly as the last
+ * --user: the runtimes' defaults differ (runc: the config's user; crun: uid
+ * 0 and, for "--user N", gid 0), and an explicit pair reads alike in both. */
+static bool finish_user(Rewriter *w)
+{
+    const BrigPolicy *p = w->policy;
+    if (w->user_bad)
+        return false;
+    bool given = w->user_count > 0 && w->user.set;
+    if (!given && (w->a->process || p->allow_root))
+        return false; /* the process file decides; or root is allowed anyway */
+    uint32_t uid = given ? w->user.uid : p->uid;
+    uint32_t gid = given && w->user.has_gid ? w->user.gid : p->gid;
+    bool rooted = false;
+    if (!p->allow_root && root_like(uid))
+        uid = p->uid, rooted = true;
+    if (!p->allow_root && root_like(gid))
+        gid = p->gid, rooted = true;
+    _cleanup_free_ char *id = xasprintf("%u:%u", uid, gid);
+    _cleanup_free_ char *why = NULL;
+    if (!given)
+        why = xasprintf("an exec without --user runs as root (crun) or as the config's user "
+                        "(runc); %s names the identity: %s",
+                        brig_policy_source(p), id);
+    else if (rooted)
+        why = xasprintf("--user \"%s\" is %u:%u%s to %s: root is not allowed by %s; running as %s",
+                        w->user_raw, w->user.uid, w->user.gid,
+                        w->user.has_gid ? "" : " (no gid given)", brig_flavour_name(w->flavour),
+                        brig_policy_source(p), id);
+    else if (w->user_count > 1 || !streq(w->user_raw, id))
+        why = xasprintf("--user \"%s\" is sent as the explicit %s the runtime would run",
+                        w->user_raw, id);
+    if (why)
+        record(w, "user", given ? w->user_raw : NULL, id, why);
+    if (!w->apply)
+        return false;
+    w->out[w->user_at] = own(w->a, xasprintf("--user=%s", id));
+    return true;
+}
+
+int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
                           BrigReport *rep, BrigError **err)
 {
     if (!streq(a->cmd, "exec") || a->cmd_idx < 0)
         return 0;
     Rewriter w = {.a = a,
                   .policy = policy,
+                  .flavour = flavour,
                   .rep = rep,
                   .out = xcalloc((size_t)a->argc + 3, sizeof(char *)),
                   .apply = policy->mode == BRIG_MODE_ENFORCE};
     int end = a->id_idx >= 0 ? a->id_idx : a->argc;
-    bool nnp = false, user_seen = false;
+    bool nnp = false;
 
     for (int i = 0; i <= a->cmd_idx; i++)
         w.out[w.n++] = a->argv[i];
-    /* --no-new-privs goes first so every index after it shifts by one, and
-     * the engine's own flags keep their order. */
+    /* --user and --no-new-privs go first, so the engine's own flags keep
+     * their order and a "--" before the id stays the last flag token; the
+     * engine's --user tokens are all removed, so the position of brig's
+     * cannot make another one "the last". */
+    w.user_at = w.n++;
     int nnp_at = w.n++;
 
     int i = a->cmd_idx + 1;
@@ -220,10 +411,9 @@ int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, bool runtime_de
         i += f.ntok;
         if (flag_is(&f, "cap", "c"))
             do_cap(&w, &f);
-        else if (flag_is(&f, "user", "u")) {
+        else if (flag_is(&f, "user", "u"))
             do_user(&w, &f);
-            user_seen = true;
-        } else if (flag_is(&f, "additional-gids", "g"))
+        else if (flag_is(&f, "additional-gids", "g"))
             do_gid(&w, &f);
         else if (flag_is(&f, "apparmor", NULL))
             do_lsm_override(&w, &f, "apparmor");
@@ -250,6 +440,7 @@ int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, bool runtime_de
             keep(&w, &f);
     }
 
+    bool user_sent = finish_user(&w);
     if (!nnp) {
         _cleanup_free_ char *why = xasprintf("no_new_privs is required for every process by %s",
                                              brig_policy_source(policy));
@@ -261,17 +452,10 @@ int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, bool runtime_de
         memmove(&w.out[nnp_at], &w.out[nnp_at + 1], (size_t)(w.n - nnp_at - 1) * sizeof(char *));
         w.n--;
     }
-
-    /* crun runs an inline exec without --user as uid 0, whatever the
-     * config says (runc uses the config's user); name the identity. */
-    if (!user_seen && runtime_defaults_root && !a->process && !policy->allow_root) {
-        _cleanup_free_ char *id = xasprintf("%u:%u", policy->uid, policy->gid);
-        _cleanup_free_ char *why =
-            xasprintf("this runtime runs exec as root unless told otherwise; %s runs it as %s",
-                      brig_policy_source(policy), id);
-        record(&w, "user", NULL, id, why);
-        if (w.apply)
-            w.out[w.n++] = own(a, xasprintf("--user=%s", id));
+    if (!user_sent) {
+        memmove(&w.out[w.user_at], &w.out[w.user_at + 1],
+                (size_t)(w.n - w.user_at - 1) * sizeof(char *));
+        w.n--;
     }
 
     int shift = w.n - i; /* new index of the first untouched token, minus its old one */

@@ -42,6 +42,7 @@ BrigPolicy *brig_policy_copy(const BrigPolicy *p)
     c->sysctls_allowed = strv_copy(p->sysctls_allowed);
     c->spec_fields = strv_copy(p->spec_fields);
     c->hooks_allowed = strv_copy(p->hooks_allowed);
+    c->runtime_flags = strv_copy(p->runtime_flags);
     return c;
 }
 
@@ -69,6 +70,7 @@ void brig_policy_free(BrigPolicy *p)
     strv_free(p->sysctls_allowed);
     strv_free(p->spec_fields);
     strv_free(p->hooks_allowed);
+    strv_free(p->runtime_flags);
     free(p);
 }
 
@@ -309,6 +311,12 @@ static int pv_lsm(const PV *v, const BrigJson *m, const char *ptr, BrigPolicy *p
     return r;
 }
 
+/* Runtime flags that weaken isolation whatever config.json says; each is
+ * refused unless "runtimeFlags" names it (runtime_checks.c says why). */
+const char *const brig_runtime_flag_grants[] = {
+    "cgroup-manager=disabled", "no-pivot", "no-new-keyring", "criu", "rootless", NULL,
+};
+
 /* ---- settings: the shape shared by "defaults" and a rule's "allow" ---- */
 
 int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *pol)
@@ -317,7 +325,7 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
     static const char *const keys[] = {
         "user",  "capabilities",   "tmpfsSize",         "pidsLimit", "envSecrets", "seccompProfile",
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
-        "specFields",
+        "specFields", "runtimeFlags", "restore",
         NULL,
     };
     /* clang-format on */
@@ -437,6 +445,20 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
                 strv_extend(&pol->host_paths_ro, more);
         } else if (streq(m->key, "apparmor") || streq(m->key, "selinux")) {
             r = pv_lsm(v, m, p, pol);
+        } else if (streq(m->key, "runtimeFlags")) {
+            _cleanup_strv_ char **more = NULL;
+            r = pv_strv(v, m, p, false, &more);
+            for (size_t i = 0; r == 0 && more[i]; i++) {
+                int k;
+                _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                r = pv_enum(v, m->kids[i], ep, brig_runtime_flag_grants, &k);
+            }
+            if (r == 0)
+                strv_extend(&pol->runtime_flags, more);
+        } else if (streq(m->key, "restore")) {
+            r = pv_type(v, m, p, BRIG_JSON_BOOL);
+            if (r == 0)
+                pol->restore = m->boolean;
         } else if (streq(m->key, "sysctls")) {
             _cleanup_strv_ char **more = NULL;
             r = pv_strv(v, m, p, false, &more);

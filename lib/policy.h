@@ -72,7 +72,14 @@ typedef struct BrigPolicy {
     bool apparmor_keep_engine;    /* keep a profile the engine chose (not "unconfined") */
     bool apparmor_load_fail_open; /* run unconfined if loading brig's profile fails */
     BrigLsmMode selinux;
+
+    char **runtime_flags; /* NULL-terminated: runtime flags that weaken isolation, granted
+                           * (names from brig_runtime_flag_grants, e.g. "no-pivot") */
+    bool restore;         /* `restore` of a checkpoint is allowed (brig cannot see inside it) */
 } BrigPolicy;
+
+/* The names "runtimeFlags" may list, NULL-terminated. */
+extern const char *const brig_runtime_flag_grants[];
 
 typedef struct BrigRule BrigRule;
 

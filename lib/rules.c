@@ -145,6 +145,7 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             strv_free(scratch.sysctls_allowed);
             strv_free(scratch.spec_fields);
             strv_free(scratch.hooks_allowed);
+            strv_free(scratch.runtime_flags);
             if (r < 0)
                 return r;
             rule->allow = brig_json_copy(e);

@@ -300,6 +300,16 @@ static bool tok_is(const Tok *t, const char *names)
     return t->kind == TOK_FLAG && names_match(names, t->name, t->name_len);
 }
 
+static void add_use(BrigFlagUse **v, size_t *n, const FlagSpec *f, const char *value, int idx,
+                    int value_idx)
+{
+    *v = xrealloc(*v, (*n + 1) * sizeof(**v));
+    (*v)[(*n)++] = (BrigFlagUse){.name = xstrndup(f->names, strcspn(f->names, ",")),
+                                 .value = value,
+                                 .idx = idx,
+                                 .value_idx = value_idx};
+}
+
 static void set_field(BrigArgv *a, int field, const char *v)
 {
     /* runc treats an empty --bundle / --process as absent (`if x != ""`). */
@@ -366,10 +376,14 @@ static int parse_global(int argc, char *const *argv, BrigArgv *a, BrigError **er
             continue;
         }
 
+        int tok_idx = a->argc;
         a->argv[a->argc++] = argv[i++];
         const FlagSpec *f = flag_lookup(global_flags, t.name, t.name_len);
+        if (f && !f->value)
+            add_use(&a->gflags, &a->n_gflags, f, t.value, tok_idx, t.value ? tok_idx : -1);
         if (f && f->value) {
             const char *v = t.value;
+            int vidx = tok_idx;
             if (!v) {
                 if (i >= argc)
                     break; /* "flag needs an argument": runc fails */
@@ -380,9 +394,11 @@ static int parse_global(int argc, char *const *argv, BrigArgv *a, BrigError **er
                 if (startswith(v, "--brig-") || startswith(v, "-brig-"))
                     return brig_error_set(err, EINVAL, "option --%.*s has no value before %s",
                                           (int)t.name_len, t.name, v);
+                vidx = a->argc;
                 a->argv[a->argc++] = argv[i++];
             }
             set_field(a, f->field, v);
+            add_use(&a->gflags, &a->n_gflags, f, v, tok_idx, vidx);
         } else if (tok_is(&t, "help,h,?")) {
             help = parse_bool(t.value) == 1;
         } else if (tok_is(&t, "version,v,V")) {
@@ -497,6 +513,7 @@ static int parse_subcommand(const CmdSpec *c, BrigArgv *a, BrigError **err)
 
     int k = 0;
     while (k < n) {
+        int tok_idx = seq[k];
         Tok t = classify(a->argv[seq[k]]);
         if (t.kind == TOK_BAD)
             return 0; /* runc fails on it: there is no container id */
@@ -519,15 +536,19 @@ static int parse_subcommand(const CmdSpec *c, BrigArgv *a, BrigError **err)
         if (!f->value) {
             if (tok_is(&t, "help,h,?") && parse_bool(t.value) == 1)
                 a->help = true;
+            add_use(&a->sflags, &a->n_sflags, f, t.value, tok_idx, t.value ? tok_idx : -1);
             continue;
         }
         const char *v = t.value;
+        int vidx = tok_idx;
         if (!v) {
             if (k >= n)
                 break; /* "flag needs an argument": runc fails */
+            vidx = seq[k];
             v = a->argv[seq[k++]];
         }
         set_field(a, f->field, v);
+        add_use(&a->sflags, &a->n_sflags, f, v, tok_idx, vidx);
     }
     if (c->takes_id && k < n) {
         a->id_idx = seq[k];
@@ -586,6 +607,12 @@ void brig_argv_done(BrigArgv *a)
         return;
     free(a->argv);
     strv_free(a->owned);
+    for (size_t i = 0; i < a->n_gflags; i++)
+        free((char *)a->gflags[i].name);
+    for (size_t i = 0; i < a->n_sflags; i++)
+        free((char *)a->sflags[i].name);
+    free(a->gflags);
+    free(a->sflags);
     *a = (BrigArgv){.cmd_idx = -1, .id_idx = -1};
 }
 
@@ -751,23 +778,18 @@ int brig_runtime_lookup(const char *name, const char *explicit_path, char **ret_
     return 0;
 }
 
-/* Whether the runtime parses argv like runc does (Go flag package). */
-static bool is_runc(const char *path)
-{
-    _cleanup_free_ char *real = NULL;
-    return startswith(real_base(path, &real), "runc");
-}
-
 int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err)
 {
     if (a->argc < 1)
         return brig_error_set(err, EINVAL, "empty command line");
-    if (a->getopt_hazard && !is_runc(path))
+    /* the caller names the flavour (asked of the executable, never read
+     * from its name); one that did not is not assumed to be runc */
+    if (a->getopt_hazard && a->flavour != BRIG_RT_RUNC)
         return brig_error_set(err, EINVAL,
-                              "refusing to run %s: it would read \"%s\" differently from runc, "
-                              "which brig's reading follows; write the flag out in full as "
+                              "refusing to run %s (%s): it would read \"%s\" differently from "
+                              "runc, which brig's reading follows; write the flag out in full as "
                               "--name",
-                              path, a->getopt_hazard);
+                              path, brig_flavour_name(a->flavour), a->getopt_hazard);
     /* argv[0] is the runtime's own path, not brig's name: runc and crun
      * re-exec /proc/self/exe so either would run, but crun picks a mode from
      * its argv[0] (krun), and ps, audit logs and the runtime's messages then

@@ -12,6 +12,25 @@
 #include "policy.h"
 #include "report.h"
 
+/* How a runtime reads its command line (runtime_flavour.c). */
+typedef enum {
+    BRIG_RT_UNSET = 0, /* not asked yet */
+    BRIG_RT_UNKNOWN,   /* neither runc nor crun by what it says it is */
+    BRIG_RT_RUNC,      /* Go flag package + urfave/cli, strconv numbers */
+    BRIG_RT_CRUN,      /* argp/getopt_long, strtol numbers */
+} BrigFlavour;
+
+/* One flag as the parser read it: canonical long name (the first of its
+ * spellings: "user" for -u), its value (NULL for a bool without "="), the
+ * index of the flag's token in BrigArgv.argv and of its value's (the same
+ * index for "--x=v", -1 for a bool). */
+typedef struct BrigFlagUse {
+    const char *name;
+    const char *value;
+    int idx;
+    int value_idx;
+} BrigFlagUse;
+
 typedef struct BrigArgv {
     int argc;
     char **argv; /* owned array, NULL-terminated: argv without --brig-* flags; the
@@ -47,6 +66,18 @@ typedef struct BrigArgv {
      * such a command line for any runtime that is not runc. */
     const char *getopt_hazard;
 
+    /* Every known flag in the order the runtime applies them (for a
+     * subcommand: after urfave's reordering), so a check sees what the
+     * runtime will: the last of two --pids-limit, a value after the id. */
+    BrigFlagUse *gflags; /* global flags */
+    size_t n_gflags;
+    BrigFlagUse *sflags; /* the subcommand's */
+    size_t n_sflags;
+
+    /* Set by the caller once the runtime is known (brig_runtime_flavour());
+     * brig_runtime_exec() refuses a getopt hazard unless it is runc. */
+    BrigFlavour flavour;
+
     char **owned; /* NULL-terminated: strings brig made for argv (exec rewrites) */
 } BrigArgv;
 
@@ -60,6 +91,13 @@ void brig_argv_done(BrigArgv *a);
  * crun 1.8, for subcommand `cmd`, or among the global flags when cmd is NULL.
  * Exposed for the exec rewriter and tests. */
 bool brig_flag_takes_value(const char *cmd, const char *name);
+
+/* Asks the executable at `path` what it is (`--version`), caching the
+ * answer in cache_dir (NULL: no cache) by device, inode, size and times. */
+BrigFlavour brig_runtime_flavour(const char *path, const char *cache_dir);
+/* From the first line of a `--version` output. */
+BrigFlavour brig_flavour_from_version(const char *out);
+const char *brig_flavour_name(BrigFlavour f);
 
 /* Finds the real runtime: explicit (policy / --brig-runtime), then
  * $BRIG_RUNTIME, then runc and crun on $PATH.  A candidate that is brig
@@ -76,7 +114,7 @@ int brig_runtime_lookup(const char *name, const char *explicit_path, char **ret_
                         BrigError **err);
 
 /* execv()s path with a's argv, argv[0] set to path.  Returns only on failure,
- * or at once when a->getopt_hazard is set and path is not runc. */
+ * or at once when a->getopt_hazard is set and a->flavour is not runc. */
 int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err);
 
 /* Tightens the flags of an inline `exec` (between "exec" and the container id)
@@ -84,7 +122,23 @@ int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err);
  * allow, maps uid/gid 0 in --user to the policy's identity, drops --apparmor
  * and --process-label overrides, adds --no-new-privs.  Each change is
  * recorded under "/argv/--flag".  A no-op for any other subcommand. */
-/* runtime_defaults_root: the runtime runs an exec without --user as uid 0
- * (crun) rather than as the config's user (runc); brig then adds --user. */
-int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, bool runtime_defaults_root,
+/* --user and --additional-gids are read as `flavour` reads them (32-bit
+ * wrap, empty parts, crun's gid 0 default) and always sent as one explicit
+ * "--user=UID:GID"; a spelling brig cannot read safely for this runtime is
+ * refused (recorded as a refusal). */
+int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
                           BrigReport *rep, BrigError **err);
+
+/* Flags that weaken isolation whatever the config says (crun
+ * --cgroup-manager=disabled, --no-pivot, --no-new-keyring, --criu, runc
+ * --rootless=true, crun --rootless), refused unless the policy's
+ * runtimeFlags grants them; for restore, the policy's "restore" grant and no
+ * --lsm-profile / --lsm-mount-context.  Refusals go to rep as /argv/--flag. */
+void brig_argv_check_flags(const BrigArgv *a, const BrigPolicy *policy, BrigReport *rep);
+
+/* `update`: refuses limits above or off the policy's (pids), resources brig
+ * does not allow an update to change (devices, unified, ...), and spellings
+ * the two runtimes read differently.  A --resources file or stdin is read
+ * here, checked, and handed to the runtime as the same bytes on its stdin
+ * (a memfd; the flag's value becomes "-"). */
+int brig_argv_check_update(BrigArgv *a, const BrigPolicy *policy, BrigReport *rep, BrigError **err);

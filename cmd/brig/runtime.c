@@ -2,6 +2,7 @@
 /* Runtime mode: harden what create/run/restore/exec hand the runtime, log the
  * decision, then execv the real runtime with the engine's argv. */
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "audit.h"
 #include "brig.h"
@@ -54,23 +55,21 @@ static const char *decision(const BrigHardenFile *h, bool refused)
     return h->written || brig_report_count(&h->rep, BRIG_FIX) ? "hardened" : "unchanged";
 }
 
-/* crun runs `exec` without --user as uid 0; runc uses the config's user. */
-static bool runtime_defaults_exec_root(const char *runtime)
-{
-    const char *base = strrchr(runtime, '/');
-    return startswith(base ? base + 1 : runtime, "crun");
-}
+/* Where brig caches which runtime an executable is (runtime_flavour.c). */
+#define FLAVOUR_CACHE "/run/brig/flavour"
 
 static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char *runtime,
                               BrigError **err)
 {
     bool create = is_create_like(a->cmd);
+    bool argv_only = !create && !streq(a->cmd, "exec"); /* update, checkpoint */
     int r = 0;
     BrigHost host;
     brig_host_probe(&host);
     BrigMacState mac;
     mac_prepare(&host, a, create, &mac);
     _cleanup_free_ char *path = create       ? brig_bundle_config_path(a->bundle, a->config)
+                                : argv_only  ? NULL
                                 : a->process ? xstrdup(a->process)
                                              : NULL;
     BrigHardenFile h = {
@@ -92,14 +91,19 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         r = brig_policy_resolve(doc, &in, &h.policy, err);
         h.engine = brig_engine_hint(a->root, NULL);
     }
+    /* the flags are judged before exec's rewrite moves their tokens */
+    if (r == 0)
+        brig_argv_check_flags(a, h.policy, &h.rep);
+    if (r == 0)
+        r = brig_argv_check_update(a, h.policy, &h.rep, err);
     if (r == 0 && streq(a->cmd, "exec"))
-        r = brig_argv_harden_exec(a, h.policy, runtime_defaults_exec_root(runtime), &h.rep, err);
+        r = brig_argv_harden_exec(a, h.policy, a->flavour, &h.rep, err);
     if (r < 0) {
         mac_finish(a, &mac, true);
         brig_harden_file_done(&h);
         return r;
     }
-    if (!brig_harden_refused(&h))
+    if (!brig_harden_refused(&h) && !argv_only)
         mac_after_harden(a, path, !create, &h, &mac);
     bool refused = brig_harden_refused(&h);
     mac_finish(a, &mac, refused);
@@ -128,8 +132,10 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
 
 int cmd_runtime(BrigArgv *a, BrigError **err)
 {
-    /* `create --help` only prints help in runc: nothing to harden. */
-    bool harden = !a->help && (is_create_like(a->cmd) || streq(a->cmd, "exec"));
+    /* `create --help` only prints help in runc: nothing to harden.  update
+     * and checkpoint have only their command line to judge. */
+    bool harden = !a->help && (is_create_like(a->cmd) || streq(a->cmd, "exec") ||
+                               streq(a->cmd, "update") || streq(a->cmd, "checkpoint"));
 
     /* The policy names the real runtime, so every command loads it; only
      * the commands that start something fail closed on a bad policy, so
@@ -150,6 +156,11 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
     _cleanup_free_ char *runtime = NULL;
     if (brig_runtime_find(explicit, &runtime, err) < 0)
         return BRIG_EXIT_REFUSED;
+    if (harden || a->getopt_hazard) {
+        /* which parser will read argv: asked of the executable, cached */
+        (void)mkdir("/run/brig", 0700);
+        a->flavour = brig_runtime_flavour(runtime, FLAVOUR_CACHE);
+    }
     if (harden && harden_for_runtime(a, doc, runtime, err) < 0)
         return BRIG_EXIT_REFUSED;
     mac_release(a);

@@ -89,7 +89,11 @@ START_TEST(test_config_path)
         {"/b", NULL, "/b/config.json"},
         {"/b/", NULL, "/b/config.json"},
         {"rel", "", "rel/config.json"},
-        {"/b", "other.json", "/b/other.json"},
+        /* crun resolves --config against its cwd, not the bundle */
+        {"/b", "other.json", "other.json"},
+        {"/b", "./config.json", "./config.json"},
+        {"/b", "config.json", "/b/config.json"},
+        {"rel", "sub/c.json", "sub/c.json"},
         {"/b", "/etc/abs.json", "/etc/abs.json"},
         {NULL, "x.json", "x.json"},
     };

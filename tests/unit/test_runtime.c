@@ -582,6 +582,7 @@ START_TEST(test_against_runc)
             v[n++] = shapes[s][k];
         BrigArgv a;
         ck_assert_int_eq(brig_argv_parse((int)n, (char *const *)v, &a, NULL), 0);
+        a.flavour = BRIG_RT_RUNC;
 
         int pipefd[2];
         ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
@@ -918,13 +919,18 @@ START_TEST(test_exec_hazard)
     const char *v[] = {"brig", "create", "-bundle", "B", "ID"};
     BrigArgv a;
     ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
-    const char *refused[] = {crun, alias};
+    /* the flavour is what the caller found the executable to be; one
+     * never asked is not taken for runc */
+    const char *refused[] = {crun, alias, runc};
+    const BrigFlavour fl[] = {BRIG_RT_CRUN, BRIG_RT_CRUN, BRIG_RT_UNSET};
     for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
         _cleanup_(brig_error_freep) BrigError *err = NULL;
+        a.flavour = fl[i];
         ck_assert_int_lt(brig_runtime_exec(refused[i], &a, &err), 0);
         ck_assert_ptr_nonnull(strstr(err->msg, "\"-bundle\""));
         ck_assert_int_eq(access(out, F_OK), -1);
     }
+    a.flavour = BRIG_RT_RUNC;
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -974,74 +980,71 @@ static const ExecCase exec_cases[] = {
     {"caps not allowed are dropped, command untouched",
      {"brig", "exec", "--cap", "CAP_SYS_ADMIN", "-c", "CAP_NET_BIND_SERVICE", "--cap=CAP_CHOWN",
       "--no-new-privs", "ID", "sh", "--cap", "CAP_SYS_ADMIN"},
-     {"brig", "exec", "-c", "CAP_NET_BIND_SERVICE", "--no-new-privs", "ID", "sh", "--cap",
-      "CAP_SYS_ADMIN"},
-     {"/argv/--cap", "/argv/--cap"},
+     {"brig", "exec", "--user=65534:65534", "-c", "CAP_NET_BIND_SERVICE", "--no-new-privs", "ID",
+      "sh", "--cap", "CAP_SYS_ADMIN"},
+     {"/argv/--cap", "/argv/--cap", "/argv/--user"},
      .caps = BIT(10) /* CAP_NET_BIND_SERVICE */},
     {"allowed cap in another spelling kept",
      {"brig", "exec", "-c", "net_bind_service", "ID"},
-     {"brig", "exec", "--no-new-privs", "-c", "net_bind_service", "ID"},
-     {"/argv/--no-new-privs"},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "-c", "net_bind_service", "ID"},
+     {"/argv/--user", "/argv/--no-new-privs"},
      .caps = BIT(10)},
     {"audit --no-new-privs=false recorded once",
      {"brig", "exec", "--no-new-privs=false", "ID"},
      {"brig", "exec", "--no-new-privs=false", "ID"},
-     {"/argv/--no-new-privs"},
+     {"/argv/--no-new-privs", "/argv/--user"},
      .mode = BRIG_MODE_AUDIT},
     {"unknown capability dropped",
      {"brig", "exec", "-c", "CAP_NOPE", "--no-new-privs", "ID"},
-     {"brig", "exec", "--no-new-privs", "ID"},
-     {"/argv/--cap"}},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "ID"},
+     {"/argv/--cap", "/argv/--user"}},
     {"--user 0",
      {"brig", "exec", "--no-new-privs", "--user", "0", "ID", "id"},
-     {"brig", "exec", "--no-new-privs", "--user", "65534", "ID", "id"},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "ID", "id"},
      {"/argv/--user"}},
     {"-u 0:0",
      {"brig", "exec", "-u", "0:0", "ID", "id"},
-     {"brig", "exec", "--no-new-privs", "-u", "65534:65534", "ID", "id"},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "ID", "id"},
      {"/argv/--user", "/argv/--no-new-privs"}},
-    {"--user=root",
-     {"brig", "exec", "--user=root", "--no-new-privs", "ID"},
-     {"brig", "exec", "--user=65534", "--no-new-privs", "ID"},
-     {"/argv/--user"}},
     {"-u=1000:0 keeps the uid",
      {"brig", "exec", "-u=1000:0", "--no-new-privs", "ID"},
-     {"brig", "exec", "-u=1000:65534", "--no-new-privs", "ID"},
+     {"brig", "exec", "--user=1000:65534", "--no-new-privs", "ID"},
      {"/argv/--user"}},
     {"-u +00 is root to Atoi",
      {"brig", "exec", "-u", "+00", "--no-new-privs", "ID"},
-     {"brig", "exec", "-u", "65534", "--no-new-privs", "ID"},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "ID"},
      {"/argv/--user"}},
-    {"non-root user kept",
+    {"non-root user kept, spelt explicitly",
      {"brig", "exec", "-u", "1000:1000", "--no-new-privs", "ID"},
-     {"brig", "exec", "-u", "1000:1000", "--no-new-privs", "ID"},
+     {"brig", "exec", "--user=1000:1000", "--no-new-privs", "ID"},
      {NULL}},
     {"allow_root keeps uid 0",
      {"brig", "exec", "-u", "0", "-g", "0", "--no-new-privs", "ID"},
-     {"brig", "exec", "-u", "0", "-g", "0", "--no-new-privs", "ID"},
-     {NULL},
+     {"brig", "exec", "--user=0:65534", "-g", "0", "--no-new-privs", "ID"},
+     {"/argv/--user"},
      .allow_root = true},
     {"gid 0 leaves --additional-gids",
      {"brig", "exec", "-g", "0", "-g", "10", "--no-new-privs", "ID"},
-     {"brig", "exec", "-g", "10", "--no-new-privs", "ID"},
-     {"/argv/--additional-gids"}},
+     {"brig", "exec", "--user=65534:65534", "-g", "10", "--no-new-privs", "ID"},
+     {"/argv/--additional-gids", "/argv/--user"}},
     {"LSM overrides removed",
      {"brig", "exec", "--apparmor", "unconfined", "--process-label=system_u:system_r:spc_t:s0",
       "--no-new-privs", "ID", "sh"},
-     {"brig", "exec", "--no-new-privs", "ID", "sh"},
-     {"/argv/--apparmor", "/argv/--process-label"}},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "ID", "sh"},
+     {"/argv/--apparmor", "/argv/--process-label", "/argv/--user"}},
     {"--no-new-privs=false turned on",
      {"brig", "exec", "--no-new-privs=false", "ID"},
-     {"brig", "exec", "--no-new-privs", "ID"},
-     {"/argv/--no-new-privs"}},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "ID"},
+     {"/argv/--no-new-privs", "/argv/--user"}},
     {"dash values stay values",
      {"brig", "exec", "--cwd", "-u", "--env", "--cap", "-t", "ID"},
-     {"brig", "exec", "--no-new-privs", "--cwd", "-u", "--env", "--cap", "-t", "ID"},
-     {"/argv/--no-new-privs"}},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "--cwd", "-u", "--env", "--cap", "-t",
+      "ID"},
+     {"/argv/--user", "/argv/--no-new-privs"}},
     {"flags after -- untouched",
      {"brig", "exec", "--", "ID", "--cap", "CAP_SYS_ADMIN"},
-     {"brig", "exec", "--no-new-privs", "--", "ID", "--cap", "CAP_SYS_ADMIN"},
-     {"/argv/--no-new-privs"}},
+     {"brig", "exec", "--user=65534:65534", "--no-new-privs", "--", "ID", "--cap", "CAP_SYS_ADMIN"},
+     {"/argv/--user", "/argv/--no-new-privs"}},
     {"audit mode records and changes nothing",
      {"brig", "exec", "--cap", "CAP_SYS_ADMIN", "-u", "0", "ID"},
      {"brig", "exec", "--cap", "CAP_SYS_ADMIN", "-u", "0", "ID"},
@@ -1050,7 +1053,7 @@ static const ExecCase exec_cases[] = {
     {"reject mode records and changes nothing",
      {"brig", "exec", "--apparmor", "x", "ID"},
      {"brig", "exec", "--apparmor", "x", "ID"},
-     {"/argv/--apparmor", "/argv/--no-new-privs"},
+     {"/argv/--apparmor", "/argv/--user", "/argv/--no-new-privs"},
      .mode = BRIG_MODE_REJECT},
     {"other subcommands untouched",
      {"brig", "create", "--pid-file", "--cap", "ID"},
@@ -1084,7 +1087,7 @@ START_TEST(test_exec_flags)
     BrigReport rep = {0};
     ck_assert_int_eq(brig_argv_parse((int)strv_len(c->argv), (char *const *)c->argv, &a, NULL), 0);
     int old_id = a.id_idx;
-    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, false, &rep, NULL), 0);
+    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, BRIG_RT_RUNC, &rep, NULL), 0);
     check_argv(c->name, &a, c->want);
     if (streq(a.cmd, "exec"))
         ck_assert_msg(a.id_idx >= 0 && (old_id >= 0), "%s: id lost", c->name);
@@ -1102,7 +1105,7 @@ START_TEST(test_exec_flags)
 
     /* Idempotent: a second run over the result changes nothing more. */
     if (c->mode == BRIG_MODE_ENFORCE) {
-        ck_assert_int_eq(brig_argv_harden_exec(&a, pol, false, &rep, NULL), 0);
+        ck_assert_int_eq(brig_argv_harden_exec(&a, pol, BRIG_RT_RUNC, &rep, NULL), 0);
         check_argv(c->name, &a, c->want);
         ck_assert_msg(rep.n == 0, "%s: second run recorded %zu changes", c->name, rep.n);
         brig_report_clear(&rep);
@@ -1118,13 +1121,13 @@ START_TEST(test_exec_flags_report_values)
     BrigArgv a;
     BrigReport rep = {0};
     ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
-    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, false, &rep, NULL), 0);
+    ck_assert_int_eq(brig_argv_harden_exec(&a, pol, BRIG_RT_RUNC, &rep, NULL), 0);
     ck_assert_uint_eq(rep.n, 3);
-    ck_assert_str_eq(rep.v[0].before, "\"0:0\"");
-    ck_assert_str_eq(rep.v[0].after, "\"65534:65534\"");
-    ck_assert_str_eq(rep.v[1].before, "\"CAP_SYS_ADMIN\"");
-    ck_assert_ptr_null(rep.v[1].after);
-    ck_assert_ptr_nonnull(strstr(rep.v[1].reason, "CAP_SYS_ADMIN"));
+    ck_assert_str_eq(rep.v[1].before, "\"0:0\"");
+    ck_assert_str_eq(rep.v[1].after, "\"65534:65534\"");
+    ck_assert_str_eq(rep.v[0].before, "\"CAP_SYS_ADMIN\"");
+    ck_assert_ptr_null(rep.v[0].after);
+    ck_assert_ptr_nonnull(strstr(rep.v[0].reason, "CAP_SYS_ADMIN"));
     ck_assert_ptr_null(rep.v[2].before);
     ck_assert_str_eq(rep.v[2].after, "\"true\"");
     brig_report_clear(&rep);
