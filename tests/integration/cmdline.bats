@@ -1,0 +1,295 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Command lines through the real runtimes (issue 14): every row of the
+# issue's table, with runc and with crun where both apply.  Identities are
+# read from inside the container (/proc/self/status: what the kernel gave the
+# process), limits from the host's cgroup files.
+#
+#  1  exec --user 4294967296, --user 65534:4294967296, -g 4294967296
+#  2  exec --user=, --user :, --user " 0", --user N (crun: gid 0)
+#  3  a runtime named runc that is crun (symlink, copy)
+#  4  crun run --config cfg.json from another directory
+#  5  crun --cgroup-manager=disabled (and the other weakening flags)
+#  6  update --pids-limit -1, --resources with -1, devices
+#  7  restore --lsm-profile; restore itself refused by default
+# Rows 8 and 9 (kept AppArmor profiles and SELinux labels) need the kernel to
+# decide: tests/vm.  Row 10 (run.oci.systemd.subgroup) needs systemd, which
+# this host has not: test_pass_annotations checks the value.
+
+load helpers
+
+setup() {
+	require_root
+	require_brig
+	require_cmd jq
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	B="$BATS_TEST_TMPDIR/bundle"
+}
+
+teardown() {
+	cleanup_containers
+}
+
+# start RUNTIME: a detached `sleep` container through brig; sets $id.
+start() {
+	local rt=$1 out="$BATS_TEST_TMPDIR/create.out"
+	runtime_path "$rt" >/dev/null
+	[[ $rt == crun ]] && ensure_crun_cgroups
+	make_busybox_bundle "$B" sleep 300
+	id="$(new_container_id "$rt")"
+	track_container "$rt" "$id"
+	brig_rt "$rt" run --bundle "$B" --detach "$id" >"$out" 2>&1 || {
+		cat "$out"
+		return 1
+	}
+	wait_status running brig_rt "$rt" state "$id"
+}
+
+# ids RUNTIME EXEC-FLAGS...: runs `exec FLAGS ID` printing "uid gid groups"
+# as the kernel has them, into $output; $status is exec's.
+ids() {
+	local rt=$1
+	shift
+	run brig_rt "$rt" exec "$@" "$id" sh -c \
+		'set -- $(grep -E "^Uid:" /proc/self/status); u=$2
+		 set -- $(grep -E "^Gid:" /proc/self/status); g=$2
+		 echo "$u $g $(grep -E "^Groups:" /proc/self/status | cut -f2-)"'
+	echo "exec $* -> status $status: $output"
+}
+
+# No root: uid, gid and every supplementary group are neither 0 nor -1
+# (unless exec was refused, which is as good).
+assert_not_root() {
+	[ "$status" -eq 0 ] || return 0
+	local u g groups x
+	read -r u g groups <<<"${lines[-1]}"
+	[[ $u =~ ^[0-9]+$ && $g =~ ^[0-9]+$ ]]
+	[ "$u" -ne 0 ]
+	[ "$g" -ne 0 ]
+	for x in $groups; do
+		[ "$x" -ne 0 ]
+	done
+}
+
+# ---------------------------------------------------------------- rows 1, 2
+
+exec_wrap() {
+	start "$1"
+	local spec
+	for spec in 4294967296 65534:4294967296 4294967296:4294967296 -1 0:4294967295 \
+		-4294967296 +0 00; do
+		ids "$1" --user "$spec"
+		assert_not_root
+		ids "$1" "--user=$spec"
+		assert_not_root
+	done
+	# runc reads -g; crun 1.8 has no such flag and fails
+	ids "$1" -g 4294967296 -g 0
+	assert_not_root
+	if [[ $1 == runc ]]; then
+		[ "$status" -eq 0 ]
+	fi
+}
+@test "runc: exec --user/-g values that wrap to 0 run as nobody (row 1)" { exec_wrap runc; }
+@test "crun: exec --user/-g values that wrap to 0 run as nobody (row 1)" { exec_wrap crun; }
+
+exec_empty_parts() {
+	start "$1"
+	local spec
+	for spec in "" ":" " 0" "0 " "1000" "1000:" ":1000" " +0:0" $'\t0'; do
+		ids "$1" "--user=$spec"
+		assert_not_root
+		ids "$1" -u "$spec"
+		assert_not_root
+	done
+	# a plain user without a gid: crun would give gid 0
+	ids "$1" --user 1000
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "1000 65534"* ]]
+	# no --user at all
+	ids "$1"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "65534 65534"* ]]
+}
+@test "runc: exec --user with empty parts, spaces or no gid is never root (row 2)" { exec_empty_parts runc; }
+@test "crun: exec --user with empty parts, spaces or no gid is never root (row 2)" { exec_empty_parts crun; }
+
+# ---------------------------------------------------------------- row 3
+
+@test "a runtime named runc that is crun (symlink or copy) is read as crun (row 3)" {
+	local crun
+	crun="$(runtime_path crun)"
+	ensure_crun_cgroups
+	make_busybox_bundle "$B" sleep 300
+	local d="$BATS_TEST_TMPDIR/rt" how
+	for how in link copy; do
+		rm -rf "$d"
+		mkdir -p "$d"
+		if [[ $how == link ]]; then ln -s "$crun" "$d/runc"; else cp "$crun" "$d/runc"; fi
+		id="$(new_container_id alias)"
+		track_container crun "$id"
+		BRIG_RUNTIME="$d/runc" "$(brig_bin)" run --bundle "$B" --detach "$id" </dev/null
+		wait_status running "$crun" state "$id"
+		run env BRIG_RUNTIME="$d/runc" "$(brig_bin)" exec "$id" id
+		echo "$how: $output"
+		[ "$status" -eq 0 ]
+		[[ $output == "uid=65534"*"gid=65534"* ]]
+		run env BRIG_RUNTIME="$d/runc" "$(brig_bin)" exec --user 1000 "$id" id -g
+		[ "$status" -eq 0 ]
+		[ "$output" -ne 0 ]
+		"$crun" delete --force "$id"
+	done
+}
+
+# ---------------------------------------------------------------- row 4
+
+@test "crun run --config cfg.json from another directory runs the hardened file (row 4)" {
+	runtime_path crun >/dev/null
+	ensure_crun_cgroups
+	make_busybox_bundle "$B" sh
+	local cwd="$BATS_TEST_TMPDIR/cwd" wide
+	mkdir -p "$cwd"
+	wide='.process.user = {"uid": 0, "gid": 0}
+		| .process.args = ["sh", "-c", "id -u; grep CapEff /proc/self/status"]
+		| .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])
+		| .root.path = "'"$B"'/rootfs"'
+	jq "$wide" "$B/config.json" >"$cwd/cfg.json"
+	# a decoy in the bundle, which crun does not read
+	cp "$cwd/cfg.json" "$B/cfg.json"
+	id="$(new_container_id cfg)"
+	track_container crun "$id"
+	run bash -c "cd '$cwd' && BRIG_RUNTIME='$(command -v crun)' '$(brig_bin)' run --bundle '$B' --config cfg.json '$id' </dev/null"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -ne 0 ]
+	grep -q '^CapEff:[[:space:]]*0000000000000000$' <<<"$output"
+	# the file crun read is the one brig hardened
+	[ "$(jq -r .process.user.uid "$cwd/cfg.json")" -ne 0 ]
+}
+
+# ---------------------------------------------------------------- row 5
+
+@test "crun --cgroup-manager=disabled is refused, naming the flag and the grant (row 5)" {
+	local crun
+	crun="$(runtime_path crun)"
+	ensure_crun_cgroups
+	make_busybox_bundle "$B" sleep 300
+	id="$(new_container_id cgm)"
+	track_container crun "$id"
+	run brig_rt crun --cgroup-manager=disabled run --bundle "$B" --detach "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"--cgroup-manager=disabled"*'"runtimeFlags": ["cgroup-manager=disabled"]'* ]]
+	run "$crun" state "$id"
+	[ "$status" -ne 0 ]
+	# the same through getopt's other spellings
+	run brig_rt crun --cgroup-manager disabled run --bundle "$B" --detach "$id"
+	[ "$status" -ne 0 ]
+	run brig_rt crun --cgroup-man=disabled run --bundle "$B" --detach "$id"
+	[ "$status" -ne 0 ]
+	run "$crun" state "$id"
+	[ "$status" -ne 0 ]
+}
+
+weakening_create_flags() {
+	runtime_path "$1" >/dev/null
+	[[ $1 == crun ]] && ensure_crun_cgroups
+	make_busybox_bundle "$B" true
+	local f
+	for f in --no-pivot --no-new-keyring; do
+		id="$(new_container_id weak)"
+		track_container "$1" "$id"
+		run brig_rt "$1" create "$f" --bundle "$B" "$id"
+		echo "$f: $output"
+		[ "$status" -ne 0 ]
+		[[ $output == *"$f"*'"runtimeFlags": ["'"${f#--}"'"]'* ]]
+	done
+}
+@test "runc: create --no-pivot and --no-new-keyring are refused unless granted" { weakening_create_flags runc; }
+@test "crun: create --no-pivot and --no-new-keyring are refused unless granted" { weakening_create_flags crun; }
+
+@test "runtimeFlags grants --no-new-keyring (policy file)" {
+	runtime_path runc >/dev/null
+	make_busybox_bundle "$B" true
+	local pol="$BATS_TEST_TMPDIR/policy.json"
+	echo '{"version": 1, "defaults": {"runtimeFlags": ["no-new-keyring"]}}' >"$pol"
+	id="$(new_container_id grant)"
+	track_container runc "$id"
+	run brig_rt runc --brig-policy "$pol" run --no-new-keyring --bundle "$B" "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- row 6
+
+pids_max() {
+	local pid p
+	pid="$(brig_rt "$1" state "$id" | jq -r .pid)"
+	p="$(grep -E '^[0-9]+:pids:' "/proc/$pid/cgroup" | cut -d: -f3)"
+	if [[ -n $p ]]; then
+		cat "/sys/fs/cgroup/pids$p/pids.max"
+	else # cgroup v2
+		p="$(grep -E '^0::' "/proc/$pid/cgroup" | cut -d: -f3)"
+		cat "/sys/fs/cgroup$p/pids.max"
+	fi
+}
+
+update_pids() {
+	start "$1"
+	[ "$(pids_max "$1")" = 4096 ]
+	run brig_rt "$1" update --pids-limit -1 "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"pids limit"* ]]
+	[ "$(pids_max "$1")" = 4096 ]
+	run brig_rt "$1" update --pids-limit 5000 "$id"
+	[ "$status" -ne 0 ]
+	[ "$(pids_max "$1")" = 4096 ]
+	# what containerd sends: --resources=- with JSON on stdin
+	run bash -c "echo '{\"pids\":{\"limit\":-1}}' | BRIG_RUNTIME='$(command -v "$1")' '$(brig_bin)' update --resources=- '$id'"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$(pids_max "$1")" = 4096 ]
+	run bash -c "echo '{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}' | BRIG_RUNTIME='$(command -v "$1")' '$(brig_bin)' update -r - '$id'"
+	[ "$status" -ne 0 ]
+	# allowed updates reach the runtime, from flags, stdin and a file
+	run brig_rt "$1" update --pids-limit 100 "$id"
+	[ "$status" -eq 0 ]
+	[ "$(pids_max "$1")" = 100 ]
+	run bash -c "echo '{\"pids\":{\"limit\":200}}' | BRIG_RUNTIME='$(command -v "$1")' '$(brig_bin)' update --resources=- '$id'"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(pids_max "$1")" = 200 ]
+	echo '{"pids":{"limit":300}}' >"$BATS_TEST_TMPDIR/res.json"
+	run brig_rt "$1" update -r "$BATS_TEST_TMPDIR/res.json" "$id"
+	[ "$status" -eq 0 ]
+	[ "$(pids_max "$1")" = 300 ]
+}
+@test "runc: update may not lift or raise the pids limit (row 6)" { update_pids runc; }
+@test "crun: update may not lift or raise the pids limit (row 6)" { update_pids crun; }
+
+# ---------------------------------------------------------------- row 7
+
+restore_refused() {
+	runtime_path "$1" >/dev/null
+	make_busybox_bundle "$B" true
+	id="$(new_container_id restore)"
+	run brig_rt "$1" restore --bundle "$B" --image-path "$BATS_TEST_TMPDIR/none" \
+		--lsm-profile apparmor:unconfined "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *'"restore": true'* ]]
+	[[ $output == *"--lsm-profile=apparmor:unconfined"* ]]
+	# granted, the label override is still refused
+	local pol="$BATS_TEST_TMPDIR/policy.json"
+	echo '{"version": 1, "defaults": {"restore": true}}' >"$pol"
+	run brig_rt "$1" --brig-policy "$pol" restore --bundle "$B" --image-path "$BATS_TEST_TMPDIR/none" \
+		--lsm-mount-context system_u:object_r:container_file_t:s0 "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"--lsm-mount-context"* ]]
+	[[ $output != *'"restore": true'* ]]
+}
+@test "runc: restore is refused by default, --lsm-profile always (row 7)" { restore_refused runc; }
+@test "crun: restore is refused by default, --lsm-profile always (row 7)" { restore_refused crun; }
