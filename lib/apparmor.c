@@ -142,6 +142,16 @@ int brig_apparmor_render(const char *name, unsigned includes, char **ret, BrigEr
 
 int brig_apparmor_is_loaded(const char *profiles_file, const char *name, bool *ret, BrigError **err)
 {
+    _cleanup_free_ char *mode = NULL;
+    int r = brig_apparmor_profile_mode(profiles_file, name, &mode, err);
+    if (r == 0)
+        *ret = mode != NULL;
+    return r;
+}
+
+int brig_apparmor_profile_mode(const char *profiles_file, const char *name, char **ret_mode,
+                               BrigError **err)
+{
     _cleanup_close_ int fd = open(profiles_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return brig_error_errno(err, errno, "cannot read the loaded AppArmor profiles (%s)",
@@ -153,13 +163,13 @@ int brig_apparmor_is_loaded(const char *profiles_file, const char *name, bool *r
     _cleanup_free_ char *line = NULL;
     size_t cap = 0, nl = strlen(name);
     ssize_t n;
-    *ret = false;
+    *ret_mode = NULL;
     /* "NAME (enforce)": the name is everything before the last " (" */
     while ((n = getline(&line, &cap, f)) > 0) {
         char *mode = strrchr(line, '(');
         if (mode && mode > line && mode[-1] == ' ' && (size_t)(mode - 1 - line) == nl &&
             memcmp(line, name, nl) == 0) {
-            *ret = true;
+            *ret_mode = xstrndup(mode + 1, strcspn(mode + 1, ")\n"));
             break;
         }
     }

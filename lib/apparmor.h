@@ -39,6 +39,11 @@ bool brig_apparmor_name_valid(const char *name);
 /* Renders the template for profile `name` with the host's includes. */
 int brig_apparmor_render(const char *name, unsigned includes, char **ret, BrigError **err);
 
+/* The mode `name` is listed with in a securityfs profiles file (lines
+ * "NAME (MODE)"): *ret_mode is malloc'd, NULL when it is not listed. */
+int brig_apparmor_profile_mode(const char *profiles_file, const char *name, char **ret_mode,
+                               BrigError **err);
+
 /* Whether `name` is listed in a securityfs profiles file (lines "NAME (MODE)"). */
 int brig_apparmor_is_loaded(const char *profiles_file, const char *name, bool *ret,
                             BrigError **err);

@@ -32,6 +32,12 @@ typedef struct BrigHost {
     /* Looks up the identity of a namespace path.  Either callback is NULL
      * when the caller (a test) injects none. */
     int (*ns_identity)(const char *path, uint64_t *ret_dev, uint64_t *ret_ino);
+    /* The mode the kernel has profile `name` loaded in ("enforce",
+     * "complain", "kill", "unconfined", ...; malloc'd), NULL when it is not
+     * loaded or the list cannot be read.  Asked only for a profile the
+     * engine chose, so the profiles list is not read up front.  NULL when
+     * the caller (a test) injects none: no engine profile is then kept. */
+    char *(*apparmor_mode)(const char *name);
 } BrigHost;
 
 typedef struct BrigCtx {

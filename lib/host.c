@@ -66,6 +66,14 @@ static bool probe_x32_disabled(int seccomp_mode)
 #endif
 }
 
+static char *apparmor_mode(const char *name)
+{
+    char *mode = NULL;
+    if (brig_apparmor_profile_mode(BRIG_APPARMOR_PROFILES, name, &mode, NULL) < 0)
+        return NULL;
+    return mode;
+}
+
 void brig_host_probe(BrigHost *ret)
 {
     *ret = (BrigHost){.last_cap = read_last_cap()};
@@ -78,5 +86,6 @@ void brig_host_probe(BrigHost *ret)
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;
+    ret->apparmor_mode = apparmor_mode;
     ret->selinux_enabled = brig_selinux_enabled();
 }

@@ -211,6 +211,26 @@ char *brig_selinux_with_level(const char *context, const char *level)
     return xasprintf("%.*s%s", (int)(lv - context), context, level);
 }
 
+static bool category(const char *s, size_t len, unsigned *ret)
+{
+    if (len < 2 || len > 5 || s[0] != 'c' || (s[1] == '0' && len > 2) ||
+        strspn(s + 1, "0123456789") < len - 1)
+        return false;
+    *ret = (unsigned)strtoul(s + 1, NULL, 10);
+    return *ret < 1024;
+}
+
+bool brig_selinux_level_is_pair(const char *context)
+{
+    const char *lv = context ? field(context, 3) : NULL;
+    if (!lv || !startswith(lv, "s0:"))
+        return false;
+    const char *a = lv + 3, *comma = strchr(a, ',');
+    unsigned x, y;
+    return comma && category(a, (size_t)(comma - a), &x) &&
+           category(comma + 1, strlen(comma + 1), &y) && x != y;
+}
+
 char *brig_selinux_type(const char *context)
 {
     const char *t = field(context, 2);

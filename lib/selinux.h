@@ -54,6 +54,12 @@ char *brig_selinux_with_level(const char *context, const char *level);
 /* The type field of a context; NULL if malformed. */
 char *brig_selinux_type(const char *context);
 
+/* Whether the context's level is one container's own: exactly
+ * "s0:cX,cY" with two distinct categories below 1024, in decimal.  A range
+ * ("s0-s0:c0.c1023"), one category, none, or a third part would let the
+ * process read other containers' files (MCS separation is by pair). */
+bool brig_selinux_level_is_pair(const char *context);
+
 /* Reserves a category pair for container `id` in `dir` (created if missing)
  * and returns its level, "s0:cX,cY" with X < Y.  A pair `id` already holds
  * is returned again, so a retried create keeps its pair. */

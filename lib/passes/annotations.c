@@ -34,21 +34,73 @@ static const char *const risky[] = {
     "org.systemd.property.*",
 };
 
+/* A plain name: crun appends the subgroup to the container's scope path
+ * unchecked, so "../.." would move the container out of its cgroup. */
+static bool plain_name(const char *v)
+{
+    size_t n = strlen(v);
+    return n > 0 && n <= 255 && !streq(v, ".") && !streq(v, "..") &&
+           strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-@") == n;
+}
+
+/* The mount options crun may carry the SELinux label in. */
+static bool context_type(const char *v)
+{
+    return streq(v, "context") || streq(v, "fscontext") || streq(v, "defcontext") ||
+           streq(v, "rootcontext");
+}
+
+/* Lines "monotonic|boottime SECS NSECS", as crun reads them. */
+static bool timens_offsets(const char *v)
+{
+    while (*v) {
+        size_t k = startswith(v, "monotonic ") ? 10 : startswith(v, "boottime ") ? 9 : 0;
+        if (!k)
+            return false;
+        v += k;
+        for (int f = 0; f < 2; f++) {
+            if (*v == '-')
+                v++;
+            size_t d = strspn(v, "0123456789");
+            if (d == 0 || d > 19)
+                return false;
+            v += d;
+            if (f == 0 && *v++ != ' ')
+                return false;
+        }
+        if (*v == '\n')
+            v++;
+        else if (*v)
+            return false;
+    }
+    return true;
+}
+
+static bool any_value(const char *v)
+{
+    (void)v;
+    return true; /* crun only looks whether it is there */
+}
+
 /* crun annotations that only make it stricter (fail on an unknown syscall in
  * the profile) or change no privilege (cgroup sub-path, time namespace
- * offsets, which SELinux mount option carries the label). */
-static const char *const crun_safe[] = {
-    "run.oci.seccomp_fail_unknown_syscall",
-    "run.oci.systemd.subgroup",
-    "run.oci.timens_offset",
-    "run.oci.mount_context_type",
+ * offsets, which SELinux mount option carries the label), each kept only with
+ * a value checked as strictly as a config field. */
+static const struct {
+    const char *key;
+    bool (*valid)(const char *value);
+} crun_safe[] = {
+    {"run.oci.seccomp_fail_unknown_syscall", any_value},
+    {"run.oci.systemd.subgroup", plain_name},
+    {"run.oci.timens_offset", timens_offsets},
+    {"run.oci.mount_context_type", context_type},
 };
 
-static bool is_risky(const char *key)
+static bool is_risky(const char *key, const BrigJson *value)
 {
     for (size_t i = 0; i < ELEMENTSOF(crun_safe); i++)
-        if (streq(key, crun_safe[i]))
-            return false;
+        if (streq(key, crun_safe[i].key))
+            return value->type != BRIG_JSON_STRING || !crun_safe[i].valid(brig_json_str(value));
     for (size_t i = 0; i < ELEMENTSOF(risky); i++)
         if (fnmatch(risky[i], key, 0) == 0)
             return true;
@@ -64,7 +116,7 @@ static int keep_annotation(BrigJson *a, size_t idx, void *data)
 {
     const Walk *w = data;
     (void)idx;
-    if (!is_risky(a->key))
+    if (!is_risky(a->key, a))
         return 1;
     _cleanup_free_ char *tok = brig_json_pointer_token(a->key);
     _cleanup_free_ char *p = xasprintf("/annotations/%s", tok);

@@ -11,8 +11,13 @@
  *   require    no              any                 refused
  *   auto/req.  yes             absent, "", or      brig's profile
  *                              "unconfined"
- *   auto/req.  yes             another profile     kept if keepEngineProfile,
- *                                                  else brig's profile
+ *   auto/req.  yes             another profile     kept if keepEngineProfile
+ *                                                  and the kernel has it loaded
+ *                                                  in enforce mode, else brig's
+ * A profile in complain mode, one loaded with flags=(unconfined) (Ubuntu
+ * 24.04 ships "runc", "crun" and "unprivileged_userns" so), one not loaded,
+ * or one whose name ends in "unconfined" confines nothing that matters: the
+ * kernel's list (BrigHost.apparmor_mode) decides, never the name.
  * A lone exec process file without a profile runs under the container's
  * (which brig set at create), so there only overrides are replaced. */
 #include "../apparmor.h"
@@ -52,19 +57,28 @@ int process_apparmor(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigRe
     bool unset = !have || !*have;
     if (streq(have, want) || (unset && exec_file))
         return 0;
-    if (!unset && !streq(have, "unconfined") && pol->apparmor_keep_engine) {
-        brig_report_note(rep, fptr,
-                         "kept the engine's AppArmor profile \"%s\" (%s keeps "
-                         "engine profiles)",
-                         have, brig_policy_source(pol));
-        return 0;
+    size_t hl = unset ? 0 : strlen(have);
+    bool named_unconfined = hl >= 10 && streq(have + hl - 10, "unconfined");
+    _cleanup_free_ char *mode = NULL;
+    if (!unset && !named_unconfined && pol->apparmor_keep_engine) {
+        mode = ctx->host->apparmor_mode ? ctx->host->apparmor_mode(have) : NULL;
+        if (streq(mode, "enforce")) {
+            brig_report_note(rep, fptr,
+                             "kept the engine's AppArmor profile \"%s\", loaded in enforce "
+                             "mode (%s keeps engine profiles)",
+                             have, brig_policy_source(pol));
+            return 0;
+        }
     }
+    _cleanup_free_ char *why =
+        unset              ? xstrdup("no AppArmor profile: the container would run unconfined")
+        : named_unconfined ? xasprintf("\"%s\" names an unconfined profile", have)
+        : !pol->apparmor_keep_engine ? xstrdup("the policy does not keep engine-chosen profiles")
+        : mode
+            ? xasprintf("the engine's profile \"%s\" is loaded in %s mode, not enforce", have, mode)
+            : xasprintf("the engine's profile \"%s\" is not loaded in the kernel", have);
     BrigJson *val = brig_json_new_string(want);
-    brig_report_fix(rep, fptr, cur, val, "%s",
-                    unset ? "no AppArmor profile: the container would run unconfined"
-                    : streq(have, "unconfined")
-                        ? "\"unconfined\" turns AppArmor off for the container"
-                        : "the policy does not keep engine-chosen profiles");
+    brig_report_fix(rep, fptr, cur, val, "%s", why);
     brig_json_set(proc, "apparmorProfile", val);
     return 0;
 }

@@ -12,9 +12,12 @@
  *              container label
  *   require    same                        refused
  *   auto/req.  SELinux on, valid label     a label of the container type the
- *                                          engine chose is kept (its MCS pair
- *                                          matches its volume relabeling);
- *                                          anything else (spc_t, unconfined_t,
+ *                                          engine chose is kept if its level is
+ *                                          one pair of distinct categories
+ *                                          (s0:cX,cY: its MCS pair matches its
+ *                                          volume relabeling); anything else
+ *                                          (spc_t, unconfined_t, a range such as
+ *                                          s0-s0:c0.c1023, one category, none,
  *                                          absent) gets brig's labels
  * A lone exec process file without a label runs under the container's, so
  * there a label of another type is removed rather than replaced. */
@@ -60,21 +63,23 @@ int process_selinux(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigRep
     if (usable(ctx, fptr, cur, rep) <= 0)
         return 0;
     bool unset = !have || !*have;
-    if (!unset && same_type(have, ctx->host->selinux_process))
+    bool type_ok = !unset && same_type(have, ctx->host->selinux_process);
+    if (type_ok && brig_selinux_level_is_pair(have))
         return 0;
+    const char *why = unset ? "no SELinux label: the container would run in the runtime's domain"
+                      : type_ok ? "the label's level is not one pair of distinct categories "
+                                  "(s0:cX,cY): it would reach other containers' files"
+                                : "the label's type is not the container type";
     if (!*ptr) { /* exec: without a label it runs under the container's */
         if (!unset) {
             brig_report_fix(rep, fptr, cur, NULL,
-                            "the label's type is not the container type; the process runs "
-                            "under the container's label instead");
+                            "%s; the process runs under the container's label instead", why);
             brig_json_remove(proc, "selinuxLabel");
         }
         return 0;
     }
     BrigJson *val = brig_json_new_string(ctx->host->selinux_process);
-    brig_report_fix(rep, fptr, cur, val, "%s",
-                    unset ? "no SELinux label: the container would run in the runtime's domain"
-                          : "the label's type is not the container type");
+    brig_report_fix(rep, fptr, cur, val, "%s", why);
     brig_json_set(proc, "selinuxLabel", val);
     return 1;
 }

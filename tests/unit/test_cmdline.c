@@ -173,17 +173,25 @@ typedef struct FlagCase {
 } FlagCase;
 
 static const FlagCase flag_cases[] = {
-    {BRIG_RT_CRUN, {"--cgroup-manager=disabled", "create", "ID"}, "/argv/--cgroup-manager",
+    {BRIG_RT_CRUN,
+     {"--cgroup-manager=disabled", "create", "ID"},
+     "/argv/--cgroup-manager",
      "cgroup-manager=disabled"},
-    {BRIG_RT_CRUN, {"--cgroup-manager", "disabled", "exec", "ID", "id"}, "/argv/--cgroup-manager",
+    {BRIG_RT_CRUN,
+     {"--cgroup-manager", "disabled", "exec", "ID", "id"},
+     "/argv/--cgroup-manager",
      "cgroup-manager=disabled"},
-    {BRIG_RT_CRUN, {"--cgroup-manager=disabled", "--systemd-cgroup", "update", "ID"},
-     "/argv/--cgroup-manager", "cgroup-manager=disabled"},
+    {BRIG_RT_CRUN,
+     {"--cgroup-manager=disabled", "--systemd-cgroup", "update", "ID"},
+     "/argv/--cgroup-manager",
+     "cgroup-manager=disabled"},
     {BRIG_RT_CRUN, {"--cgroup-manager=cgroupfs", "create", "ID"}, NULL, NULL},
     {BRIG_RT_RUNC, {"create", "--no-pivot", "ID"}, "/argv/--no-pivot", "no-pivot"},
     {BRIG_RT_RUNC, {"run", "ID", "-no-pivot"}, "/argv/--no-pivot", "no-pivot"},
     {BRIG_RT_RUNC, {"create", "--no-pivot=false", "ID"}, NULL, NULL},
-    {BRIG_RT_CRUN, {"create", "--no-new-keyring", "ID"}, "/argv/--no-new-keyring",
+    {BRIG_RT_CRUN,
+     {"create", "--no-new-keyring", "ID"},
+     "/argv/--no-new-keyring",
      "no-new-keyring"},
     {BRIG_RT_RUNC, {"--criu", "/tmp/x", "checkpoint", "ID"}, "/argv/--criu", "criu"},
     {BRIG_RT_RUNC, {"--rootless=true", "create", "ID"}, "/argv/--rootless", "rootless"},
@@ -235,8 +243,12 @@ END_TEST
 START_TEST(test_restore)
 {
     _cleanup_(brig_policy_freep) BrigPolicy *pol = brig_policy_new_default();
-    const char *v[] = {"brig", "restore", "--lsm-profile", "apparmor:unconfined",
-                       "--lsm-mount-context=system_u:object_r:container_file_t:s0", "ID"};
+    const char *v[] = {"brig",
+                       "restore",
+                       "--lsm-profile",
+                       "apparmor:unconfined",
+                       "--lsm-mount-context=system_u:object_r:container_file_t:s0",
+                       "ID"};
     BrigArgv a;
     BrigReport rep = {0};
     ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
@@ -279,16 +291,24 @@ static const UpdateCase update_cases[] = {
     {BRIG_RT_RUNC, {"update", "-r", "-", "ID"}, "{\"pids\":{\"limit\":4096}}", 0},
     {BRIG_RT_RUNC, {"update", "-r", "-", "ID"}, "{\"pids\":{\"limit\":4097}}", 1},
     {BRIG_RT_RUNC, {"update", "-r", "-", "ID"}, "{\"pids\":{\"limit\":1e3}}", 1},
-    {BRIG_RT_CRUN, {"update", "-r", "-", "ID"},
-     "{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}", 1},
+    {BRIG_RT_CRUN,
+     {"update", "-r", "-", "ID"},
+     "{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}",
+     1},
     {BRIG_RT_RUNC, {"update", "-r", "-", "ID"}, "{\"unified\":{\"pids.max\":\"max\"}}", 1},
     {BRIG_RT_RUNC, {"update", "-r", "-", "ID"}, "{\"Pids\":{\"limit\":-1}}", 1},
-    {BRIG_RT_RUNC, {"update", "-r", "-", "ID"}, "{\"pids\":{\"limit\":10},\"pids\":{\"limit\":-1}}",
+    {BRIG_RT_RUNC,
+     {"update", "-r", "-", "ID"},
+     "{\"pids\":{\"limit\":10},\"pids\":{\"limit\":-1}}",
      1},
-    {BRIG_RT_RUNC, {"update", "-r", "-", "ID"},
-     "{\"memory\":{\"limit\":1000000},\"cpu\":{\"shares\":2}}", 0},
+    {BRIG_RT_RUNC,
+     {"update", "-r", "-", "ID"},
+     "{\"memory\":{\"limit\":1000000},\"cpu\":{\"shares\":2}}",
+     0},
     /* the flags are ignored when --resources is given: its content counts */
-    {BRIG_RT_RUNC, {"update", "--pids-limit", "5", "-r", "-", "ID"}, "{\"pids\":{\"limit\":-1}}",
+    {BRIG_RT_RUNC,
+     {"update", "--pids-limit", "5", "-r", "-", "ID"},
+     "{\"pids\":{\"limit\":-1}}",
      1},
 };
 

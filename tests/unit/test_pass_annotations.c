@@ -72,6 +72,39 @@ START_TEST(test_pointer_escape_and_absent)
 }
 END_TEST
 
+/* The crun annotations brig keeps are kept only with a checked value. */
+START_TEST(test_crun_safe_values)
+{
+    static const struct {
+        const char *key, *value;
+        bool kept;
+    } t[] = {
+        {"run.oci.systemd.subgroup", "container", true},
+        {"run.oci.systemd.subgroup", "../..", false},
+        {"run.oci.systemd.subgroup", "..", false},
+        {"run.oci.systemd.subgroup", "a/b", false},
+        {"run.oci.systemd.subgroup", "", false},
+        {"run.oci.mount_context_type", "context", true},
+        {"run.oci.mount_context_type", "context,rw", false},
+        {"run.oci.timens_offset", "monotonic 10 0\\nboottime -5 1", true},
+        {"run.oci.timens_offset", "realtime 10 0", false},
+        {"run.oci.seccomp_fail_unknown_syscall", "1", true},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+        Run r;
+        run_init(&r);
+        _cleanup_free_ char *in =
+            xasprintf("{\"annotations\":{\"%s\":\"%s\"}}", t[i].key, t[i].value);
+        ck_assert_int_eq(run_pass(&r, in), 0);
+        const BrigJson *ann = brig_json_get(r.spec, "annotations");
+        ck_assert_msg((brig_json_get(ann, t[i].key) != NULL) == t[i].kept, "%s=%s", t[i].key,
+                      t[i].value);
+        ck_assert_uint_eq(r.rep.n, t[i].kept ? 0 : 1);
+        run_done(&r);
+    }
+}
+END_TEST
+
 START_TEST(test_wrong_types)
 {
     assert_error("{\"annotations\":[]}", "/annotations: expected an object, found array");
@@ -88,6 +121,7 @@ int main(void)
     tcase_add_test(tc, test_removed_by_key);
     tcase_add_test(tc, test_pointer_escape_and_absent);
     tcase_add_test(tc, test_wrong_types);
+    tcase_add_test(tc, test_crun_safe_values);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }

@@ -26,6 +26,15 @@ static const Case cases[] = {
     {"on/auto/engine-replaced", 0, BRIG_LSM_AUTO, false, "docker-default", "brig-default", BRIG_FIX,
      1},
     {"on/auto/already", 0, BRIG_LSM_AUTO, false, "brig-default", "brig-default", BRIG_FIX, 0},
+    /* kept only when the kernel has it loaded in enforce mode (fake_mode) */
+    {"on/auto/engine-complain", 0, BRIG_LSM_AUTO, true, "complain-prof", "brig-default", BRIG_FIX,
+     1},
+    {"on/auto/engine-flags-unconfined", 0, BRIG_LSM_AUTO, true, "runc", "brig-default", BRIG_FIX,
+     1},
+    {"on/auto/engine-kill", 0, BRIG_LSM_AUTO, true, "kill-prof", "brig-default", BRIG_FIX, 1},
+    {"on/auto/engine-not-loaded", 0, BRIG_LSM_AUTO, true, "ghost", "brig-default", BRIG_FIX, 1},
+    {"on/auto/engine-named-unconfined", 0, BRIG_LSM_AUTO, true, "my-unconfined", "brig-default",
+     BRIG_FIX, 1},
     {"on/require/absent", 0, BRIG_LSM_REQUIRE, true, NULL, "brig-default", BRIG_FIX, 1},
     {"on/require/unconfined", 0, BRIG_LSM_REQUIRE, true, "unconfined", "brig-default", BRIG_FIX, 1},
     {"on/require/engine-kept", 0, BRIG_LSM_REQUIRE, true, "docker-default", "docker-default",
@@ -51,9 +60,24 @@ static const Case cases[] = {
     {"ecanceled/off/absent", ECANCELED, BRIG_LSM_OFF, true, NULL, NULL, BRIG_FIX, 0},
 };
 
+/* The kernel's profiles list, as /sys/kernel/security/apparmor/profiles
+ * would say: Ubuntu's "runc" is loaded with flags=(unconfined). */
+static char *fake_mode(const char *name)
+{
+    static const char *const list[][2] = {
+        {"docker-default", "enforce"}, {"brig-default", "enforce"}, {"complain-prof", "complain"},
+        {"runc", "unconfined"},        {"kill-prof", "kill"},       {"my-unconfined", "enforce"},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(list); i++)
+        if (streq(name, list[i][0]))
+            return xstrdup(list[i][1]);
+    return NULL;
+}
+
 static void setup(const Case *c, BrigCtx *ctx, BrigHost *host, BrigPolicy **pol)
 {
     tu_ctx(ctx, host, pol);
+    host->apparmor_mode = fake_mode;
     host->apparmor_enabled = c->host_errno == 0;
     host->apparmor_errno = c->host_errno;
     (*pol)->apparmor = c->mode;
