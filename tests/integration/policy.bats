@@ -11,6 +11,7 @@
 # Policies go through the global flag: brig --brig-policy FILE COMMAND ...
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
 	require_root
@@ -528,7 +529,7 @@ assert_fails_closed() {
 	[ "${lines[0]}" = 65534 ]
 	[ "$(status_field CapEff)" = "0000000000000000" ]
 	[[ $output == *"nc: bind: Permission denied"* ]]
-	! grep -qE ':80 .*LISTEN' <<<"$output"
+	run ! grep -qE ':80 .*LISTEN' <<<"$output"
 	[ "$(jq -c .process.capabilities.bounding "$T/other-bundle/config.json")" = '[]' ]
 	[ "$(jq -r .policy <<<"$(last_audit)")" = "$P" ]
 }

@@ -12,6 +12,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+bats_require_minimum_version 1.5.0
 
 WORKLOAD='echo hello; cat /etc/passwd >/dev/null; ls / >/dev/null; date >/dev/null; echo done'
 
@@ -57,7 +58,7 @@ record_and_replay() {
 		jq -e --arg s "$s" '.syscalls[0].names | index($s)' "$rec" >/dev/null
 	done
 	for s in keyctl mount mkdir ptrace; do
-		! jq -e --arg s "$s" '.syscalls[0].names | index($s)' "$rec" >/dev/null
+		run ! jq -e --arg s "$s" '.syscalls[0].names | index($s)' "$rec"
 	done
 	# the shell forks: clone is recorded but keeps brig's namespace test
 	jq -e '.syscalls[0].names | index("clone") | not' "$rec"
@@ -120,7 +121,7 @@ trace_names_culprit() {
 	grep -qE '^brig trace-denials: 1 denied call, container exit status 1$' <<<"$output"
 	grep -qE '^keyctl +SCMP_ARCH_X86_64 +EPERM +1  probe$' <<<"$output"
 	# clone without namespace flags kept its conditional ALLOW: not notified
-	! grep -qE '^clone ' <<<"$output"
+	run ! grep -qE '^clone ' <<<"$output"
 
 	# a namespace clone is caught, answered EPERM, and counted
 	bundle_set_args "$dir" /bin/probe clone-newns clone-fork unknown-1000 socket-vsock
