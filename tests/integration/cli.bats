@@ -394,7 +394,7 @@ run_true() {
 
 @test "runtime mode: brig's own --brig-runtime flag picks the runtime and is not passed on" {
 	local crun_path
-	crun_path="$(runtime_path crun)"
+	runtime_path crun crun_path >/dev/null
 	runtime_path runc >/dev/null
 	mkdir -p "$BATS_TEST_TMPDIR/empty"
 	# `crun spec` and `runc spec` differ, so the output says which one ran
@@ -407,7 +407,7 @@ run_true() {
 
 @test "runtime mode: --version prints brig's version, then the runtime's" {
 	local rt
-	rt="$(runtime_path runc)"
+	runtime_path runc rt >/dev/null
 	run env BRIG_RUNTIME="$rt" "$(brig_bin)" --version
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -32,7 +32,7 @@ setup() {
 	require_root
 	require_brig
 	require_cmd jq nsenter
-	RUNC="$(runtime_path runc)"
+	runtime_path runc RUNC >/dev/null
 	[[ -f $BATS_FILE_TMPDIR/spec/config.json ]] || skip "needs a static busybox and runc spec"
 	ROOT="$BATS_TEST_TMPDIR/runc-root"
 	mkdir -p "$ROOT"

@@ -38,10 +38,19 @@ require_cmd() {
 	done
 }
 
-# Absolute path of a real runtime by name (runc, crun), or skip.
+# runtime_path NAME [VAR]: the absolute path of a real runtime (runc, crun)
+# in VAR (default RUNTIME_PATH) and on stdout, or skip the test.  Call it
+# in the test's own shell, never as "$(runtime_path ...)": a skip inside a
+# command substitution only ends the subshell, and the test would go on
+# with an empty path.
 runtime_path() {
 	local p
+	if [[ $BASH_SUBSHELL -gt 0 ]]; then
+		echo "runtime_path $1 called in a subshell, where a skip is lost: use 'runtime_path $1 VAR'" >&2
+		return 1
+	fi
 	p="$(command -v "$1" 2>/dev/null)" || skip "needs $1 (not on PATH)"
+	printf -v "${2:-RUNTIME_PATH}" '%s' "$p"
 	echo "$p"
 }
 

@@ -17,7 +17,7 @@ setup() {
 	require_root
 	require_brig
 	require_cmd jq sha256sum
-	RUNC="$(runtime_path runc)"
+	runtime_path runc RUNC >/dev/null
 	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
 	T="$BATS_TEST_TMPDIR"
 	B="$T/bundle"
