@@ -19,6 +19,7 @@ PROOF_SCRIPT='
 grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status
 echo "uid: $(id -u)"
 echo "gid: $(id -g)"
+echo "groups: $(id -G)"
 if touch /brig-probe 2>/tmp/err; then echo "rootwrite: ok"; else echo "rootwrite: failed: $(cat /tmp/err)"; fi
 if echo hello >/tmp/probe && [ "$(cat /tmp/probe)" = hello ]; then echo "tmpwrite: ok"; else echo "tmpwrite: failed"; fi
 for d in /var/tmp /run; do if echo hello >$d/probe; then echo "scratch $d: ok"; else echo "scratch $d: failed"; fi; done
@@ -27,8 +28,9 @@ if grep -q " /mnt " /proc/mounts; then echo "mnt-mounted: yes"; else echo "mnt-m
 echo "proof: done"
 '
 
-# root, writable root filesystem, no_new_privs off, CAP_SYS_ADMIN in every set
-WIDE_OPEN='.process.user = {"uid": 0, "gid": 0}
+# root with gid 0 as a supplementary group too (what Docker and containerd
+# send), writable root filesystem, no_new_privs off, CAP_SYS_ADMIN in every set
+WIDE_OPEN='.process.user = {"uid": 0, "gid": 0, "additionalGids": [0]}
 	| .root.readonly = false
 	| .process.noNewPrivileges = false
 	| .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
@@ -124,6 +126,11 @@ check_non_root() {
 	[[ $uid =~ ^[0-9]+$ && $gid =~ ^[0-9]+$ ]]
 	[ "$uid" -ne 0 ]
 	[ "$gid" -ne 0 ]
+	# the input asked for gid 0 as a supplementary group: it is gone
+	local groups
+	groups="$(grep '^groups: ' <<<"$output" | cut -d' ' -f2-)"
+	[[ -n $groups ]]
+	[[ " $groups " != *" 0 "* ]] || { echo "groups still hold 0: $groups" >&2; return 1; }
 }
 @test "runc: id -u and id -g are not 0 inside the container" { check_non_root runc; }
 @test "crun: id -u and id -g are not 0 inside the container" { check_non_root crun; }
@@ -168,7 +175,7 @@ check_no_mount() {
 lifecycle() {
 	local rt=$1 style=$2 rtpath id root="" out="$BATS_TEST_TMPDIR/create.out"
 	local -a g=() rtg=() pidf=()
-	rtpath="$(runtime_path "$rt")"
+	runtime_path "$rt" rtpath >/dev/null
 	[[ $rt == crun ]] && ensure_crun_cgroups
 	make_busybox_bundle "$B" sleep 300
 	id="$(new_container_id "$rt")"
@@ -291,7 +298,7 @@ exec_no_escalation() {
 
 check_spec() {
 	local rt=$1 rtpath
-	rtpath="$(runtime_path "$rt")"
+	runtime_path "$rt" rtpath >/dev/null
 	mkdir -p "$BATS_TEST_TMPDIR/via-brig" "$BATS_TEST_TMPDIR/plain"
 	(cd "$BATS_TEST_TMPDIR/plain" && "$rtpath" spec)
 	run bash -c "cd '$BATS_TEST_TMPDIR/via-brig' && BRIG_RUNTIME='$rtpath' '$(brig_bin)' spec"
@@ -311,7 +318,9 @@ check_hardened_config() {
 	[[ $rt == crun ]] && ensure_crun_cgroups
 	make_busybox_bundle "$B" sleep 300
 	# start from what an engine typically hands over: root with capabilities
-	bundle_jq "$B" '.root.readonly = false | .process.noNewPrivileges = false'
+	# and gid 0 among the supplementary groups (Docker, containerd)
+	bundle_jq "$B" '.root.readonly = false | .process.noNewPrivileges = false
+		| .process.user.additionalGids = [0, 10]'
 	id="$(new_container_id "$rt")"
 	track_container "$rt" "$id"
 	brig_rt "$rt" create --bundle "$B" "$id" >"$out" 2>&1 || { cat "$out"; return 1; }
