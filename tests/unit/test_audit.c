@@ -492,7 +492,7 @@ START_TEST(write_errors)
         ck_assert_int_eq(waitpid(pid, &st, 0), pid);
         ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unprivileged write: status %d", st);
     } else {
-        fprintf(stderr, "write_errors: permission case skipped: needs root\n");
+        tu_skip("write_errors: the permission case needs root");
     }
     rm_tmpdir();
 }

@@ -368,8 +368,7 @@ END_TEST
 START_TEST(test_replace_fails_cleanly_when_full)
 {
     if (geteuid() != 0) {
-        fprintf(stderr, "test_replace_fails_cleanly_when_full: skipped, needs root to mount a "
-                        "tmpfs\n");
+        tu_skip("test_replace_fails_cleanly_when_full: needs root to mount a tmpfs");
         return;
     }
     _cleanup_free_ char *mnt = tpath("full");
@@ -378,7 +377,7 @@ START_TEST(test_replace_fails_cleanly_when_full)
      * the tmpfs vanish with it, even when an assertion fails */
     if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
         mount("brig-test", mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") < 0) {
-        fprintf(stderr, "test_replace_fails_cleanly_when_full: skipped, cannot mount tmpfs: %m\n");
+        tu_skip("test_replace_fails_cleanly_when_full: cannot mount a tmpfs: %m");
         return;
     }
     _cleanup_free_ char *p = xasprintf("%s/config.json", mnt);
@@ -556,6 +555,10 @@ int main(void)
     tcase_add_test(tc, test_replace_estale_on_swap);
     tcase_add_test(tc, test_replace_estale_on_rewrite_in_place);
     tcase_add_test(tc, test_replace_estale_on_delete);
+    suite_add_tcase(s, tc);
+    /* needs root and a tmpfs (tests/unit/meson.build) */
+    tc = tcase_create("host");
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_replace_fails_cleanly_when_full);
     tcase_add_test(tc, test_open_regular_appends);
     tcase_add_test(tc, test_open_regular_refuses);

@@ -574,8 +574,7 @@ END_TEST
 #define REQUIRE_ROOT()                                                                             \
     do {                                                                                           \
         if (geteuid() != 0) {                                                                      \
-            fprintf(stderr, "%s: skipped: needs root (policy files must be owned by root)\n",      \
-                    __func__);                                                                     \
+            tu_skip("%s: needs root (policy files must be owned by root)", __func__);              \
             return;                                                                                \
         }                                                                                          \
     } while (0)

@@ -568,7 +568,7 @@ START_TEST(test_against_runc)
     if (w)
         pclose(w);
     if (!found) {
-        fprintf(stderr, "test_against_runc: skipped, runc is not installed\n");
+        tu_skip("test_against_runc: runc is not installed");
         return;
     }
     runc[strcspn(runc, "\n")] = '\0';
@@ -1143,6 +1143,10 @@ static Suite *runtime_suite(void)
     tcase_add_loop_test(tc, test_parse_errors, 0, ELEMENTSOF(bad_cases));
     tcase_add_test(tc, test_takes_value);
     tcase_add_test(tc, test_getopt_hazard);
+    suite_add_tcase(s, tc);
+
+    /* needs runc (tests/unit/meson.build) */
+    tc = tcase_create("host");
     tcase_add_test(tc, test_against_runc);
     suite_add_tcase(s, tc);
 

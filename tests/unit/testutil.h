@@ -15,5 +15,15 @@ BrigJson *tu_parse(const char *text);
 char *tu_compact(const BrigJson *j);
 /* A context with the built-in policy and a host with every feature off. */
 void tu_ctx(BrigCtx *ctx, BrigHost *host, BrigPolicy **policy);
-/* Runs a suite and returns the process exit status. */
+/* Whether this run rewrites golden files: BRIG_GOLDEN_UPDATE=1 exactly, so
+ * that =0, an empty value or a typo compares instead of overwriting. */
+bool tu_golden_update(void);
+/* Marks the running test as skipped, naming what this host lacks; the test
+ * returns, or goes on with what it can still check.  check has no skip of its own: tu_run turns
+ * any skip into meson's exit status 77, so a suite that skipped is shown
+ * as SKIP, never counted as passed.  Host-dependent tests live in a tcase
+ * named "host", which tests/unit/meson.build runs as a test of its own
+ * (SUITE-host), so the rest of the suite still counts as passed. */
+void tu_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Runs a suite and returns the process exit status: 0, 1 or 77 (skipped). */
 int tu_run(Suite *s);
