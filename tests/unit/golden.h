@@ -168,8 +168,7 @@ static inline char *golden_apply(BrigPassFn fn, const char *name, const char *te
 /* Whether this run rewrites the golden files (BRIG_GOLDEN_UPDATE=1). */
 static inline bool golden_updating(void)
 {
-    const char *v = getenv("BRIG_GOLDEN_UPDATE");
-    return v && *v;
+    return tu_golden_update();
 }
 
 /* (Re)writes a golden file: text, then tail. */

@@ -200,10 +200,32 @@ START_TEST(test_process_file)
 }
 END_TEST
 
+/* Only BRIG_GOLDEN_UPDATE=1 rewrites the golden files: "=0" used to
+ * regenerate them too, so a run meant to compare overwrote the specification. */
+START_TEST(test_golden_update_switch)
+{
+    static const struct {
+        const char *value;
+        bool update;
+    } cases[] = {{NULL, false},   {"", false},   {"0", false}, {"no", false},
+                 {"true", false}, {"10", false}, {"1", true}};
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        if (cases[i].value)
+            setenv("BRIG_GOLDEN_UPDATE", cases[i].value, 1);
+        else
+            unsetenv("BRIG_GOLDEN_UPDATE");
+        ck_assert_msg(golden_updating() == cases[i].update, "BRIG_GOLDEN_UPDATE=%s",
+                      cases[i].value ? cases[i].value : "(unset)");
+    }
+    unsetenv("BRIG_GOLDEN_UPDATE");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pass_capabilities");
     TCase *tc = tcase_create("pass_capabilities");
+    tcase_add_test(tc, test_golden_update_switch);
     tcase_add_test(tc, test_golden);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_never_widens_exhaustive);

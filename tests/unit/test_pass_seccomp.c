@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Golden pairs in tests/data/pass_seccomp.  After a deliberate change to the
- * profile, rewrite the outputs with BRIG_REGEN_GOLDEN=1 and review the diff
+ * profile, rewrite the outputs with BRIG_GOLDEN_UPDATE=1 and review the diff
  * by hand before committing it. */
 #include <stdio.h>
 
@@ -64,7 +64,7 @@ START_TEST(golden)
     BrigReport rep = {0};
     _cleanup_free_ char *got = run_pass(&env, in, &rep);
 
-    if (getenv("BRIG_REGEN_GOLDEN")) {
+    if (tu_golden_update()) {
         _cleanup_free_ char *path = xasprintf("%s/%s", BRIG_TEST_DATA, out_name);
         FILE *f = fopen(path, "we");
         ck_assert_ptr_nonnull(f);
