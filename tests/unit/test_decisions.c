@@ -6,9 +6,12 @@
  * mutants of those tables (tools/mutate) survived the per-pass suites. */
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "harden.h"
 #include "invariants.h"
+#include "policy.h"
 #include "testutil.h"
 
 typedef struct {
@@ -285,6 +288,48 @@ START_TEST(test_checker_catches_each_invariant)
 }
 END_TEST
 
+/* A refused config is left as the engine wrote it: the runtime is never
+ * started on it, and a half-hardened file would hide what was asked. */
+START_TEST(test_refused_file_untouched)
+{
+    char dir[] = "/tmp/brig-test-decisions.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    _cleanup_free_ char *path = xasprintf("%s/config.json", dir);
+    _cleanup_free_ char *text = tu_read_data("configs/docker-hostns.json", NULL);
+    FILE *f = fopen(path, "we");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+
+    BrigPolicyDoc *doc = NULL;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_policy_builtin(&doc, &err), 0);
+    BrigHost host = {.last_cap = 40, .seccomp = true};
+    BrigHardenFile h = {.doc = doc, .host = &host, .path = path, .id = "c1", .bundle = dir};
+    ck_assert_int_eq(brig_harden_file(&h, &err), 0);
+    ck_assert(brig_harden_refused(&h));
+    ck_assert(!h.written);
+    size_t len;
+    _cleanup_free_ char *after = NULL;
+    {
+        FILE *g = fopen(path, "re");
+        ck_assert_ptr_nonnull(g);
+        fseek(g, 0, SEEK_END);
+        len = (size_t)ftell(g);
+        fseek(g, 0, SEEK_SET);
+        after = xmalloc(len + 1);
+        ck_assert_uint_eq(fread(after, 1, len, g), len);
+        after[len] = '\0';
+        fclose(g);
+    }
+    ck_assert_msg(streq(after, text), "the refused config was rewritten");
+    brig_harden_file_done(&h);
+    brig_policy_doc_free(doc);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("decisions");
@@ -296,6 +341,7 @@ int main(void)
     tcase_add_test(tc, test_real_configs);
     tcase_add_test(tc, test_engine_fixes);
     tcase_add_test(tc, test_checker_catches_each_invariant);
+    tcase_add_test(tc, test_refused_file_untouched);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
