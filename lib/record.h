@@ -20,6 +20,7 @@
 
 #include "json.h"
 #include "seccomp_explain.h"
+#include "supervisor.h"
 
 /* NOTIFY on every syscall libseccomp knows for the host architecture,
  * except `write` (runc refuses NOTIFY on it: the runtime reports progress
@@ -45,49 +46,7 @@ bool brig_record_conditional(const BrigJson *oci, const char *sys);
  * becomes NOTIFY (same names and argument tests, so libseccomp orders the
  * tests as before), and every syscall libseccomp knows on the host
  * architecture that the profile does not list gets a NOTIFY entry (it
- * would have had the default action).  `write` keeps its treatment. */
+ * would have had the default action).  `write` keeps its treatment.
+ * `exit_group`, when allowed without argument tests, is notified too, for
+ * the supervisor to see the container's program run (it answers ALLOW). */
 int brig_trace_profile(const BrigJson *oci, BrigJson **ret, BrigError **err);
-
-typedef enum { BRIG_SUPERVISE_RECORD, BRIG_SUPERVISE_TRACE } BrigSuperviseMode;
-
-/* One notification, as handed to the caller's callback. */
-typedef struct BrigNotifEvent {
-    pid_t pid;
-    const char *comm;
-    const char *syscall; /* name, or the number as text */
-    int nr;
-    uint32_t arch;
-    uint64_t args[6];
-    int answer_errno; /* trace: the errno returned; 0 = let it run */
-} BrigNotifEvent;
-
-/* Totals per (syscall, answer). */
-typedef struct BrigNotifCount {
-    char *syscall;
-    char *arch;
-    int answer_errno;
-    uint64_t count;
-    char *comms; /* "sh, probe" (first few distinct) */
-} BrigNotifCount;
-
-typedef struct BrigSupervisor {
-    BrigSuperviseMode mode;
-    const BrigSim *answer; /* trace: the original profile's filter */
-    void (*on_event)(const BrigNotifEvent *ev, void *userdata);
-    void *userdata;
-    /* state */
-    char *dir, *socket_path;
-    int listen_fd;
-    BrigNotifCount *counts;
-    size_t n_counts;
-    uint64_t total;
-} BrigSupervisor;
-
-/* Creates a private directory and the listening socket in it. */
-int brig_supervisor_init(BrigSupervisor *s, BrigError **err);
-/* Starts argv (the runtime) and serves notifications until it has exited
- * and every listener fd has hung up.  Returns the runtime's exit status
- * (128+signal when killed) in *ret_status. */
-int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, BrigError **err);
-/* Removes the socket and directory; frees everything. */
-void brig_supervisor_done(BrigSupervisor *s);

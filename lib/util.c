@@ -69,8 +69,27 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+char *brig_escape(const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *out = xmalloc(len * 4 + 1), *o = out;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        *o++ = 'x';
+        *o++ = hex[c >> 4];
+        *o++ = hex[c & 15];
+    }
+    *o = '\0';
+    return out;
+}
+
 static _printf_(4, 0) int error_setv(BrigError **err, int errnum, bool with_errno, const char *fmt,
-                                      va_list ap)
+                                     va_list ap)
 {
     int ret = errnum > 0 ? -errnum : -1;
     if (!err || *err)

@@ -81,3 +81,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_(1, 2);
+
+/* Text another party chose (a container's process name, a path inside its
+ * rootfs), made safe to print: printable ASCII stays, every other byte and
+ * the backslash become \xNN, so it cannot move the cursor, retitle the
+ * terminal, or forge a line of brig's output. */
+char *brig_escape(const char *s, size_t len);

@@ -12,8 +12,16 @@
 #include "runtime.h"
 
 /* Exit statuses: 0 ok; 1 refused / violations found / runtime failure;
- * 2 usage or input error (DESIGN: `brig check` gates pipelines on these). */
-enum { BRIG_EXIT_OK = 0, BRIG_EXIT_REFUSED = 1, BRIG_EXIT_USAGE = 2 };
+ * 2 usage or input error (DESIGN: `brig check` gates pipelines on these).
+ * record and trace-denials add 3 (the container did not start) and 4 (it
+ * ran and failed), and 128+N when a signal N stopped them. */
+enum {
+    BRIG_EXIT_OK = 0,
+    BRIG_EXIT_REFUSED = 1,
+    BRIG_EXIT_USAGE = 2,
+    BRIG_EXIT_NOT_STARTED = 3,
+    BRIG_EXIT_CONTAINER = 4,
+};
 
 int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_check(int argc, char **argv, const BrigArgv *a, BrigError **err);

@@ -2,7 +2,13 @@
 /* brig record -o OUT.json [--runtime R] BUNDLE
  * brig trace-denials [--runtime R] BUNDLE
  * Both run the container once under the real runtime with a seccomp-notify
- * profile and brig as the listener (lib/record.h). */
+ * profile and brig as the listener (lib/record.h, lib/supervisor.h).
+ *
+ * Exit status, apart from brig's own 1 (refused, failed) and 2 (usage, bad
+ * input): 0 the container ran and exited 0; 3 it did not start (nothing
+ * written); 4 it ran and exited non-zero or was killed (record still
+ * writes the profile); 128+N brig was stopped by signal N (the container
+ * is deleted, nothing written). */
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -88,12 +94,38 @@ static int supervise(SctoolCopy *copy, BrigJson *profile, BrigSupervisor *sup, c
         brig_json_set(copy->spec, "linux", lin);
     }
     brig_json_set(lin, "seccomp", profile);
+    /* the supervisor gives the container pipes, never brig's terminal */
+    BrigJson *proc = brig_json_get(copy->spec, "process");
+    if (proc && brig_json_get(proc, "terminal"))
+        brig_json_set(proc, "terminal", brig_json_new_bool(false));
     r = sctool_copy_write(copy, err);
     if (r < 0)
         return r;
     _cleanup_free_ char *id = xasprintf("brig-%s-%d", what, (int)getpid());
     char *argv[] = {rt, (char *)"run", (char *)"--bundle", copy->dir, id, NULL};
-    return brig_supervisor_run(sup, argv, ret_status, err);
+    char *stop[] = {rt, (char *)"delete", (char *)"--force", id, NULL};
+    sup->stop_argv = stop;
+    r = brig_supervisor_run(sup, argv, ret_status, err);
+    sup->stop_argv = NULL;
+    return r;
+}
+
+/* The exit status after a run (see the top of this file), and why. */
+static int run_outcome(const BrigSupervisor *sup, int status, const char *tool)
+{
+    if (sup->signal) {
+        fprintf(stderr, "brig %s: stopped by %s: the container was deleted, nothing written\n",
+                tool, sigabbrev_np(sup->signal) ?: "a signal");
+        return 128 + sup->signal;
+    }
+    if (!sup->started) {
+        fprintf(stderr,
+                "brig %s: the container did not start (runtime exit status %d%s); nothing "
+                "written\n",
+                tool, status, sup->got_listener ? "" : ", before it loaded the seccomp filter");
+        return BRIG_EXIT_NOT_STARTED;
+    }
+    return status == 0 ? BRIG_EXIT_OK : BRIG_EXIT_CONTAINER;
 }
 
 static void record_usage(FILE *out)
@@ -127,6 +159,15 @@ static void record_event(const BrigNotifEvent *ev, void *userdata)
     rs->denied[rs->n_denied++] = TAKE_PTR(key);
 }
 
+static void record_seen_done(RecordSeen *rs)
+{
+    for (size_t i = 0; i < rs->n_denied; i++)
+        free(rs->denied[i]);
+    free(rs->denied);
+    rs->denied = NULL;
+    rs->n_denied = 0;
+}
+
 static bool denied_by_brig(const RecordSeen *rs, const char *name)
 {
     size_t l = strlen(name);
@@ -146,9 +187,12 @@ int cmd_record(int argc, char **argv, const BrigArgv *a, BrigError **err)
         return r;
     if (brig_output_check(o.output, err) < 0)
         return BRIG_EXIT_USAGE;
+    /* from here on a signal ends the run through the cleanup below */
+    if (brig_supervisor_catch_signals(err) < 0)
+        return BRIG_EXIT_REFUSED;
     _cleanup_(sctool_copy_done) SctoolCopy copy = {0};
     if (sctool_harden_copy(o.bundle, a, &copy, err) < 0)
-        return BRIG_EXIT_USAGE;
+        return brig_supervisor_caught() ? 128 + brig_supervisor_caught() : BRIG_EXIT_USAGE;
     /* the profile brig would attach, to keep its argument tests where the
      * workload's calls passed them and to say what it would have denied */
     _cleanup_(brig_json_freep) BrigJson *attached = NULL;
@@ -170,6 +214,12 @@ int cmd_record(int argc, char **argv, const BrigArgv *a, BrigError **err)
     if (r < 0) {
         brig_supervisor_done(&sup);
         return BRIG_EXIT_REFUSED;
+    }
+    int outcome = run_outcome(&sup, status, "record");
+    if (outcome != BRIG_EXIT_OK && outcome != BRIG_EXIT_CONTAINER) {
+        record_seen_done(&seen);
+        brig_supervisor_done(&sup);
+        return outcome;
     }
     _cleanup_free_ char **names = xcalloc(sup.n_counts + 1, sizeof(char *));
     _cleanup_free_ char **arches = xcalloc(sup.n_counts + 1, sizeof(char *));
@@ -197,6 +247,7 @@ int cmd_record(int argc, char **argv, const BrigArgv *a, BrigError **err)
     /* written beside the target and renamed: a symlink planted at -o
      * during the run is refused, its target untouched (lib/bundle.h) */
     if (brig_output_write(o.output, text, strlen(text), 0644, err) < 0) {
+        record_seen_done(&seen);
         brig_supervisor_done(&sup);
         return BRIG_EXIT_REFUSED;
     }
@@ -216,11 +267,9 @@ int cmd_record(int argc, char **argv, const BrigArgv *a, BrigError **err)
                     (int)(tab - seen.denied[i]), seen.denied[i], tab + 1);
         }
     }
-    for (size_t i = 0; i < seen.n_denied; i++)
-        free(seen.denied[i]);
-    free(seen.denied);
+    record_seen_done(&seen);
     brig_supervisor_done(&sup); /* names and keep point into its counts */
-    return status;
+    return outcome;
 }
 
 static void trace_usage(FILE *out)
@@ -242,8 +291,9 @@ static void print_event(const BrigNotifEvent *ev, void *userdata)
                        "brig trace: pid %d (%s) %s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
                        ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") = %s%s\n",
                        (int)ev->pid, ev->comm, ev->syscall, ev->args[0], ev->args[1], ev->args[2],
-                       ev->args[3], ev->args[4], ev->args[5], ev->answer_errno ? "-" : "",
-                       ev->answer_errno ? strerrorname_np(ev->answer_errno) : "(allowed, ran)");
+                       ev->args[3], ev->args[4], ev->args[5],
+                       ev->answer == BRIG_ANSWER_ERRNO && ev->answer_errno ? "-" : "",
+                       brig_answer_text(ev->answer, ev->answer_errno));
     if (len > 0)
         (void)!write(STDERR_FILENO, line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line));
 }
@@ -264,9 +314,11 @@ int cmd_trace_denials(int argc, char **argv, const BrigArgv *a, BrigError **err)
         return r;
     if ((r = check_runtime(&o, err)) >= 0)
         return r;
+    if (brig_supervisor_catch_signals(err) < 0)
+        return BRIG_EXIT_REFUSED;
     _cleanup_(sctool_copy_done) SctoolCopy copy = {0};
     if (sctool_harden_copy(o.bundle, a, &copy, err) < 0)
-        return BRIG_EXIT_USAGE;
+        return brig_supervisor_caught() ? 128 + brig_supervisor_caught() : BRIG_EXIT_USAGE;
     const BrigJson *orig = brig_json_get_path(copy.spec, "linux/seccomp");
     if (!orig) {
         brig_error_set(err, EINVAL, "%s: brig attaches no seccomp filter to this container",
@@ -285,17 +337,28 @@ int cmd_trace_denials(int argc, char **argv, const BrigArgv *a, BrigError **err)
         brig_supervisor_done(&sup);
         return BRIG_EXIT_REFUSED;
     }
+    int outcome = run_outcome(&sup, status, "trace-denials");
+    if (outcome != BRIG_EXIT_OK && outcome != BRIG_EXIT_CONTAINER) {
+        brig_supervisor_done(&sup);
+        return outcome;
+    }
     qsort(sup.counts, sup.n_counts, sizeof(*sup.counts), by_count);
-    fprintf(stderr, "\nbrig trace-denials: %" PRIu64 " denied call%s, container exit status %d\n",
-            sup.total, sup.total == 1 ? "" : "s", status);
+    uint64_t denied = 0, logged = 0;
+    for (size_t i = 0; i < sup.n_counts; i++)
+        *(sup.counts[i].answer == BRIG_ANSWER_LOG ? &logged : &denied) += sup.counts[i].count;
+    fprintf(stderr, "\nbrig trace-denials: %" PRIu64 " denied call%s, ", denied,
+            denied == 1 ? "" : "s");
+    if (logged)
+        fprintf(stderr, "%" PRIu64 " logged and allowed, ", logged);
+    fprintf(stderr, "container exit status %d\n", status);
     if (sup.n_counts)
-        fprintf(stderr, "%-24s %-18s %-8s %8s  %s\n", "SYSCALL", "ARCH", "ERRNO", "COUNT",
+        fprintf(stderr, "%-24s %-18s %-8s %8s  %s\n", "SYSCALL", "ARCH", "ANSWER", "COUNT",
                 "PROCESSES");
     for (size_t i = 0; i < sup.n_counts; i++) {
         const BrigNotifCount *c = &sup.counts[i];
         fprintf(stderr, "%-24s %-18s %-8s %8" PRIu64 "  %s\n", c->syscall, c->arch,
-                c->answer_errno ? strerrorname_np(c->answer_errno) : "(ran)", c->count, c->comms);
+                brig_answer_text(c->answer, c->answer_errno), c->count, c->comms);
     }
     brig_supervisor_done(&sup);
-    return status;
+    return outcome;
 }

@@ -6,6 +6,13 @@
  *   probe NAME...    only these; exits 1 if any of them failed
  *   probe x32-getpid an x32 getpid() (x86_64 only); not in the full run,
  *                    since a filter without an x32 entry kills the caller
+ * Also not in the full run, attacks on whoever supervises the container:
+ *   tty-attack       on each of fds 0-2 that is a terminal: clear IXON and
+ *                    ISIG, then stop its output (TCXONC TCOOFF); ENOTTY if
+ *                    none is a terminal
+ *   flood            writes 1 MiB to stdout
+ *   comm-escape      names itself "\e[31m\e]0;x\a" (a colour and a window
+ *                    title) for the calls that follow
  * Nothing it gains is used: a call that unexpectedly succeeds is undone or
  * its result closed. */
 #include <errno.h>
@@ -14,9 +21,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static long do_mount(void)
@@ -140,6 +150,52 @@ static const struct {
     {"getppid", do_getppid},
 };
 
+static long tty_attack(void)
+{
+    int ttys = 0;
+    for (int fd = 0; fd < 3; fd++) {
+        struct termios t;
+        if (!isatty(fd) || tcgetattr(fd, &t) < 0)
+            continue;
+        t.c_iflag &= ~(tcflag_t)IXON;
+        t.c_lflag &= ~(tcflag_t)ISIG;
+        tcsetattr(fd, TCSANOW, &t);
+        ioctl(fd, TCXONC, TCOOFF);
+        ttys++;
+    }
+    errno = ttys ? 0 : ENOTTY;
+    return ttys ? 0 : -1;
+}
+
+static long flood(void)
+{
+    static char buf[65536];
+    memset(buf, 'x', sizeof(buf) - 1);
+    buf[sizeof(buf) - 1] = '\n';
+    for (int i = 0; i < 16; i++)
+        for (size_t off = 0; off < sizeof(buf);) {
+            ssize_t n = write(STDOUT_FILENO, buf + off, sizeof(buf) - off);
+            if (n < 0)
+                return -1;
+            off += (size_t)n;
+        }
+    return 0;
+}
+
+static long comm_escape(void)
+{
+    return prctl(PR_SET_NAME, "\033[31m\033]0;x\a", 0, 0, 0);
+}
+
+static const struct {
+    const char *name;
+    long (*fn)(void);
+} extras[] = {
+    {"tty-attack", tty_attack},
+    {"flood", flood},
+    {"comm-escape", comm_escape},
+};
+
 #if defined(__x86_64__) && !defined(__ILP32__)
 static long x32_getpid(void)
 {
@@ -175,6 +231,13 @@ int main(int argc, char **argv)
             printf("x32-getpid: not x86_64\n");
             failed = 1;
 #endif
+            continue;
+        }
+        for (i = 0; i < sizeof(extras) / sizeof(extras[0]); i++)
+            if (strcmp(extras[i].name, argv[a]) == 0)
+                break;
+        if (i < sizeof(extras) / sizeof(extras[0])) {
+            failed |= run(extras[i].name, extras[i].fn);
             continue;
         }
         for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)

@@ -112,8 +112,10 @@ trace_names_culprit() {
 	cp "$probe" "$dir/rootfs/bin/probe"
 	run timeout 120 "$(brig_bin)" trace-denials --runtime "$rt" "$dir" </dev/null
 	echo "$output"
-	# the program fails as it would without tracing: keyctl gets EPERM
-	[ "$status" -eq 1 ]
+	# the program fails as it would without tracing: keyctl gets EPERM;
+	# brig says so with its own status 4, not the container's 1
+	[ "$status" -eq 4 ]
+	grep -qE 'container exit status 1$' <<<"$output"
 	grep -q '^keyctl: EPERM$' <<<"$output"
 	grep -q '^clone-fork: ok$' <<<"$output"
 	grep -q '^getppid: ok$' <<<"$output"
@@ -237,6 +239,194 @@ trace_names_culprit() {
 		# no temporary file left beside it
 		[ "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name '.out.json.brig-*' | wc -l)" -eq 0 ]
 	done
+}
+
+# A container that attacks the terminal it is given (clears IXON and ISIG,
+# stops output with TCXONC TCOOFF), floods its stdout and makes a denied
+# call, with brig under a pty: brig must finish (the timeout fails the test
+# if it hangs), leave the terminal's settings as they were, and relay the
+# container's output.
+tty_attack() {
+	local rt=$1 dir="$BATS_TEST_TMPDIR/tty" t="$BATS_TEST_TMPDIR" probe
+	needs "$rt"
+	require_cmd script stty
+	probe="$(probe_bin)" || skip "no static probe (cc -static failed)"
+	make_busybox_bundle "$dir" /bin/probe tty-attack flood keyctl
+	cp "$probe" "$dir/rootfs/bin/probe"
+	cat >"$t/inner.sh" <<-EOF
+		#!/bin/bash
+		stty -g >"$t/before"
+		timeout -s KILL 60 "$(brig_bin)" trace-denials --runtime "$rt" "$dir"
+		echo \$? >"$t/rc"
+		stty -g >"$t/after"
+	EOF
+	chmod 755 "$t/inner.sh"
+	run timeout -s KILL 100 script -qec "$t/inner.sh" "$t/typescript" </dev/null
+	echo "script: $status"
+	tail -c 2000 "$t/typescript" | tr -d 'x'
+	[ "$status" -eq 0 ]
+	# brig ended by itself (4: the program failed, keyctl got EPERM)
+	[ "$(cat "$t/rc")" = 4 ]
+	cmp "$t/before" "$t/after"
+	# the container never had the terminal
+	grep -aq '^tty-attack: ENOTTY' "$t/typescript"
+	grep -aq '^keyctl: EPERM' "$t/typescript"
+	grep -aq '^brig trace-denials: 1 denied call' "$t/typescript"
+	# all of the 1 MiB flood was relayed
+	[ "$(tr -cd 'x' <"$t/typescript" | wc -c)" -ge $((16 * 65535)) ]
+}
+
+@test "crun: a container cannot stop or reconfigure brig's terminal (pty, TCOOFF)" {
+	tty_attack crun
+}
+
+@test "runc: a container cannot stop or reconfigure brig's terminal (pty, TCOOFF)" {
+	tty_attack runc
+}
+
+# SIGINT/SIGTERM to brig record or trace-denials mid-run: the container is
+# deleted through the runtime, no runtime process is left, and the hardened
+# copy, the listener socket and its directory are gone; nothing is written.
+signal_cleans_up() {
+	local rt=$1 tool=$2 sig=$3 want=$4 t="$BATS_TEST_TMPDIR" dir="$BATS_TEST_TMPDIR/sig"
+	local out="$BATS_TEST_TMPDIR/sig.json" pid id state bundle listener cpid i st
+	needs "$rt"
+	make_busybox_bundle "$dir" sh -c 'echo started; exec sleep 60'
+	# a background job starts with SIGINT ignored, which brig keeps: give
+	# it the default, as a foreground command has
+	if [[ $tool == record ]]; then
+		env --default-signal=INT "$(brig_bin)" record -o "$out" --runtime "$rt" "$dir" \
+			</dev/null >"$t/log" 2>&1 &
+	else
+		env --default-signal=INT "$(brig_bin)" trace-denials --runtime "$rt" "$dir" \
+			</dev/null >"$t/log" 2>&1 &
+	fi
+	pid=$!
+	id="brig-${tool%-denials}-$pid"
+	track_container "$rt" "$id"
+	for i in $(seq 300); do
+		grep -q '^started$' "$t/log" && break
+		sleep 0.1
+	done
+	cat "$t/log"
+	grep -q '^started$' "$t/log"
+	state="$("$rt" state "$id")"
+	bundle="$(jq -r .bundle <<<"$state")"
+	cpid="$(jq -r .pid <<<"$state")"
+	listener="$(jq -r .linux.seccomp.listenerPath "$bundle/config.json")"
+	[ -d "$bundle" ] && [ -S "$listener" ] && kill -0 "$cpid"
+	kill -"$sig" "$pid"
+	for i in $(seq 400); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	st=0
+	wait "$pid" || st=$?
+	cat "$t/log"
+	[ "$st" -eq "$want" ]
+	grep -q "brig $tool: stopped by $sig: the container was deleted, nothing written" "$t/log"
+	run "$rt" state "$id"
+	[ "$status" -ne 0 ]
+	run ! kill -0 "$cpid"
+	run pgrep -f -- "$id"
+	[ "$status" -ne 0 ]
+	[ ! -e "$bundle" ]
+	[ ! -e "$listener" ]
+	[ ! -e "$(dirname "$listener")" ]
+	[ ! -e "$out" ]
+}
+
+@test "runc: SIGINT to brig record deletes the container and every temp file" {
+	signal_cleans_up runc record INT 130
+}
+
+@test "crun: SIGINT to brig record deletes the container and every temp file" {
+	signal_cleans_up crun record INT 130
+}
+
+@test "runc: SIGTERM to brig trace-denials deletes the container and every temp file" {
+	signal_cleans_up runc trace-denials TERM 143
+}
+
+@test "crun: SIGTERM to brig trace-denials deletes the container and every temp file" {
+	signal_cleans_up crun trace-denials TERM 143
+}
+
+# A profile's SCMP_ACT_LOG lets the call run (and is shown as logged), as
+# the kernel would, rather than EPERM; the process name is printed escaped.
+trace_log_action() {
+	local rt=$1 dir="$BATS_TEST_TMPDIR/log" t="$BATS_TEST_TMPDIR" probe
+	needs "$rt"
+	probe="$(probe_bin)" || skip "no static probe (cc -static failed)"
+	make_busybox_bundle "$dir" /bin/probe comm-escape getppid keyctl
+	cp "$probe" "$dir/rootfs/bin/probe"
+	"$(brig_bin)" seccomp show | jq '(.syscalls[].names) |= map(select(. != "getppid"))
+		| .syscalls += [{"names": ["getppid"], "action": "SCMP_ACT_LOG"}]' >"$t/log-profile.json"
+	printf '{"version": 1, "defaults": {"seccompProfile": "%s"}}\n' "$t/log-profile.json" >"$t/policy.json"
+	chmod 644 "$t/policy.json" "$t/log-profile.json"
+	run timeout 120 "$(brig_bin)" --brig-policy "$t/policy.json" trace-denials --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 4 ]
+	grep -q '^getppid: ok$' <<<"$output"
+	grep -q '^keyctl: EPERM$' <<<"$output"
+	grep -qE '^brig trace: pid [0-9]+ \(\\x1b\[31m\\x1b\]0;x\\x07\) getppid\(.*\) = \(logged\)$' <<<"$output"
+	grep -qE '^brig trace-denials: 1 denied call, 1 logged and allowed, container exit status 1$' <<<"$output"
+	grep -qE '^getppid +SCMP_ARCH_X86_64 +\(logged\) +1  ' <<<"$output"
+	# no raw escape byte from the container in brig's own lines
+	run ! grep -aq $'^brig.*\e' <<<"$output"
+	run ! grep -aq $'^getppid .*\e' <<<"$output"
+}
+
+@test "runc: trace-denials answers SCMP_ACT_LOG as the profile does; names are escaped" {
+	trace_log_action runc
+}
+
+@test "crun: trace-denials answers SCMP_ACT_LOG as the profile does; names are escaped" {
+	trace_log_action crun
+}
+
+# A container whose program never runs: nothing written, status 3.
+not_started() {
+	local rt=$1 dir="$BATS_TEST_TMPDIR/ns" out="$BATS_TEST_TMPDIR/ns.json"
+	needs "$rt"
+	make_busybox_bundle "$dir" /nonexistent
+	run timeout 120 "$(brig_bin)" record -o "$out" --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'brig record: the container did not start (runtime exit status 1, before it loaded the seccomp filter); nothing written' <<<"$output"
+	[ ! -e "$out" ]
+	run timeout 120 "$(brig_bin)" trace-denials --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'brig trace-denials: the container did not start' <<<"$output"
+	run ! grep -q 'denied call' <<<"$output"
+	# a program that cannot be executed, after the filter is loaded
+	printf 'not a program\n' >"$dir/rootfs/bin/bad"
+	chmod 755 "$dir/rootfs/bin/bad"
+	bundle_set_args "$dir" /bin/bad
+	run timeout 120 "$(brig_bin)" record -o "$out" --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'brig record: the container did not start (runtime exit status 1); nothing written' <<<"$output"
+	[ ! -e "$out" ]
+	run timeout 120 "$(brig_bin)" trace-denials --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 3 ]
+	# a program that runs and fails is not "did not start": status 4, written
+	bundle_set_args "$dir" sh -c 'exit 7'
+	run timeout 120 "$(brig_bin)" record -o "$out" --runtime "$rt" "$dir" </dev/null
+	echo "$output"
+	[ "$status" -eq 4 ]
+	grep -q 'container exit status 7' <<<"$output"
+	[ -s "$out" ]
+}
+
+@test "runc: record and trace-denials write nothing when the container did not start" {
+	not_started runc
+}
+
+@test "crun: record and trace-denials write nothing when the container did not start" {
+	not_started crun
 }
 
 teardown() {

@@ -3,6 +3,7 @@
  * loads the trace filter, hands brig the listener fd over the socket the way
  * a runtime does, and its denied calls come back with the original errno. */
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -131,7 +132,11 @@ START_TEST(trace_profile_notifies_exactly_the_denials)
                 ck_assert_uint_eq(a, b);
                 continue;
             }
-            if (a == SECCOMP_RET_ALLOW)
+            if (a == SECCOMP_RET_ALLOW && streq(name, "exit_group"))
+                /* notified to see the program run; the supervisor answers
+                 * ALLOW, as decided by the original filter */
+                ck_assert_uint_eq(b, SECCOMP_RET_USER_NOTIF);
+            else if (a == SECCOMP_RET_ALLOW)
                 ck_assert_msg(b == SECCOMP_RET_ALLOW, "%s(0x%llx) was allowed, now 0x%x", name,
                               (unsigned long long)values[v], b);
             else {
@@ -240,6 +245,117 @@ START_TEST(supervisor_traces_denials)
 }
 END_TEST
 
+/* The profile's own actions, answered as the kernel would: brig's default
+ * with getppid LOG, getsid TRAP, getpgid KILL_PROCESS, umask ERRNO(77). */
+static void set_action(BrigJson *oci, const char *name, const char *action, int errno_ret)
+{
+    BrigJson *sys = brig_json_get(oci, "syscalls"), *e;
+    BRIG_JSON_FOREACH (e, sys) {
+        BrigJson *names = brig_json_get(e, "names");
+        for (size_t i = 0; names && i < names->n; i++)
+            if (streq(brig_json_str(names->kids[i]), name))
+                brig_json_delete_at(names, i--);
+    }
+    for (size_t i = 0; i < sys->n; i++)
+        if (!brig_json_get(sys->kids[i], "names")->n)
+            brig_json_delete_at(sys, i--);
+    BrigJson *n = brig_json_new(BRIG_JSON_OBJECT), *names = brig_json_new(BRIG_JSON_ARRAY);
+    brig_json_append(names, brig_json_new_string(name));
+    brig_json_set(n, "names", names);
+    brig_json_set(n, "action", brig_json_new_string(action));
+    if (errno_ret)
+        brig_json_set(n, "errnoRet", brig_json_new_uint((uint64_t)errno_ret));
+    brig_json_append(sys, n);
+}
+
+static volatile sig_atomic_t got_sigsys;
+static void on_sigsys(int sig)
+{
+    (void)sig;
+    got_sigsys = 1;
+}
+
+START_TEST(supervisor_answers_as_the_profile)
+{
+    BrigJson *oci = resolved_default(), *t = NULL;
+    set_action(oci, "getppid", "SCMP_ACT_LOG", 0);
+    set_action(oci, "getsid", "SCMP_ACT_TRAP", 0);
+    set_action(oci, "getpgid", "SCMP_ACT_KILL_PROCESS", 0);
+    set_action(oci, "umask", "SCMP_ACT_ERRNO", 77);
+    BrigError *err = NULL;
+    ck_assert_msg(brig_trace_profile(oci, &t, &err) == 0, "%s", err ? err->msg : "");
+    BrigSim *orig = NULL;
+    ck_assert_msg(brig_sim_new(oci, &orig, &err) == 0, "%s", err ? err->msg : "");
+    BrigSupervisor sup = {.mode = BRIG_SUPERVISE_TRACE, .answer = orig};
+    ck_assert_msg(brig_supervisor_init(&sup, &err) == 0, "%s", err ? err->msg : "");
+
+    int pipefd[2];
+    ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        signal(SIGSYS, on_sigsys);
+        scmp_filter_ctx fc = NULL;
+        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        if (brig_seccomp_compile(t, SCMP_ARCH_NATIVE, &fc, NULL) < 0 || seccomp_load(fc) < 0)
+            _exit(100);
+        send_fd(sup.socket_path, seccomp_notify_fd(fc));
+        long r[5];
+        r[0] = syscall(SYS_getppid); /* LOG: runs */
+        errno = 0;
+        r[1] = syscall(SYS_getsid, 0) < 0 ? errno : 0; /* TRAP: ENOSYS and SIGSYS */
+        r[2] = got_sigsys;
+        errno = 0;
+        r[3] = syscall(SYS_umask, 022) < 0 ? errno : 0; /* ERRNO(77) */
+        r[4] = getppid() == (pid_t)r[0];
+        (void)!write(pipefd[1], r, sizeof(r));
+        syscall(SYS_getpgid, 0); /* KILL_PROCESS */
+        _exit(0);
+    }
+    close(pipefd[1]);
+    char *argv[] = {(char *)"/bin/sleep", (char *)"1", NULL};
+    int status = -1, st;
+    ck_assert_msg(brig_supervisor_run(&sup, argv, &status, &err) == 0, "%s", err ? err->msg : "");
+    long r[5] = {0};
+    ck_assert_int_eq(read(pipefd[0], r, sizeof(r)), sizeof(r));
+    ck_assert_int_eq(waitpid(child, &st, 0), child);
+    ck_assert_int_eq(r[0], getpid()); /* getppid ran and returned the truth */
+    ck_assert_int_eq(r[1], ENOSYS);
+    ck_assert_int_eq(r[2], 1);
+    ck_assert_int_eq(r[3], 77);
+    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "child status 0x%x", st);
+    bool log = false, trap = false, kill = false, eno = false;
+    for (size_t i = 0; i < sup.n_counts; i++) {
+        const BrigNotifCount *c = &sup.counts[i];
+        log = log || (streq(c->syscall, "getppid") && c->answer == BRIG_ANSWER_LOG);
+        trap = trap || (streq(c->syscall, "getsid") && c->answer == BRIG_ANSWER_TRAP);
+        kill = kill || (streq(c->syscall, "getpgid") && c->answer == BRIG_ANSWER_KILL);
+        eno = eno || (streq(c->syscall, "umask") && c->answer == BRIG_ANSWER_ERRNO &&
+                      c->answer_errno == 77);
+    }
+    ck_assert(log && trap && kill && eno);
+    /* exit_group is notified (to see the program run) but not counted */
+    for (size_t i = 0; i < sup.n_counts; i++)
+        ck_assert_str_ne(sup.counts[i].syscall, "exit_group");
+    ck_assert(sup.started);
+    ck_assert_str_eq(brig_answer_text(BRIG_ANSWER_LOG, 0), "(logged)");
+    ck_assert_str_eq(brig_answer_text(BRIG_ANSWER_ERRNO, EPERM), "EPERM");
+    brig_supervisor_done(&sup);
+    close(pipefd[0]);
+    brig_sim_free(orig);
+    brig_json_free(t);
+    brig_json_free(oci);
+}
+END_TEST
+
+START_TEST(escape_text)
+{
+    const char in[] = "sh\033]0;x\a\\ok\n\xff";
+    char *e = brig_escape(in, sizeof(in) - 1);
+    ck_assert_str_eq(e, "sh\\x1b]0;x\\x07\\x5cok\\x0a\\xff");
+    free(e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("record");
@@ -250,6 +366,8 @@ static Suite *suite(void)
     tcase_add_test(tc, result_profile_keeps_argument_tests);
     tcase_add_test(tc, trace_profile_notifies_exactly_the_denials);
     tcase_add_test(tc, supervisor_traces_denials);
+    tcase_add_test(tc, supervisor_answers_as_the_profile);
+    tcase_add_test(tc, escape_text);
     suite_add_tcase(s, tc);
     return s;
 }
