@@ -163,10 +163,15 @@ random_global() {
 	for ((n = 0; n < RUNS && SECONDS < deadline; n++)); do
 		g="$(pick "${GS[@]}")"
 		pf="$BATS_TEST_TMPDIR/exec-$n.pid"
+		# not `run`: it would wait for the detached process to close its
+		# stdout, and a process that exited is in the root cgroup
+		local st=0
 		# shellcheck disable=SC2086
-		run brig_rt "$rt" $g exec --detach --pid-file "$pf" "$id" sleep 5
-		echo "# $rt [$g] exec -> $status" >&3
-		[ "$status" -eq 0 ] || continue
+		brig_rt "$rt" $g exec --detach --pid-file "$pf" "$id" sleep 30 \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || st=$?
+		echo "# $rt [$g] exec -> $st $(tail -n1 "$BATS_TEST_TMPDIR/exec.err" | cut -c1-200)" >&3
+		[ "$st" -eq 0 ] || continue
+		grep -q '^State:[[:space:]]*[RS]' "/proc/$(cat "$pf")/status"
 		pid="$(cat "$pf")"
 		got="$(grep -E ':pids:|^0::' "/proc/$pid/cgroup" | head -n1 | cut -d: -f3)"
 		echo "#   cgroup $got (container $want)" >&3
