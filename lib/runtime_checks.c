@@ -185,15 +185,33 @@ static int check_update_flags(const BrigArgv *a, const BrigPolicy *p, BrigReport
 
 /* Keys in --resources brig lets an update change; a key outside, or one
  * spelt in another case (Go's decoder folds case, crun's does not), is
- * refused.  devices, unified, hugepageLimits, rdma and network are not
- * here: crun applies devices on update, and unified writes any cgroup file. */
-static const char *const res_keys[] = {"memory", "cpu", "blockIO", "pids", NULL};
-static const char *const memory_keys[] = {"limit",        "reservation",       "swap",
-                                          "kernel",       "kernelTCP",         "swappiness",
-                                          "useHierarchy", "checkBeforeUpdate", NULL};
+ * refused.  "unified" writes any cgroup file (pids.max too) and is refused;
+ * "devices" is refused for crun, which applies it on update, and let
+ * through for runc, which ignores it there (update sets SkipDevices):
+ * containerd's CRI plugin sends the container's whole resources object. */
+static const char *const res_keys[] = {"memory",  "cpu",  "blockIO", "pids", "hugepageLimits",
+                                       "network", "rdma", "devices", NULL};
+static const char *const memory_keys[] = {"limit",
+                                          "reservation",
+                                          "swap",
+                                          "kernel",
+                                          "kernelTCP",
+                                          "swappiness",
+                                          "disableOOMKiller",
+                                          "useHierarchy",
+                                          "checkBeforeUpdate",
+                                          NULL};
 static const char *const cpu_keys[] = {
-    "shares", "quota", "period", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", NULL};
-static const char *const blkio_keys[] = {"weight", "leafWeight", NULL};
+    "shares",         "quota", "burst", "period", "realtimeRuntime",
+    "realtimePeriod", "cpus",  "mems",  "idle",   NULL};
+static const char *const blkio_keys[] = {"weight",
+                                         "leafWeight",
+                                         "weightDevice",
+                                         "throttleReadBpsDevice",
+                                         "throttleWriteBpsDevice",
+                                         "throttleReadIOPSDevice",
+                                         "throttleWriteIOPSDevice",
+                                         NULL};
 static const char *const pids_keys[] = {"limit", NULL};
 
 static bool in_list(const char *const *l, const char *k)
@@ -224,8 +242,9 @@ static bool check_object(const BrigJson *o, const char *ptr, const char *const *
             }
         if (!in_list(keys, k)) {
             brig_report_refuse(rep, kp, NULL,
-                               "update may not change \"%s\" (brig allows an update to change "
-                               "memory, cpu, blockIO and pids, with these exact keys)",
+                               "update may not change \"%s\" (brig allows memory, cpu, blockIO, "
+                               "pids, hugepageLimits, network and rdma, with the runtime-spec's "
+                               "exact keys)",
                                k);
             ok = false;
         }
@@ -233,11 +252,18 @@ static bool check_object(const BrigJson *o, const char *ptr, const char *const *
     return ok;
 }
 
-static void check_resources(const BrigJson *res, const BrigPolicy *p, BrigReport *rep)
+static void check_resources(const BrigJson *res, const BrigPolicy *p, BrigFlavour fl,
+                            BrigReport *rep)
 {
     const char *base = "/argv/--resources";
     if (!check_object(res, base, res_keys, rep))
         return;
+    const BrigJson *dev = brig_json_get(res, "devices");
+    if (dev && dev->type != BRIG_JSON_NULL && fl != BRIG_RT_RUNC)
+        brig_report_refuse(rep, "/argv/--resources/devices", NULL,
+                           "update may not change the device cgroup: %s applies it, and the "
+                           "devices the container may use are decided at create",
+                           brig_flavour_name(fl));
     static const struct {
         const char *key;
         const char *const *keys;
@@ -355,6 +381,6 @@ int brig_argv_check_update(BrigArgv *a, const BrigPolicy *p, BrigReport *rep, Br
     if (brig_json_parse(buf, len, "update --resources", 0, &j, &perr) < 0)
         brig_report_refuse(rep, "/argv/--resources", NULL, "%s", perr->msg);
     else
-        check_resources(j, p, rep);
+        check_resources(j, p, a->flavour, rep);
     return hand_over(a, buf, len, err);
 }
