@@ -119,7 +119,7 @@ exec_empty_parts() {
 
 @test "a runtime named runc that is crun (symlink or copy) is read as crun (row 3)" {
 	local crun
-	crun="$(runtime_path crun)"
+	runtime_path crun crun >/dev/null
 	ensure_crun_cgroups
 	make_busybox_bundle "$B" sleep 300
 	local d="$BATS_TEST_TMPDIR/rt" how
@@ -172,7 +172,7 @@ exec_empty_parts() {
 
 @test "crun --cgroup-manager=disabled is refused, naming the flag and the grant (row 5)" {
 	local crun
-	crun="$(runtime_path crun)"
+	runtime_path crun crun >/dev/null
 	ensure_crun_cgroups
 	make_busybox_bundle "$B" sleep 300
 	id="$(new_container_id cgm)"
@@ -251,8 +251,21 @@ update_pids() {
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ "$(pids_max "$1")" = 4096 ]
+	# devices: crun applies them on update, so brig refuses them; runc
+	# ignores them there, so they pass (containerd's CRI sends them)
 	run bash -c "echo '{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}' | BRIG_RUNTIME='$(command -v "$1")' '$(brig_bin)' update -r - '$id'"
-	[ "$status" -ne 0 ]
+	echo "devices: $status $output"
+	if [[ $1 == crun ]]; then [ "$status" -ne 0 ]; fi
+	[ "$(pids_max "$1")" = 4096 ]
+	# the device cgroup as the host sees it: still not "a *:* rwm"
+	local pid dp
+	pid="$(brig_rt "$1" state "$id" | jq -r .pid)"
+	dp="$(grep -E '^[0-9]+:devices:' "/proc/$pid/cgroup" | cut -d: -f3)"
+	if [[ -n $dp ]]; then
+		run cat "/sys/fs/cgroup/devices$dp/devices.list"
+		echo "devices.list: $output"
+		[[ $output != *"a *:* rwm"* ]]
+	fi
 	# allowed updates reach the runtime, from flags, stdin and a file
 	run brig_rt "$1" update --pids-limit 100 "$id"
 	[ "$status" -eq 0 ]
