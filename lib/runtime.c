@@ -591,9 +591,10 @@ int brig_argv_parse(int argc, char *const *argv, BrigArgv *ret, BrigError **err)
                 brig_argv_done(&a);
                 return r;
             }
-            /* Only where a misreading would harden the wrong thing. */
+            /* Only where a misreading would harden or judge the wrong thing
+             * (crun reads "update --pids=-1" as --pids-limit). */
             bool create = streq(a.cmd, "create") || streq(a.cmd, "run") || streq(a.cmd, "restore");
-            if (!a.getopt_hazard && (create || streq(a.cmd, "exec")))
+            if (!a.getopt_hazard && (create || streq(a.cmd, "exec") || streq(a.cmd, "update")))
                 a.getopt_hazard = getopt_hazard(c->flags, a.argv, sub + 1, a.argc);
         }
     }

@@ -246,6 +246,10 @@ update_pids() {
 	run brig_rt "$1" update --pids-limit 5000 "$id"
 	[ "$status" -ne 0 ]
 	[ "$(pids_max "$1")" = 4096 ]
+	# getopt (crun) reads an abbreviation as --pids-limit; Go does not
+	run brig_rt "$1" update --pids-l=-1 "$id"
+	[ "$status" -ne 0 ]
+	[ "$(pids_max "$1")" = 4096 ]
 	# what containerd sends: --resources=- with JSON on stdin
 	run bash -c "echo '{\"pids\":{\"limit\":-1}}' | BRIG_RUNTIME='$(command -v "$1")' '$(brig_bin)' update --resources=- '$id'"
 	echo "$output"

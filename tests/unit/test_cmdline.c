@@ -353,6 +353,19 @@ START_TEST(test_update)
 }
 END_TEST
 
+/* getopt (crun) takes "--pids-l=-1" as --pids-limit, Go's flag package as
+ * an unknown flag: brig's reading would miss it, so it is a hazard, which
+ * brig_runtime_exec() refuses for anything but runc. */
+START_TEST(test_update_getopt_hazard)
+{
+    const char *v[] = {"brig", "update", "--pids-l=-1", "ID"};
+    BrigArgv a;
+    ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
+    ck_assert_str_eq(a.getopt_hazard, "--pids-l=-1");
+    brig_argv_done(&a);
+}
+END_TEST
+
 /* --resources FILE becomes "-" with the file's bytes on stdin: the runtime
  * cannot read a file changed after the check. */
 START_TEST(test_update_file_handed_over)
@@ -400,6 +413,7 @@ static Suite *cmdline_suite(void)
     tc = tcase_create("update");
     tcase_add_loop_test(tc, test_update, 0, ELEMENTSOF(update_cases));
     tcase_add_test(tc, test_update_file_handed_over);
+    tcase_add_test(tc, test_update_getopt_hazard);
     suite_add_tcase(s, tc);
     return s;
 }
