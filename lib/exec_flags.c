@@ -330,6 +330,36 @@ static void do_gid(Rewriter *w, const ExecFlag *f)
 
 /* The container's AppArmor profile and SELinux label are brig's choice at
  * create; whoever calls exec does not get to pick another one. */
+/* --cgroup [CONTROLLERS:]PATH puts the process in a cgroup below the
+ * container's.  crun 1.8 appends PATH to the container's cgroup unchecked,
+ * and runc 1.1 only checks that the result starts with the container's path
+ * as a string ("../ID-x" passes), so a ".." component could take the process
+ * out of the container's pids and device limits. */
+static bool has_dotdot(const char *path)
+{
+    for (const char *c = path; *c;) {
+        size_t n = strcspn(c, "/");
+        if (n == 2 && c[0] == '.' && c[1] == '.')
+            return true;
+        c += n + (c[n] == '/');
+    }
+    return false;
+}
+
+static void do_cgroup(Rewriter *w, const ExecFlag *f)
+{
+    /* runc reads "CONTROLLERS:PATH", crun the whole value as the path */
+    const char *colon = strchr(f->value, ':');
+    bool dotdot = has_dotdot(f->value) || (colon && has_dotdot(colon + 1));
+    if (!dotdot) {
+        keep(w, f);
+        return;
+    }
+    refuse_value(w, f, "cgroup",
+                 "--cgroup with \"..\" would put the process outside the container's cgroup "
+                 "(and its limits); no policy grants it");
+}
+
 static void do_lsm_override(Rewriter *w, const ExecFlag *f, const char *flag)
 {
     _cleanup_free_ char *why =
@@ -419,6 +449,8 @@ int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour fla
             do_lsm_override(&w, &f, "apparmor");
         else if (flag_is(&f, "process-label", NULL))
             do_lsm_override(&w, &f, "process-label");
+        else if (flag_is(&f, "cgroup", NULL))
+            do_cgroup(&w, &f);
         else if (flag_is(&f, "no-new-privs", NULL)) {
             /* "--no-new-privs=false" is what turns it off; make it plain. */
             bool off = f.value &&

@@ -310,3 +310,30 @@ restore_refused() {
 }
 @test "runc: restore is refused by default, --lsm-profile always (row 7)" { restore_refused runc; }
 @test "crun: restore is refused by default, --lsm-profile always (row 7)" { restore_refused crun; }
+
+# ---------------------------------------------------------------- found in the sources
+
+# crun 1.8 appends exec's --cgroup to the container's cgroup unchecked (crun
+# alone runs `exec --cgroup ../.. ID` in the root pids cgroup); runc 1.1 only
+# compares string prefixes.  brig refuses a ".." component.
+exec_cgroup_escape() {
+	start "$1"
+	local pid want spec
+	pid="$(brig_rt "$1" state "$id" | jq -r .pid)"
+	want="$(grep -E '^[0-9]+:pids:' "/proc/$pid/cgroup" | cut -d: -f3)"
+	[[ -n $want ]] || skip "no cgroup v1 pids hierarchy"
+	for spec in ../.. pids:../.. "../${id##*/}x"; do
+		run brig_rt "$1" exec --cgroup "$spec" "$id" true
+		echo "--cgroup $spec: $status $output"
+		[ "$status" -ne 0 ]
+		[[ $output == *"--cgroup"* ]]
+	done
+	# a plain exec stays in the container's cgroup, as the host sees it
+	local st=0
+	brig_rt "$1" exec --detach --pid-file "$BATS_TEST_TMPDIR/e.pid" "$id" sleep 30 \
+		>/dev/null 2>&1 || st=$?
+	[ "$st" -eq 0 ]
+	[ "$(grep -E '^[0-9]+:pids:' "/proc/$(cat "$BATS_TEST_TMPDIR/e.pid")/cgroup" | cut -d: -f3)" = "$want" ]
+}
+@test "runc: exec --cgroup with .. is refused" { exec_cgroup_escape runc; }
+@test "crun: exec --cgroup with .. is refused (crun alone would leave the container's cgroup)" { exec_cgroup_escape crun; }

@@ -57,6 +57,11 @@ static const UserCase user_cases[] = {
     /* the last --user counts in both */
     {BRIG_RT_RUNC, {"exec", "-u", "1000:1000", "--user=0", "ID"}, "65534:65534", ""},
     {BRIG_RT_CRUN, {"exec", "-u", "0", "--user=1000:1000", "ID"}, "1000:1000", ""},
+    /* --cgroup may not climb out of the container's cgroup */
+    {BRIG_RT_CRUN, {"exec", "--cgroup", "../..", "ID"}, NULL, ""},
+    {BRIG_RT_RUNC, {"exec", "--cgroup=pids:../x", "ID"}, NULL, ""},
+    {BRIG_RT_CRUN, {"exec", "--cgroup", "x:..", "ID"}, NULL, ""},
+    {BRIG_RT_RUNC, {"exec", "--cgroup", "sub/dir", "ID"}, "65534:65534", ""},
     /* unknown runtime: plain decimal only */
     {BRIG_RT_UNKNOWN, {"exec", "--user", "0:0", "ID"}, "65534:65534", ""},
     {BRIG_RT_UNKNOWN, {"exec", "--user", "1000", "ID"}, "1000:65534", ""},
