@@ -722,15 +722,6 @@ int brig_runtime_find(const char *explicit_path, char **ret_path, BrigError **er
                           skipped, env_desc, search_path());
 }
 
-/* The real file's name, so a "runc" symlink to crun counts as crun. */
-static const char *real_base(const char *path, char **ret_real)
-{
-    *ret_real = realpath(path, NULL);
-    const char *p = *ret_real ? *ret_real : path;
-    const char *base = strrchr(p, '/');
-    return base ? base + 1 : p;
-}
-
 int brig_runtime_lookup(const char *name, const char *explicit_path, char **ret_path,
                         BrigError **err)
 {
@@ -767,14 +758,14 @@ int brig_runtime_lookup(const char *name, const char *explicit_path, char **ret_
                                   "entries skipped, and brig itself)",
                                   name, search_path());
     }
-    /* Judged by the executable it resolves to, not the name asked for:
-     * brig writes the runtime's config for runc and crun and knows no other. */
-    _cleanup_free_ char *real = NULL;
-    const char *base = real_base(found, &real);
-    if (!startswith(base, "runc") && !startswith(base, "crun"))
+    /* Judged by what the executable says it is (--version), not the name
+     * asked for: brig writes the runtime's config for runc and crun and
+     * knows no other. */
+    BrigFlavour f = brig_runtime_flavour(found, NULL);
+    if (f != BRIG_RT_RUNC && f != BRIG_RT_CRUN)
         return brig_error_set(err, EINVAL,
-                              "--runtime %s resolves to %s, which is neither runc nor crun", name,
-                              real ? real : found);
+                              "--runtime %s: %s is neither runc nor crun (by its --version)", name,
+                              found);
     *ret_path = TAKE_PTR(found);
     return 0;
 }

@@ -108,8 +108,8 @@ int brig_runtime_find(const char *explicit_path, char **ret_path, BrigError **er
  * --runtime NAME): NULL or "" is brig_runtime_find(explicit_path); "runc" or
  * "crun" is searched on $PATH exactly as brig_runtime_find searches it
  * (absolute entries only, brig itself skipped); an absolute path is taken as
- * is.  Any other name, a relative path, or an executable whose real file is
- * not runc or crun is refused. */
+ * is.  Any other name, a relative path, or an executable that is not runc
+ * or crun by its --version (brig_runtime_flavour) is refused. */
 int brig_runtime_lookup(const char *name, const char *explicit_path, char **ret_path,
                         BrigError **err);
 

@@ -814,7 +814,11 @@ END_TEST
 START_TEST(test_lookup_named)
 {
     setup_tree();
-    mkexe("other/docker", "#!/bin/sh\nexit 0\n", 0755);
+    mkexe("other/docker", "#!/bin/sh\necho 'Docker version 24.0.5'\n", 0755);
+    /* what the real ones print on --version */
+    mkexe("real/runc", "#!/bin/sh\necho 'runc version 1.1.5'\n", 0755);
+    mkexe("crunonly/crun", "#!/bin/sh\necho 'crun version 1.8.1'\n", 0755);
+    mkexe("liar/runc", "#!/bin/sh\necho 'Docker version 24.0.5'\n", 0755);
     _cleanup_free_ char *real = mkpath("real");
     ck_assert_int_eq(chdir(real), 0);
     char *path = NULL;
@@ -841,6 +845,12 @@ START_TEST(test_lookup_named)
     _cleanup_(brig_error_freep) BrigError *e3 = NULL;
     ck_assert_int_lt(brig_runtime_lookup(docker, NULL, &path, &e3), 0);
     ck_assert_ptr_nonnull(strstr(e3->msg, "neither runc nor crun"));
+    /* the name is not enough: a "runc" that is something else */
+    _cleanup_(brig_error_freep) BrigError *e6 = NULL;
+    set_path("liar:real");
+    ck_assert_int_lt(brig_runtime_lookup("runc", NULL, &path, &e6), 0);
+    ck_assert_ptr_nonnull(strstr(e6->msg, "neither runc nor crun"));
+    set_path("other:real");
     _cleanup_(brig_error_freep) BrigError *e4 = NULL;
     ck_assert_int_lt(brig_runtime_lookup("./runc", NULL, &path, &e4), 0);
     ck_assert_ptr_nonnull(strstr(e4->msg, "absolute path"));
