@@ -314,6 +314,13 @@ int brig_output_check(const char *path, BrigError **err)
     return 0;
 }
 
+int brig_output_write_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                         BrigError **err)
+{
+    const Target t = {.what = "the output"};
+    return replace_at(dirfd, name, name, data, len, geteuid(), getegid(), mode, &t, err);
+}
+
 int brig_output_write(const char *path, const char *data, size_t len, mode_t mode, BrigError **err)
 {
     _cleanup_free_ char *name = NULL;

@@ -53,6 +53,10 @@ int brig_open_regular(int dirfd, const char *path, int flags, mode_t mode, BrigE
  * be absent or a regular file: a symlink planted there is refused, and
  * neither it nor its target is touched. */
 int brig_output_write(const char *path, const char *data, size_t len, mode_t mode, BrigError **err);
+/* The same, for `name` in the directory `dirfd` (state files brig keeps in
+ * a directory it holds open). */
+int brig_output_write_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                         BrigError **err);
 /* The checks brig_output_write makes, up front: a tool that runs a
  * container for minutes says at once that it could not write the result. */
 int brig_output_check(const char *path, BrigError **err);

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "bundle.h"
 #include "runtime.h"
 
 const char *brig_flavour_name(BrigFlavour f)
@@ -134,7 +135,7 @@ BrigFlavour brig_runtime_flavour(const char *path, const char *cache_dir)
                          (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
     }
     if (dfd >= 0) {
-        _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int fd = brig_open_regular(dfd, name, O_RDONLY, 0, NULL);
         char w[16] = {0};
         if (fd >= 0 && read(fd, w, sizeof(w) - 1) > 0) {
             BrigFlavour f = flavour_from_word(w);
@@ -144,16 +145,10 @@ BrigFlavour brig_runtime_flavour(const char *path, const char *cache_dir)
     }
     BrigFlavour f = ask(path);
     if (dfd >= 0) {
-        /* written whole under a temporary name, then renamed: a reader
+        /* written whole beside it, then renamed (lib/bundle.h): a reader
          * never sees half a word; a failure only costs the next call a fork */
-        _cleanup_free_ char *tmp = xasprintf(".%s.%d", name, (int)getpid());
-        _cleanup_close_ int fd =
-            openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
         _cleanup_free_ char *w = xasprintf("%s\n", brig_flavour_name(f));
-        if (fd >= 0 && write(fd, w, strlen(w)) == (ssize_t)strlen(w))
-            (void)renameat(dfd, tmp, dfd, name);
-        else if (fd >= 0)
-            (void)unlinkat(dfd, tmp, 0);
+        (void)brig_output_write_at(dfd, name, w, strlen(w), 0600, NULL);
     }
     return f;
 }
