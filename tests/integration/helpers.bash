@@ -140,6 +140,38 @@ make_busybox_bundle() {
 		"$dir/config.json" >"$tmp" && mv "$tmp" "$dir/config.json"
 }
 
+# adapt_engine_config SRC DST ROOTFS CMD...
+# A config captured from an engine (tests/data/configs), adapted the least
+# needed to run outside that engine, as tests/escape/run does: our rootfs and
+# command, no hooks (Docker's network hook calls back into dockerd), no
+# bind whose source does not exist here (per-container files under the
+# engine's state dir), namespaces joined by path become new ones, no rlimits
+# (this VM's bounding set lacks CAP_SYS_RESOURCE), no LSM labels, a cgroup of
+# its own.  Everything brig judges (user, groups, capabilities, seccomp,
+# limits, mounts that exist) stays as the engine wrote it.
+adapt_engine_config() {
+	local src=$1 dst=$2 rootfs=$3
+	shift 3
+	jq --arg root "$rootfs" --argjson args "$(json_array "$@")" --arg cg "/brigtest/$$-$RANDOM" '
+		.root = {path: $root, readonly: (.root.readonly // false)}
+		| .process.args = $args | .process.terminal = false | .process.cwd = "/"
+		| del(.process.rlimits) | del(.hooks) | del(.linux.seccomp.listenerPath)
+		| del(.process.apparmorProfile) | del(.process.selinuxLabel) | del(.linux.mountLabel)
+		| .mounts = (.mounts // [])
+		| .linux.namespaces = [(.linux.namespaces // [])[] | del(.path)]
+		| .linux.cgroupsPath = $cg
+		' "$src" >"$dst.tmp" || return 1
+	# drop binds whose source is missing on this host
+	local keep="[]" i=0 n src_path
+	n="$(jq '.mounts | length' "$dst.tmp")"
+	for ((i = 0; i < n; i++)); do
+		src_path="$(jq -r --argjson i "$i" '.mounts[$i] | if (.type // "") == "bind" or ((.options // []) | (index("bind") or index("rbind"))) then .source else "" end' "$dst.tmp")"
+		[[ -z $src_path || -e $src_path ]] && keep="$(jq -c --argjson i "$i" '. + [$i]' <<<"$keep")"
+	done
+	jq --argjson keep "$keep" '.mounts = [.mounts | to_entries[] | select(.key as $k | $keep | index($k)) | .value]' \
+		"$dst.tmp" >"$dst" && rm -f "$dst.tmp"
+}
+
 # Sets the process args of an existing bundle.
 bundle_set_args() {
 	local dir=$1

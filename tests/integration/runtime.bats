@@ -367,3 +367,94 @@ check_hardened_config() {
 }
 @test "runc: config.json after create is hardened, and hardening again changes nothing" { check_hardened_config runc; }
 @test "crun: config.json after create is hardened, and hardening again changes nothing" { check_hardened_config crun; }
+
+# ---------------------------------------------------------------- engine inputs
+
+# What the engine-config container prints, then it stays up for the host
+# to look at it.  probe tries syscalls the engines' own profiles allow and
+# brig's denies (io_uring_setup: Docker's; keyctl: Podman's).
+ENGINE_SCRIPT='
+grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status
+echo "uid: $(id -u)"
+echo "groups: $(id -G)"
+/bin/probe io_uring_setup keyctl
+echo ready
+exec sleep 300
+'
+
+# check_engine_config RUNTIME CONFIG: a config captured from Docker,
+# containerd or Podman, through brig and the real runtime; every fix is
+# observed inside the container and from the host.
+check_engine_config() {
+	local rt=$1 cfg=$2 id out="$BATS_TEST_TMPDIR/run.out" pid i probe
+	runtime_path "$rt" >/dev/null
+	[[ $rt == crun ]] && ensure_crun_cgroups
+	probe="$(dirname "$(brig_bin)")/../../tests/integration/probe"
+	[[ -x $probe ]] || skip "the static probe is not built (sanitizer build)"
+	mkdir -p "$B"
+	make_busybox_rootfs "$B/rootfs"
+	cp "$probe" "$B/rootfs/bin/probe"
+	adapt_engine_config "$BRIG_REPO/tests/data/configs/$cfg.json" "$B/config.json" "$B/rootfs" \
+		sh -c "$ENGINE_SCRIPT"
+	local in_limit
+	in_limit="$(jq -r '.linux.resources.pids.limit // 0' "$B/config.json")"
+	# the input asks for what brig must take away
+	jq -e '.process.user.uid == 0' "$B/config.json"
+	id="$(new_container_id "$rt-$cfg")"
+	track_container "$rt" "$id"
+	brig_rt "$rt" run --detach --bundle "$B" "$id" >"$out" 2>&1 || { cat "$out"; return 1; }
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^ready$' "$out" && break
+		sleep 0.2
+	done
+	output="$(cat "$out")"
+	echo "--- $rt $cfg container output:"
+	echo "$output"
+	grep -q '^ready$' <<<"$output"
+	pid="$(brig_rt "$rt" state "$id" | jq -r .pid)"
+	[[ $pid =~ ^[0-9]+$ && -d /proc/$pid ]]
+
+	# inside: no capabilities, no_new_privs, a seccomp filter that denies
+	# what the engine's profile allowed, no root, no group 0
+	local f
+	for f in CapEff CapPrm CapBnd; do
+		[ "$((16#$(status_field "$f")))" -eq 0 ]
+	done
+	[ "$(status_field NoNewPrivs)" = 1 ]
+	[ "$(status_field Seccomp)" = 2 ]
+	[ "$(status_field uid)" -ne 0 ]
+	local groups
+	groups="$(grep '^groups: ' <<<"$output" | cut -d' ' -f2-)"
+	[[ " $groups " != *" 0 "* ]] || { echo "groups hold 0: $groups"; return 1; }
+	grep -qE '^io_uring_setup: E[A-Z]+$' <<<"$output"
+	grep -qE '^keyctl: E[A-Z]+$' <<<"$output"
+
+	# from the host: its real ids, its filter, its cgroup's pids.max
+	local st
+	st="$(cat "/proc/$pid/status")"
+	echo "--- /proc/$pid/status:"
+	grep -E '^(Uid|Gid|Groups|CapEff|NoNewPrivs|Seccomp):' <<<"$st"
+	[[ " $(awk '/^Uid:/ {print $2, $3, $4, $5}' <<<"$st") " != *" 0 "* ]]
+	[[ " $(awk '/^Gid:/ {print $2, $3, $4, $5}' <<<"$st") $(awk '/^Groups:/ {$1 = ""; print}' <<<"$st") " != *" 0 "* ]]
+	[ "$(awk '/^Seccomp:/ {print $2}' <<<"$st")" = 2 ]
+	local cg max
+	cg="$(awk -F: '$2 == "pids" {print $3}' "/proc/$pid/cgroup")"
+	if [[ -n $cg ]]; then
+		max="$(cat "/sys/fs/cgroup/pids$cg/pids.max")"
+	else
+		max="$(cat "/sys/fs/cgroup$(awk -F: '$1 == "0" {print $3}' "/proc/$pid/cgroup")/pids.max")"
+	fi
+	echo "pids.max: $max (the input asked for ${in_limit})"
+	[[ $max =~ ^[0-9]+$ && $max -gt 0 ]]
+	# a positive limit the engine set is kept
+	if [[ $in_limit -gt 0 ]]; then
+		[ "$max" -eq "$in_limit" ]
+	fi
+	brig_rt "$rt" kill "$id" KILL || true
+}
+@test "runc: Docker's config (docker-plain) hardened, seen inside and from the host" { check_engine_config runc docker-plain; }
+@test "crun: Docker's config (docker-plain) hardened, seen inside and from the host" { check_engine_config crun docker-plain; }
+@test "runc: containerd's config (ctr-plain) hardened, seen inside and from the host" { check_engine_config runc ctr-plain; }
+@test "crun: containerd's config (ctr-plain) hardened, seen inside and from the host" { check_engine_config crun ctr-plain; }
+@test "runc: Podman's config (podman-default) hardened, seen inside and from the host" { check_engine_config runc podman-default; }
+@test "crun: Podman's config (podman-default) hardened, seen inside and from the host" { check_engine_config crun podman-default; }
