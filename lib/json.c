@@ -1242,8 +1242,10 @@ long brig_json_filter(BrigJson *container, BrigJsonKeepFn keep, void *ctx)
         r = 0;
     }
     long dropped = (long)(i - w);
-    /* stopped early: the rest stays, moved down once */
-    memmove(container->kids + w, container->kids + i, (n - i) * sizeof(*container->kids));
+    /* stopped early: the rest stays, moved down once (an empty container
+     * has no kids array: no pointer arithmetic on NULL) */
+    if (i < n)
+        memmove(container->kids + w, container->kids + i, (n - i) * sizeof(*container->kids));
     container->n = w + (n - i);
     return r < 0 ? r : dropped;
 }
