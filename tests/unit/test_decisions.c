@@ -12,6 +12,7 @@
 #include "harden.h"
 #include "invariants.h"
 #include "policy.h"
+#include "spec/table.h"
 #include "testutil.h"
 
 typedef struct {
@@ -330,6 +331,80 @@ START_TEST(test_refused_file_untouched)
 }
 END_TEST
 
+/* Whether some node of j matches the row path from token `p` on ("*" is
+ * any array index or object key). */
+static bool has_path(const BrigJson *j, const char *p)
+{
+    if (*p == '\0')
+        return true;
+    if (*p != '/' || !j || (j->type != BRIG_JSON_OBJECT && j->type != BRIG_JSON_ARRAY))
+        return false;
+    p++;
+    size_t n = strcspn(p, "/");
+    const BrigJson *k;
+    BRIG_JSON_FOREACH (k, j) {
+        bool match = n == 1 && p[0] == '*';
+        if (!match && j->type == BRIG_JSON_OBJECT)
+            match = strlen(k->key) == n && strncmp(k->key, p, n) == 0;
+        if (match && has_path(k, p + n))
+            return true;
+    }
+    return false;
+}
+
+static void load_seeds(const char *dir, BrigJson **seeds, size_t *n, size_t max)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) && *n < max) {
+        size_t nl = strlen(e->d_name);
+        if (nl < 5 || !streq(e->d_name + nl - 5, ".json"))
+            continue;
+        _cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "re");
+        ck_assert_ptr_nonnull(f);
+        char *buf = NULL;
+        size_t cap = 0;
+        ssize_t len = getdelim(&buf, &cap, '\0', f);
+        fclose(f);
+        BrigJson *j = NULL;
+        BrigError *err = NULL;
+        if (len > 0 && brig_json_parse(buf, (size_t)len, path, 0, &j, &err) == 0)
+            seeds[(*n)++] = j;
+        brig_error_free(err);
+        free(buf);
+    }
+    closedir(d);
+}
+
+/* The harden fuzzer's seeds (and the engine configs it also starts from)
+ * reach every field the spec table marks as decided: a field no seed sets
+ * is one the fuzzer is unlikely to ever try. */
+START_TEST(test_seeds_cover_decided_fields)
+{
+    BrigJson *seeds[256];
+    size_t n = 0;
+    load_seeds(BRIG_FUZZ_CORPUS "/harden", seeds, &n, ELEMENTSOF(seeds));
+    load_seeds(BRIG_TEST_DATA "/configs", seeds, &n, ELEMENTSOF(seeds));
+    ck_assert_uint_ge(n, 10);
+    size_t decided = 0;
+    for (size_t i = 0; i < brig_spec_n_fields; i++) {
+        const BrigSpecField *f = &brig_spec_fields[i];
+        if (f->decision == BRIG_SPEC_KEEP)
+            continue;
+        decided++;
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++)
+            found = has_path(seeds[k], f->path);
+        ck_assert_msg(found, "no seed in tests/fuzz/corpus/harden sets %s (%s)", f->path, f->why);
+    }
+    ck_assert_uint_ge(decided, 20);
+    for (size_t k = 0; k < n; k++)
+        brig_json_free(seeds[k]);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("decisions");
@@ -342,6 +417,7 @@ int main(void)
     tcase_add_test(tc, test_engine_fixes);
     tcase_add_test(tc, test_checker_catches_each_invariant);
     tcase_add_test(tc, test_refused_file_untouched);
+    tcase_add_test(tc, test_seeds_cover_decided_fields);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
