@@ -43,8 +43,68 @@
 
 static int n_succeeded;
 
+/* Every technique of the battery, each reported exactly once per run.
+ * tests/escape/run compares a run's lines with this list ("escape --list"):
+ * a battery that stops partway, or skips an attempt, is a failed run, not
+ * fewer attempts that all happened to be blocked. */
+static const char *const all_techniques[] = {
+    "mount_tmpfs",
+    "remount_proc_sys_rw",
+    "remount_sys_rw",
+    "unshare_userns_mount",
+    "clone_newuser",
+    "clone_newns",
+    "setns",
+    "keyctl",
+    "add_key",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "ptrace_pid1",
+    "ptrace_other_process",
+    "open_by_handle_at",
+    "mknod_block_device",
+    "raw_disk_access",
+    "write_sysrq_trigger",
+    "write_core_pattern",
+    "read_kcore",
+    "kallsyms_addresses",
+    "write_sys_kernel",
+    "cgroup_release_agent",
+    "init_module",
+    "reboot",
+    "sethostname",
+    "clock_settime",
+    "swapon",
+    "acct",
+    "kexec_load",
+    "raw_socket",
+    "packet_socket",
+    "socket_af_vsock",
+    "socket_af_alg",
+    "setuid_0",
+    "setuid_binary",
+    "chroot_breakout",
+    "write_rootfs",
+    "chmod_setuid",
+    "engine_socket",
+};
+#define N_TECHNIQUES (sizeof(all_techniques) / sizeof(all_techniques[0]))
+static bool reported[N_TECHNIQUES];
+
 static void report(const char *technique, bool ok, int err, const char *detail)
 {
+    size_t i = 0;
+    while (i < N_TECHNIQUES && strcmp(all_techniques[i], technique) != 0)
+        i++;
+    if (i == N_TECHNIQUES || reported[i]) {
+        /* a programming error of the battery: fail loudly, never skew counts */
+        fprintf(stderr, "escape: technique %s is %s\n", technique,
+                i == N_TECHNIQUES ? "not in all_techniques[]" : "reported twice");
+        abort();
+    }
+    reported[i] = true;
     n_succeeded += ok;
     printf("{\"technique\":\"%s\",\"result\":\"%s\",\"errno\":%d,\"detail\":\"%s\"}\n", technique,
            ok ? "succeeded" : "blocked", ok ? 0 : err, detail ? detail : "");
@@ -329,8 +389,10 @@ static void try_setuid_binary(const char *self)
         return;
     }
     int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) < 0)
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        report("setuid_binary", false, errno, "pipe2 failed: not tried");
         return;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         dup2(pipefd[1], STDOUT_FILENO);
@@ -380,6 +442,14 @@ int main(int argc, char **argv)
         printf("%d\n", (int)geteuid());
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < N_TECHNIQUES; i++)
+            printf("%s\n", all_techniques[i]);
+        return 0;
+    }
+    /* --hold: stay alive once done, so the runner can look at this process
+     * from the host (namespaces, ids, cgroup, mounts) before killing it */
+    bool hold = argc > 1 && strcmp(argv[1], "--hold") == 0;
     char hostname[256] = "container";
     gethostname(hostname, sizeof(hostname));
     struct timespec now;
@@ -473,6 +543,13 @@ int main(int argc, char **argv)
     try_write_rootfs();
     try_chmod_suid();
     try_engine_socket();
+    size_t n = 0;
+    for (size_t i = 0; i < N_TECHNIQUES; i++)
+        n += reported[i];
+    printf("{\"battery\":\"done\",\"reported\":%zu,\"of\":%zu}\n", n, N_TECHNIQUES);
+    fflush(stdout);
     fprintf(stderr, "escape: %d technique(s) succeeded\n", n_succeeded);
+    while (hold)
+        pause();
     return 0;
 }
