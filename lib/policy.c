@@ -587,7 +587,46 @@ int brig_policy_builtin(BrigPolicyDoc **ret, BrigError **err)
                              "built-in default policy", ret, err);
 }
 
+/* Who may control the policy: in runtime mode only root, since the policy
+ * decides what every container may do.  Offline (check, harden, policy
+ * validate) the answer concerns only the person asking, so a policy they
+ * own themselves (a CI checkout) is fine; one that anyone may rewrite is
+ * not.  The message names the actual fault, owner or mode bits. */
+static int policy_trusted(const char *path, const struct stat *st, bool offline, BrigError **err)
+{
+    uid_t me = getuid();
+    mode_t mode = st->st_mode & 07777;
+    if (st->st_uid != 0 && !offline)
+        return brig_error_set(err, EPERM,
+                              "policy %s is owned by uid %u, not root; refusing to trust it", path,
+                              (unsigned)st->st_uid);
+    if (st->st_uid != 0 && st->st_uid != me)
+        return brig_error_set(err, EPERM,
+                              "policy %s is owned by uid %u, neither root nor you (uid %u); "
+                              "refusing to trust it",
+                              path, (unsigned)st->st_uid, (unsigned)me);
+    if (mode & S_IWOTH || (!offline && mode & S_IWGRP))
+        return brig_error_set(err, EPERM,
+                              "policy %s is writable by %s (mode %04o); refusing to trust it", path,
+                              mode & S_IWOTH ? "everyone" : "its group", (unsigned)mode);
+    return 0;
+}
+
+static int policy_load(const char *explicit_path, bool offline, BrigPolicyDoc **ret,
+                       BrigError **err);
+
 int brig_policy_load(const char *explicit_path, BrigPolicyDoc **ret, BrigError **err)
+{
+    return policy_load(explicit_path, false, ret, err);
+}
+
+int brig_policy_load_offline(const char *explicit_path, BrigPolicyDoc **ret, BrigError **err)
+{
+    return policy_load(explicit_path, true, ret, err);
+}
+
+static int policy_load(const char *explicit_path, bool offline, BrigPolicyDoc **ret,
+                       BrigError **err)
 {
     const char *path = explicit_path ? explicit_path : BRIG_POLICY_DEFAULT_PATH;
     /* Policies are often symlinks (Kubernetes ConfigMaps are), so the name is
@@ -611,11 +650,9 @@ int brig_policy_load(const char *explicit_path, BrigPolicyDoc **ret, BrigError *
         return brig_error_errno(err, errno, "policy %s", path);
     if (!S_ISREG(st.st_mode))
         return brig_error_set(err, EINVAL, "policy %s is not a regular file", path);
-    if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
-        return brig_error_set(err, EPERM,
-                              "policy %s is writable by others than root (owner uid %u, mode "
-                              "%04o); refusing to trust it",
-                              path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+    int r = policy_trusted(path, &st, offline, err);
+    if (r < 0)
+        return r;
     if (st.st_size > 4 * 1024 * 1024)
         return brig_error_set(err, EFBIG, "policy %s is over 4 MiB", path);
     _cleanup_free_ char *buf = xmalloc((size_t)st.st_size + 1);
@@ -630,7 +667,7 @@ int brig_policy_load(const char *explicit_path, BrigPolicyDoc **ret, BrigError *
             break;
     }
     BrigPolicyDoc *doc;
-    int r = brig_policy_parse(buf, len, path, &doc, err);
+    r = brig_policy_parse(buf, len, path, &doc, err);
     if (r < 0)
         return r;
     doc->path = xstrdup(path);

@@ -114,6 +114,9 @@ int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyD
  * built-in default.  Fails closed: a policy file that exists but cannot be
  * read, does not parse, or is writable by anyone but root is an error. */
 int brig_policy_load(const char *explicit_path, BrigPolicyDoc **ret, BrigError **err);
+/* The same for offline use (check, harden, policy validate): a policy the
+ * invoking user owns is trusted too, and only a world-writable one refused. */
+int brig_policy_load_offline(const char *explicit_path, BrigPolicyDoc **ret, BrigError **err);
 int brig_policy_builtin(BrigPolicyDoc **ret, BrigError **err);
 void brig_policy_doc_free(BrigPolicyDoc *d);
 static inline void brig_policy_doc_freep(BrigPolicyDoc **d)
@@ -131,6 +134,9 @@ typedef struct BrigMatchInput {
  * rule in file order (lists accumulate, scalars are replaced). */
 int brig_policy_resolve(const BrigPolicyDoc *doc, const BrigMatchInput *in, BrigPolicy **ret,
                         BrigError **err);
+/* What rule `idx` alone makes of the defaults, whatever it matches (brig
+ * policy validate judges every grant a rule can give). */
+int brig_policy_for_rule(const BrigPolicyDoc *doc, size_t idx, BrigPolicy **ret, BrigError **err);
 /* The effective policy as JSON, in the file's own schema (brig policy show). */
 BrigJson *brig_policy_to_json(const BrigPolicy *p);
 /* Image name as the engine recorded it in trusted annotations, or NULL. */

@@ -220,3 +220,23 @@ int brig_policy_resolve(const BrigPolicyDoc *doc, const BrigMatchInput *in, Brig
     *ret = TAKE_PTR(p);
     return 0;
 }
+
+int brig_policy_for_rule(const BrigPolicyDoc *doc, size_t idx, BrigPolicy **ret, BrigError **err)
+{
+    _cleanup_(brig_policy_freep) BrigPolicy *p = brig_policy_copy(doc->defaults);
+    const char *where = doc->path ? doc->path : "the built-in default policy";
+    PV v = {.name = where, .err = err};
+    const BrigRule *rule = &doc->rules[idx];
+    if (rule->allow) {
+        _cleanup_free_ char *ptr = xasprintf("/rules/%zu/allow", idx);
+        int r = pv_settings(&v, rule->allow, ptr, p);
+        if (r < 0)
+            return r;
+    }
+    if (rule->has_mode)
+        p->mode = rule->mode;
+    free(p->source);
+    p->source = xasprintf("%s (rule %s)", where, rule->name);
+    *ret = TAKE_PTR(p);
+    return 0;
+}

@@ -403,6 +403,8 @@ static int parse_global(int argc, char *const *argv, BrigArgv *a, BrigError **er
             help = parse_bool(t.value) == 1;
         } else if (tok_is(&t, "version,v,V")) {
             version = parse_bool(t.value) == 1;
+        } else if (tok_is(&t, "debug")) {
+            a->debug = parse_bool(t.value) == 1;
         }
         /* Unknown global flags are treated as bools: runc rejects them anyway,
          * and taking the next token as a value would hide the subcommand. */

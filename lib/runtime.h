@@ -49,6 +49,7 @@ typedef struct BrigArgv {
     const char *log_format;
     bool version; /* --version / -v: runc prints its version and runs nothing else */
     bool help;    /* --help / -h, global or on the subcommand: runc only prints help */
+    bool debug;   /* --debug: brig adds an info line to the --log on success */
 
     /* subcommand flags; an empty value ("--bundle=") is stored as NULL, which is
      * what runc makes of it */

@@ -29,6 +29,19 @@ int cmd_policy(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_runtime(BrigArgv *a, BrigError **err);
 int cmd_apparmor(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_doctor(int argc, char **argv, const BrigArgv *a, BrigError **err);
+int cmd_explain(int argc, char **argv, const BrigArgv *a, BrigError **err);
+
+/* cli.c: a bundle directory names its config.json; anything else is a file. */
+char *cli_target_path(const char *target);
+/* The index of value in the NULL-terminated names (the first is the
+ * default), or <0 with "CMD: unknown format" in err. */
+int cli_format(const char *cmd, const char *value, const char *const *names, BrigError **err);
+
+/* explain.c: the record `brig explain ID` reads, written at create and
+ * removed at delete (before the runtime is exec'd: brig does not come
+ * back).  Both are best effort: a record is never a reason to fail. */
+void explain_record_save(const BrigArgv *a, const BrigHardenFile *h, const char *decision);
+void explain_record_remove(const BrigArgv *a);
 
 /* Runtime-mode MAC hooks (mac.c): prepare fills the host's SELinux labels
  * (reserving a category pair at create) before hardening; after_harden loads

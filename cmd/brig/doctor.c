@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* brig doctor [--json]: what this host offers (seccomp, AppArmor, SELinux,
- * the real runtime, cgroups, user namespaces, the policy), then point by
- * point whether the policy's defaults can be enforced here.  Exit 0 when
- * they can, 1 when they cannot: provisioning scripts gate on it. */
+/* brig doctor [--format text|json]: what this host offers (seccomp,
+ * AppArmor, SELinux, the real runtime, cgroups, user namespaces, the policy,
+ * the audit destinations), then point by point whether the policy's
+ * defaults can be enforced here.  Each point is ok, warn (works, but
+ * something the policy asks for is skipped or lost: an `auto` LSM the host
+ * lacks, audit lines with nowhere to go) or fail.  Exit 0 when nothing
+ * fails, 1 otherwise: provisioning scripts gate on it. */
 #include <fcntl.h>
+#include <getopt.h>
 #include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 
 #include "apparmor.h"
+#include "audit.h"
 #include "brig.h"
 #include "config.h"
 #include "context.h"
@@ -19,30 +25,93 @@
 
 typedef struct Doctor {
     BrigJson *facts;  /* object: what was found */
-    BrigJson *checks; /* array of {check, ok, detail} */
+    BrigJson *checks; /* array of {check, status, ok, detail} */
     bool ok;
 } Doctor;
+
+enum { OK, WARN, FAIL };
 
 static void fact(Doctor *d, const char *key, BrigJson *v)
 {
     brig_json_set(d->facts, key, v);
 }
 
-static _printf_(4, 5) void check(Doctor *d, const char *name, bool ok, const char *fmt, ...)
+static _printf_(4, 0) void vcheck3(Doctor *d, const char *name, int status, const char *fmt,
+                                   va_list ap)
 {
-    va_list ap;
+    static const char *const names[] = {"ok", "warn", "fail"};
     char *detail = NULL;
-    va_start(ap, fmt);
     if (vasprintf(&detail, fmt, ap) < 0)
         abort();
-    va_end(ap);
     BrigJson *c = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(c, "check", brig_json_new_string(name));
-    brig_json_set(c, "ok", brig_json_new_bool(ok));
+    brig_json_set(c, "status", brig_json_new_string(names[status]));
+    /* "ok" stays for readers of the first format: a warning is not a failure */
+    brig_json_set(c, "ok", brig_json_new_bool(status != FAIL));
     brig_json_set(c, "detail", brig_json_new_string(detail));
     brig_json_append(d->checks, c);
     free(detail);
-    d->ok = d->ok && ok;
+    d->ok = d->ok && status != FAIL;
+}
+
+static _printf_(4, 5) void check3(Doctor *d, const char *name, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vcheck3(d, name, status, fmt, ap);
+    va_end(ap);
+}
+
+static _printf_(4, 5) void check(Doctor *d, const char *name, bool ok, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vcheck3(d, name, ok ? OK : FAIL, fmt, ap);
+    va_end(ap);
+}
+
+/* The audit log: a file whose directory must exist (brig creates the file,
+ * never a directory) and be writable, and syslog through /dev/log.  brig
+ * runs containers when its audit lines cannot be written, so these are
+ * warnings: the decisions are lost, nothing is refused. */
+static void audit_checks(Doctor *d, const BrigPolicyDoc *doc)
+{
+    BrigJson *au = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(au, "log",
+                  doc->audit_log ? brig_json_new_string(doc->audit_log)
+                                 : brig_json_new(BRIG_JSON_NULL));
+    brig_json_set(au, "syslog", brig_json_new_bool(doc->audit_syslog));
+    struct stat st;
+    bool devlog = stat(BRIG_SYSLOG_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode);
+    brig_json_set(au, "devlog", brig_json_new_bool(devlog));
+    fact(d, "audit", au);
+    if (!doc->audit_log && !doc->audit_syslog) {
+        check3(d, "audit", WARN,
+               "the policy keeps no audit log: brig's decisions are not recorded");
+        return;
+    }
+    if (doc->audit_syslog && !devlog)
+        check3(d, "audit", WARN,
+               "syslog: %s is not a socket (no syslog daemon): audit lines sent there are lost",
+               BRIG_SYSLOG_SOCKET);
+    else if (doc->audit_syslog)
+        check3(d, "audit", OK, "syslog through %s", BRIG_SYSLOG_SOCKET);
+    if (doc->audit_log) {
+        _cleanup_free_ char *dir = xstrdup(doc->audit_log);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = '\0';
+        bool have = slash && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+        if (!have)
+            check3(d, "audit", WARN, "log %s: directory %s does not exist: audit lines are lost",
+                   doc->audit_log, slash ? dir : "(relative path)");
+        else if (access(dir, W_OK) < 0 &&
+                 (access(doc->audit_log, W_OK) < 0 || stat(doc->audit_log, &st) < 0))
+            check3(d, "audit", WARN, "log %s: %s is not writable here: audit lines are lost",
+                   doc->audit_log, dir);
+        else
+            check3(d, "audit", OK, "log %s", doc->audit_log);
+    }
 }
 
 /* First line of `runtime --version`, with stdout through a pipe. */
@@ -133,10 +202,11 @@ static void lsm_checks(Doctor *d, const BrigHost *host, const BrigPolicy *p)
     if (p->apparmor == BRIG_LSM_OFF)
         check(d, "apparmor", true, "policy turns AppArmor off");
     else if (!host->apparmor_enabled)
-        check(d, "apparmor", p->apparmor != BRIG_LSM_REQUIRE, "policy says %s; AppArmor is %s%s",
-              modes[p->apparmor], brig_apparmor_state(host->apparmor_errno),
-              p->apparmor == BRIG_LSM_REQUIRE ? ": every container would be refused"
-                                              : ": containers run without a profile");
+        check3(d, "apparmor", p->apparmor == BRIG_LSM_REQUIRE ? FAIL : WARN,
+               "policy says %s; AppArmor is %s%s", modes[p->apparmor],
+               brig_apparmor_state(host->apparmor_errno),
+               p->apparmor == BRIG_LSM_REQUIRE ? ": every container would be refused"
+                                               : ": containers run without a profile");
     else if (!loaded && !streq(name, BRIG_APPARMOR_PROFILE))
         check(d, "apparmor", false, "profile \"%s\" named by the policy is not loaded", name);
     else
@@ -166,14 +236,14 @@ static void lsm_checks(Doctor *d, const BrigHost *host, const BrigPolicy *p)
     if (p->selinux == BRIG_LSM_OFF)
         check(d, "selinux", true, "policy turns SELinux off");
     else if (!host->selinux_enabled || !valid)
-        check(d, "selinux", p->selinux != BRIG_LSM_REQUIRE, "policy says %s; %s%s",
-              modes[p->selinux],
-              !host->selinux_enabled ? "SELinux is not enabled"
-              : !ctxpath             ? "no container contexts file"
-              : ce                   ? ce->msg
-                                     : "the container contexts are not valid in the loaded policy",
-              p->selinux == BRIG_LSM_REQUIRE ? ": every container would be refused"
-                                             : ": containers run without a label");
+        check3(d, "selinux", p->selinux == BRIG_LSM_REQUIRE ? FAIL : WARN, "policy says %s; %s%s",
+               modes[p->selinux],
+               !host->selinux_enabled ? "SELinux is not enabled"
+               : !ctxpath             ? "no container contexts file"
+               : ce                   ? ce->msg
+                                      : "the container contexts are not valid in the loaded policy",
+               p->selinux == BRIG_LSM_REQUIRE ? ": every container would be refused"
+                                              : ": containers run without a label");
     else
         check(d, "selinux", true, "containers get %s with a unique category pair", c.process);
     brig_selinux_contexts_done(&c);
@@ -188,29 +258,71 @@ static void print_text(const Doctor *d)
         printf("%-10s %s\n", m->key, v);
     }
     printf("\n");
-    BRIG_JSON_FOREACH (c, d->checks)
-        printf("[%s] %-9s %s\n", brig_json_is_true(brig_json_get(c, "ok")) ? " ok " : "FAIL",
+    BRIG_JSON_FOREACH (c, d->checks) {
+        const char *st = brig_json_str(brig_json_get(c, "status"));
+        printf("[%s] %-9s %s\n",
+               streq(st, "ok")     ? " ok "
+               : streq(st, "warn") ? "warn"
+                                   : "FAIL",
                brig_json_str(brig_json_get(c, "check")), brig_json_str(brig_json_get(c, "detail")));
-    printf("\n%s\n",
+    }
+    size_t warns = 0;
+    BRIG_JSON_FOREACH (c, d->checks)
+        warns += streq(brig_json_str(brig_json_get(c, "status")), "warn");
+    printf("\n%s",
            d->ok ? "this host can enforce the policy" : "this host cannot enforce the policy");
+    if (warns)
+        printf(" (%zu warning%s)", warns, warns == 1 ? "" : "s");
+    printf("\n");
+}
+
+static void doctor_usage(FILE *out)
+{
+    fprintf(out, "Usage: brig [--brig-policy FILE] doctor [--format text|json]\n"
+                 "Reports what this host offers and whether it can enforce the policy, each\n"
+                 "point ok, warn (works, but something is skipped or lost: an `auto` LSM the\n"
+                 "host lacks, audit lines with nowhere to go) or fail.\n"
+                 "  --format F      text (default) or json; --json is a deprecated alias of\n"
+                 "                  --format json\n"
+                 "Exit status: 0 nothing fails, 1 something fails, 2 usage error.\n");
 }
 
 int cmd_doctor(int argc, char **argv, const BrigArgv *a, BrigError **err)
 {
-    bool json = false;
-    for (int i = 1; i < argc; i++) {
-        if (streq(argv[i], "--json")) {
-            json = true;
-        } else if (streq(argv[i], "--help") || streq(argv[i], "-h")) {
-            printf("Usage: brig [--brig-policy FILE] doctor [--json]\n"
-                   "Reports what this host offers and whether it can enforce the policy;\n"
-                   "exits 0 when it can, 1 when it cannot.\n");
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    static const char *const formats[] = {"text", "json", NULL};
+    const char *format = "text";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            format = optarg;
+            break;
+        case 'j':
+            format = "json";
+            break;
+        case 'h':
+            doctor_usage(stdout);
             return BRIG_EXIT_OK;
-        } else {
-            brig_error_set(err, EINVAL, "doctor: unknown argument \"%s\"", argv[i]);
+        default:
+            doctor_usage(stderr);
             return BRIG_EXIT_USAGE;
         }
     }
+    if (optind < argc) {
+        brig_error_set(err, EINVAL, "doctor: unknown argument \"%s\"", argv[optind]);
+        return BRIG_EXIT_USAGE;
+    }
+    int fmt = cli_format("doctor", format, formats, err);
+    if (fmt < 0)
+        return BRIG_EXIT_USAGE;
+    bool json = fmt == 1;
     _cleanup_(brig_json_freep) BrigJson *facts = brig_json_new(BRIG_JSON_OBJECT);
     _cleanup_(brig_json_freep) BrigJson *checks = brig_json_new(BRIG_JSON_ARRAY);
     Doctor d = {.facts = facts, .checks = checks, .ok = true};
@@ -271,8 +383,10 @@ int cmd_doctor(int argc, char **argv, const BrigArgv *a, BrigError **err)
     long userns = read_long("/proc/sys/user/max_user_namespaces");
     fact(&d, "userns", brig_json_new_int(userns));
 
-    if (pr == 0)
+    if (pr == 0) {
         lsm_checks(&d, &host, doc->defaults);
+        audit_checks(&d, doc);
+    }
 
     if (json) {
         _cleanup_(brig_json_freep) BrigJson *out = brig_json_new(BRIG_JSON_OBJECT);

@@ -1,45 +1,99 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* brig harden [--diff] [--dry-run] [--process] BUNDLE|FILE
- * brig check [--format text|json] BUNDLE|FILE...  */
+/* brig harden [--diff] [--dry-run] [--process] BUNDLE|FILE */
 #include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "audit.h"
 #include "brig.h"
 #include "bundle.h"
 #include "context.h"
 #include "harden.h"
 
-static char *target_path(const char *target)
+static void harden_usage(FILE *out)
+{
+    fprintf(out, "Usage: brig harden [--diff] [--dry-run] [--process] [--brig-policy FILE] "
+                 "BUNDLE|FILE\n"
+                 "  --diff          show each change as before/after\n"
+                 "  --dry-run       change nothing, only report\n"
+                 "  --process       FILE is an exec process file (runc exec --process), not a "
+                 "config\n"
+                 "  --brig-policy FILE   the policy (default: brig's, see brig(8))\n"
+                 "Exit status: 0 hardened or already compliant, 1 refused, 2 usage or input "
+                 "error.\n");
+}
+
+/* The members of a runtime-spec process object.  --process rewrites the file
+ * it is given, so anything else (a config.json, {"foo": 1}) is refused
+ * rather than given process keys it never had. */
+static const char *const process_keys[] = {
+    "terminal",
+    "consoleSize",
+    "user",
+    "args",
+    "commandLine",
+    "env",
+    "cwd",
+    "capabilities",
+    "rlimits",
+    "noNewPrivileges",
+    "apparmorProfile",
+    "oomScoreAdj",
+    "selinuxLabel",
+    "ioPriority",
+    "scheduler",
+    "execCPUAffinity",
+    NULL,
+};
+
+static int check_process_file(const char *target, const char *path, BrigError **err)
 {
     struct stat st;
     if (stat(target, &st) == 0 && S_ISDIR(st.st_mode))
-        return brig_bundle_config_path(target, NULL);
-    return xstrdup(target);
-}
-
-static void harden_usage(FILE *out)
-{
-    fprintf(out, "Usage: brig harden [--diff] [--dry-run] [--process] BUNDLE|FILE\n"
-                 "  --diff      show each change as before/after\n"
-                 "  --dry-run   change nothing, only report\n"
-                 "  --process   FILE is an exec process file, not a config\n");
+        return brig_error_set(err, EINVAL,
+                              "harden --process: %s is a directory (a bundle); --process takes "
+                              "an exec process file",
+                              target);
+    _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    _cleanup_(brig_json_freep) BrigJson *j = NULL;
+    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
+    if (r < 0)
+        return r;
+    r = brig_json_parse(f->data, f->len, path, 0, &j, err);
+    if (r < 0)
+        return r;
+    if (j->type != BRIG_JSON_OBJECT)
+        return brig_error_set(err, EINVAL, "%s: not a process object: the top level is %s", path,
+                              brig_json_type_name(j->type));
+    const BrigJson *m;
+    BRIG_JSON_FOREACH (m, j) {
+        bool known = false;
+        for (size_t i = 0; process_keys[i] && !known; i++)
+            known = streq(m->key, process_keys[i]);
+        if (!known)
+            return brig_error_set(
+                err, EINVAL, "%s: not a process object: \"%s\" is not a member of one%s", path,
+                m->key, streq(m->key, "ociVersion") ? " (this is a config.json)" : "");
+    }
+    if (!brig_json_get(j, "cwd"))
+        return brig_error_set(err, EINVAL,
+                              "%s: not a process object: it has no \"cwd\", which the runtime "
+                              "spec requires",
+                              path);
+    return 0;
 }
 
 int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err)
 {
     static const struct option opts[] = {
-        {"diff", no_argument, NULL, 'd'},
-        {"dry-run", no_argument, NULL, 'n'},
-        {"process", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {0},
+        {"diff", no_argument, NULL, 'd'},    {"dry-run", no_argument, NULL, 'n'},
+        {"process", no_argument, NULL, 'p'}, {"brig-policy", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},    {0},
     };
     bool diff = false, dry = false, process = false;
+    const char *policy = a->brig_policy;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+dnph", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "dnph", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             diff = true;
@@ -49,6 +103,9 @@ int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err)
             break;
         case 'p':
             process = true;
+            break;
+        case 'P':
+            policy = optarg;
             break;
         case 'h':
             harden_usage(stdout);
@@ -62,9 +119,11 @@ int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err)
         harden_usage(stderr);
         return BRIG_EXIT_USAGE;
     }
-    _cleanup_free_ char *path = target_path(argv[optind]);
+    _cleanup_free_ char *path = process ? xstrdup(argv[optind]) : cli_target_path(argv[optind]);
+    if (process && check_process_file(argv[optind], path, err) < 0)
+        return BRIG_EXIT_USAGE;
     _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = NULL;
-    if (brig_policy_load(a->brig_policy, &doc, err) < 0)
+    if (brig_policy_load_offline(policy, &doc, err) < 0)
         return BRIG_EXIT_USAGE;
     BrigHost host;
     brig_host_probe(&host);
@@ -88,85 +147,4 @@ int cmd_harden(int argc, char **argv, const BrigArgv *a, BrigError **err)
                h.written ? ", written" : " (not written: dry run or non-enforce mode)");
     brig_harden_file_done(&h);
     return refused ? BRIG_EXIT_REFUSED : BRIG_EXIT_OK;
-}
-
-static void check_usage(FILE *out)
-{
-    fprintf(out, "Usage: brig check [--format text|json] BUNDLE|FILE...\n"
-                 "Lists policy violations without changing anything.\n"
-                 "Exit status: 0 compliant, 1 violations found, 2 usage or input error.\n");
-}
-
-int cmd_check(int argc, char **argv, const BrigArgv *a, BrigError **err)
-{
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {0},
-    };
-    const char *format = "text";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            format = optarg;
-            break;
-        case 'h':
-            check_usage(stdout);
-            return BRIG_EXIT_OK;
-        default:
-            check_usage(stderr);
-            return BRIG_EXIT_USAGE;
-        }
-    }
-    if (!streq(format, "text") && !streq(format, "json")) {
-        brig_error_set(err, EINVAL, "check: unknown format \"%s\" (text or json)", format);
-        return BRIG_EXIT_USAGE;
-    }
-    if (optind >= argc) {
-        check_usage(stderr);
-        return BRIG_EXIT_USAGE;
-    }
-    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = NULL;
-    if (brig_policy_load(a->brig_policy, &doc, err) < 0)
-        return BRIG_EXIT_USAGE;
-    BrigHost host;
-    brig_host_probe(&host);
-
-    size_t total = 0;
-    for (int i = optind; i < argc; i++) {
-        _cleanup_free_ char *path = target_path(argv[i]);
-        BrigHardenFile h = {.doc = doc, .host = &host, .path = path, .dry_run = true};
-        if (brig_harden_file(&h, err) < 0) {
-            brig_harden_file_done(&h);
-            return BRIG_EXIT_USAGE;
-        }
-        size_t n = brig_report_count(&h.rep, BRIG_FIX) + brig_report_count(&h.rep, BRIG_REFUSE);
-        total += n;
-        if (streq(format, "json")) {
-            BrigAuditEvent ev = {.command = "check",
-                                 .bundle = path,
-                                 .engine = "direct",
-                                 .policy = h.policy,
-                                 .decision = n ? "violations" : "compliant",
-                                 .report = &h.rep};
-            _cleanup_free_ char *line = brig_audit_format(&ev);
-            fputs(line, stdout);
-        } else {
-            printf("%s:%s\n", path, n ? "" : " compliant");
-            for (size_t k = 0; k < h.rep.n; k++) {
-                const BrigChange *ch = &h.rep.v[k];
-                if (ch->kind == BRIG_NOTE)
-                    continue;
-                printf("  %-7s %s: %s\n", ch->kind == BRIG_REFUSE ? "REFUSE" : "FIX", ch->pointer,
-                       ch->reason);
-            }
-            if (n)
-                printf("  %zu violation%s (%s, mode %s)\n", n, n == 1 ? "" : "s",
-                       brig_policy_source(h.policy), brig_mode_name(h.policy->mode));
-        }
-        brig_harden_file_done(&h);
-    }
-    return total ? BRIG_EXIT_REFUSED : BRIG_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "context.h"
 #include "harden.h"
+#include "log.h"
 
 static bool is_create_like(const char *cmd)
 {
@@ -80,8 +81,9 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         .bundle = a->bundle,
         .root = a->root,
         .process = !create,
-        /* before/after values are for the audit log alone here */
-        .no_values = !brig_audit_enabled(doc),
+        /* before/after values are for the audit log and, at create, the
+         * record `brig explain` reads */
+        .no_values = !create && !brig_audit_enabled(doc),
     };
     if (path) {
         r = brig_harden_file(&h, err);
@@ -125,6 +127,17 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     if (refused) {
         _cleanup_free_ char *msg = refusal_message(a, &h);
         r = brig_error_set(err, EPERM, "%s", msg);
+    } else if (create) {
+        explain_record_save(a, &h, ev.decision);
+        if (a->debug) {
+            _cleanup_free_ char *msg = xasprintf(
+                "brig: %s container %s under %s (mode %s, %zu change%s); brig explain %s shows "
+                "them",
+                ev.decision, a->id ? a->id : "", brig_policy_source(h.policy),
+                brig_mode_name(h.policy->mode), brig_report_count(&h.rep, BRIG_FIX),
+                brig_report_count(&h.rep, BRIG_FIX) == 1 ? "" : "s", a->id ? a->id : "ID");
+            brig_log_engine(a->log, a->log_format, "info", msg);
+        }
     }
     brig_harden_file_done(&h);
     return r;
@@ -154,8 +167,19 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
     const char *explicit = doc && doc->defaults->runtime ? doc->defaults->runtime : a->brig_runtime;
 
     _cleanup_free_ char *runtime = NULL;
-    if (brig_runtime_find(explicit, &runtime, err) < 0)
-        return BRIG_EXIT_REFUSED;
+    bool version = a->version && !a->cmd;
+    if (version) {
+        printf("brig version %s\n", BRIG_VERSION);
+        fflush(stdout);
+    }
+    if (brig_runtime_find(explicit, &runtime, err) < 0) {
+        /* brig's own version is an answer even on a host without a runtime */
+        if (!version)
+            return BRIG_EXIT_REFUSED;
+        printf("runtime: none found: %s\n", (*err)->msg);
+        brig_error_free(TAKE_PTR(*err));
+        return BRIG_EXIT_OK;
+    }
     if (harden || a->getopt_hazard) {
         /* which parser will read argv: asked of the executable, cached */
         (void)mkdir("/run/brig", 0700);
@@ -164,10 +188,7 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
     if (harden && harden_for_runtime(a, doc, runtime, err) < 0)
         return BRIG_EXIT_REFUSED;
     mac_release(a);
-    if (a->version && !a->cmd) {
-        printf("brig version %s\n", BRIG_VERSION);
-        fflush(stdout);
-    }
+    explain_record_remove(a);
     brig_runtime_exec(runtime, a, err);
     return BRIG_EXIT_REFUSED;
 }

@@ -64,6 +64,43 @@ static bool process_is_root(const BrigJson *proc)
     return !u || brig_json_to_uint64(u, &uid) < 0 || uid == 0;
 }
 
+/* Why capabilities were dropped from a set, each by its real cause: one the
+ * policy allows was dropped because the config itself never let the
+ * process hold it (not in the bounding or permitted set), or, for root's
+ * ambient set, because it is not inheritable. */
+static char *drop_reasons(const BrigPolicy *pol, const uint64_t in[N_SETS], uint64_t dropped)
+{
+    uint64_t allowed = pol->caps_allowed;
+    const struct {
+        uint64_t mask;
+        const char *why;
+    } parts[] = {
+        {dropped & ~allowed, NULL},
+        {dropped & allowed & ~in[BOUNDING],
+         "allowed by the policy, but not in the config's bounding set, so no process can hold "
+         "it"},
+        {dropped & allowed & in[BOUNDING] & ~in[PERMITTED],
+         "allowed by the policy, but not in the config's permitted set, so the process never "
+         "holds it"},
+        {dropped & allowed & in[BOUNDING] & in[PERMITTED],
+         "allowed by the policy, but not in the config's inheritable set, which an ambient "
+         "capability needs"},
+    };
+    char *out = NULL;
+    for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
+        if (!parts[i].mask)
+            continue;
+        _cleanup_free_ char *names = brig_caps_join(parts[i].mask);
+        _cleanup_free_ char *why = parts[i].why
+                                       ? xstrdup(parts[i].why)
+                                       : xasprintf("not allowed by %s", brig_policy_source(pol));
+        char *next = xasprintf("%s%sdropped %s: %s", out ? out : "", out ? "; " : "", names, why);
+        free(out);
+        out = next;
+    }
+    return out ? out : xstrdup("dropped nothing");
+}
+
 int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                          BrigError **err)
 {
@@ -124,15 +161,13 @@ int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, Br
         _cleanup_free_ char *sptr = xasprintf("%s/%s", cptr, set_names[s]);
         BrigJson *arr = mask_to_array(want[s]);
         uint64_t dropped = in[s] & ~want[s], added = want[s] & ~in[s];
-        _cleanup_free_ char *dn = brig_caps_join(dropped), *an = brig_caps_join(added);
+        _cleanup_free_ char *why = drop_reasons(ctx->policy, in, dropped);
+        _cleanup_free_ char *an = brig_caps_join(added);
         if (dropped && added)
             brig_report_fix(rep, sptr, cur, arr,
-                            "dropped %s (not allowed by %s); added %s so a "
-                            "non-root process keeps it across exec",
-                            dn, brig_policy_source(ctx->policy), an);
+                            "%s; added %s so a non-root process keeps it across exec", why, an);
         else if (dropped)
-            brig_report_fix(rep, sptr, cur, arr, "dropped %s: not allowed by %s", dn,
-                            brig_policy_source(ctx->policy));
+            brig_report_fix(rep, sptr, cur, arr, "%s", why);
         else
             brig_report_fix(rep, sptr, cur, arr,
                             "added %s so a non-root process keeps it across exec", an);

@@ -445,7 +445,7 @@ assert_create_fails_closed() {
 	local p="$BATS_TEST_TMPDIR/ww.json"
 	write_policy "$p"
 	chmod 0666 "$p"
-	assert_create_fails_closed "$p" "writable by others than root.*0666"
+	assert_create_fails_closed "$p" "writable by everyone .mode 0666."
 }
 
 @test "policy fail closed: a policy owned by a non-root uid refuses create" {

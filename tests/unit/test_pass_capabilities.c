@@ -167,6 +167,26 @@ START_TEST(test_report_reasons)
     ck_assert_str_eq(rep.v[0].reason, why2);
     ck_assert_str_eq(rep.v[0].pass, "brig"); /* the runner names passes, not the pass itself */
     brig_report_clear(&rep);
+
+    /* A capability the policy allows, dropped because the config never let
+     * the process hold it: the reason names that, not the policy. */
+    _cleanup_free_ char *out3 = golden_run_inline(
+        pass_capabilities,
+        "{\"process\":{\"user\":{\"uid\":0},\"capabilities\":{\"bounding\":[\"CAP_KILL\","
+        "\"CAP_NET_BIND_SERVICE\"],\"effective\":[\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+        "\"permitted\":[\"CAP_KILL\"]}}}",
+        allow_netbind, &rep);
+    const BrigChange *eff = NULL;
+    for (size_t i = 0; i < rep.n; i++)
+        if (streq(rep.v[i].pointer, "/process/capabilities/effective"))
+            eff = &rep.v[i];
+    ck_assert_ptr_nonnull(eff);
+    _cleanup_free_ char *why3 = xasprintf(
+        "dropped CAP_KILL: not allowed by %s; dropped CAP_NET_BIND_SERVICE: allowed by the "
+        "policy, but not in the config's permitted set, so the process never holds it",
+        src);
+    ck_assert_str_eq(eff->reason, why3);
+    brig_report_clear(&rep);
 }
 END_TEST
 

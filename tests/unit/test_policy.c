@@ -671,29 +671,44 @@ START_TEST(load_permissions)
 {
     REQUIRE_ROOT();
     mk_tmpdir();
+    /* each message names the actual fault: the owner, or the write bits */
     _cleanup_free_ char *gw = write_tmp("gw.json", simple, 0664);
     _cleanup_free_ char *m = load_err(gw);
-    _cleanup_free_ char *want = xasprintf(
-        "policy %s is writable by others than root (owner uid 0, mode 0664); refusing to trust it",
-        gw);
+    _cleanup_free_ char *want =
+        xasprintf("policy %s is writable by its group (mode 0664); refusing to trust it", gw);
     ck_assert_str_eq(m, want);
 
     _cleanup_free_ char *ow = write_tmp("ow.json", simple, 0646);
     _cleanup_free_ char *m2 = load_err(ow);
-    ck_assert_ptr_nonnull(strstr(m2, "(owner uid 0, mode 0646); refusing to trust it"));
+    ck_assert_ptr_nonnull(strstr(m2, "is writable by everyone (mode 0646); refusing to trust it"));
 
     _cleanup_free_ char *ww = write_tmp("ww.json", simple, 0666);
     _cleanup_free_ char *m3 = load_err(ww);
-    ck_assert_ptr_nonnull(strstr(m3, "(owner uid 0, mode 0666)"));
+    ck_assert_ptr_nonnull(strstr(m3, "is writable by everyone (mode 0666)"));
 
     _cleanup_free_ char *user = write_tmp("user.json", simple, 0644);
     ck_assert_int_eq(chown(user, 1000, 1000), 0);
     _cleanup_free_ char *m4 = load_err(user);
     _cleanup_free_ char *want4 =
-        xasprintf("policy %s is writable by others than root (owner uid 1000, mode 0644); "
-                  "refusing to trust it",
-                  user);
+        xasprintf("policy %s is owned by uid 1000, not root; refusing to trust it", user);
     ck_assert_str_eq(m4, want4);
+
+    /* offline (check, harden, policy validate) trusts root and the caller,
+     * and refuses only a world-writable file */
+    BrigPolicyDoc *doc = NULL;
+    BrigError *e = NULL;
+    ck_assert_int_eq(brig_policy_load_offline(gw, &doc, &e), 0);
+    brig_policy_doc_free(TAKE_PTR(doc));
+    ck_assert_int_lt(brig_policy_load_offline(ww, &doc, &e), 0);
+    ck_assert_ptr_nonnull(strstr(e->msg, "is writable by everyone (mode 0666)"));
+    brig_error_free(TAKE_PTR(e));
+    ck_assert_int_lt(brig_policy_load_offline(user, &doc, &e), 0);
+    _cleanup_free_ char *want5 =
+        xasprintf("policy %s is owned by uid 1000, neither root nor you (uid 0); refusing to "
+                  "trust it",
+                  user);
+    ck_assert_str_eq(e->msg, want5);
+    brig_error_free(TAKE_PTR(e));
 
     /* read-only for everyone, setgid bits etc. are not writability */
     _cleanup_free_ char *ro = write_tmp("ro.json", simple, 0400);
