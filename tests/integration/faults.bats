@@ -452,7 +452,7 @@ assert_create_fails_closed() {
 	local p="$BATS_TEST_TMPDIR/owned.json"
 	write_policy "$p"
 	chown 1000:1000 "$p"
-	assert_create_fails_closed "$p" "owner uid 1000"
+	assert_create_fails_closed "$p" "owned by uid 1000, not root"
 }
 
 @test "policy fail closed: a directory given as the policy refuses create" {
