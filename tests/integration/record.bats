@@ -289,17 +289,27 @@ tty_attack() {
 # copy, the listener socket and its directory are gone; nothing is written.
 signal_cleans_up() {
 	local rt=$1 tool=$2 sig=$3 want=$4 t="$BATS_TEST_TMPDIR" dir="$BATS_TEST_TMPDIR/sig"
-	local out="$BATS_TEST_TMPDIR/sig.json" pid id state bundle listener cpid i st
+	local flood=${5:-} out="$BATS_TEST_TMPDIR/sig.json" pid id state bundle listener cpid i st
+	local stdout="$t/log"
 	needs "$rt"
-	make_busybox_bundle "$dir" sh -c 'echo started; exec sleep 60'
+	make_busybox_bundle "$dir" sh -c 'echo started >&2; exec sleep 60'
+	if [[ -n $flood ]]; then
+		# brig's stdout is a FIFO nobody reads: its 64 KiB fill up, then
+		# brig's own buffer, then the container's writes wait; brig must
+		# still answer and stop
+		bundle_set_args "$dir" sh -c 'echo started >&2; yes xxxxxxxxxxxxxxx | head -c 4194304; exec sleep 60'
+		stdout="$t/unread"
+		mkfifo "$stdout"
+		exec 8<>"$stdout"
+	fi
 	# a background job starts with SIGINT ignored, which brig keeps: give
 	# it the default, as a foreground command has
 	if [[ $tool == record ]]; then
 		env --default-signal=INT "$(brig_bin)" record -o "$out" --runtime "$rt" "$dir" \
-			</dev/null >"$t/log" 2>&1 &
+			</dev/null 2>"$t/log" >"$stdout" &
 	else
 		env --default-signal=INT "$(brig_bin)" trace-denials --runtime "$rt" "$dir" \
-			</dev/null >"$t/log" 2>&1 &
+			</dev/null 2>"$t/log" >"$stdout" &
 	fi
 	pid=$!
 	id="brig-${tool%-denials}-$pid"
@@ -315,6 +325,7 @@ signal_cleans_up() {
 	cpid="$(jq -r .pid <<<"$state")"
 	listener="$(jq -r .linux.seccomp.listenerPath "$bundle/config.json")"
 	[ -d "$bundle" ] && [ -S "$listener" ] && kill -0 "$cpid"
+	[[ -z $flood ]] || sleep 1 # let the flood fill every buffer
 	kill -"$sig" "$pid"
 	for i in $(seq 400); do
 		kill -0 "$pid" 2>/dev/null || break
@@ -334,6 +345,9 @@ signal_cleans_up() {
 	[ ! -e "$listener" ]
 	[ ! -e "$(dirname "$listener")" ]
 	[ ! -e "$out" ]
+	if [[ -n $flood ]]; then
+		exec 8<&-
+	fi
 }
 
 @test "runc: SIGINT to brig record deletes the container and every temp file" {
@@ -350,6 +364,14 @@ signal_cleans_up() {
 
 @test "crun: SIGTERM to brig trace-denials deletes the container and every temp file" {
 	signal_cleans_up crun trace-denials TERM 143
+}
+
+@test "runc: a container flooding an unread stdout cannot block brig; SIGTERM still cleans up" {
+	signal_cleans_up runc record TERM 143 flood
+}
+
+@test "crun: a container flooding an unread stdout cannot block brig; SIGTERM still cleans up" {
+	signal_cleans_up crun trace-denials TERM 143 flood
 }
 
 # A profile's SCMP_ACT_LOG lets the call run (and is shown as logged), as
