@@ -519,10 +519,14 @@ int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, B
     for (;;) {
         if (caught)
             break;
-        if (exited && n_listeners == 0 && relay_done(&rel[0]) && relay_done(&rel[1]))
+        /* nothing the container holds is left: only brig's own output,
+         * finite, which is written as any program writes (a signal still
+         * ends it) */
+        bool container_done = exited && n_listeners == 0 && rel[0].eof && rel[1].eof;
+        if (container_done && relay_done(&rel[0]) && relay_done(&rel[1]))
             break;
         int64_t now = now_ms();
-        if (exited && now >= deadline)
+        if (exited && !container_done && now >= deadline)
             break;
         struct pollfd p[P_FIXED + MAX_LISTENERS];
         p[P_LISTEN] = (struct pollfd){.fd = s->listen_fd, .events = POLLIN};
@@ -538,7 +542,7 @@ int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, B
         for (size_t i = 0; i < n_listeners; i++)
             p[P_FIXED + i] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
         size_t polled = n_listeners;
-        int timeout = exited ? (int)(deadline - now) : (pidfd < 0 ? 100 : -1);
+        int timeout = container_done ? -1 : exited ? (int)(deadline - now) : (pidfd < 0 ? 100 : -1);
         int k = poll(p, P_FIXED + polled, timeout);
         if (k < 0 && errno != EINTR) {
             r = brig_error_errno(err, errno, "poll");

@@ -99,7 +99,8 @@ int brig_supervisor_init(BrigSupervisor *s, BrigError **err);
 /* Starts argv (the runtime, argv[0] an absolute path), serves
  * notifications and relays output until the runtime has exited, every
  * listener has hung up and both pipes are at end of file, or 2 s after the
- * runtime exited, whichever is first.  Returns the runtime's exit status
+ * runtime exited, whichever is first; then what brig holds of the output
+ * (at most 64 KiB per stream) is written out.  Returns the runtime's exit status
  * (128+signal when killed) in *ret_status.
  *
  * On a caught signal (s->signal is set): every listener is closed (calls

@@ -374,6 +374,26 @@ signal_cleans_up() {
 	signal_cleans_up crun trace-denials TERM 143 flood
 }
 
+@test "record: the container's whole output reaches a slow reader (runc, crun)" {
+	local rt dir="$BATS_TEST_TMPDIR/slow"
+	for rt in runc crun; do
+		needs "$rt"
+	done
+	make_busybox_bundle "$dir" true
+	# 1 MiB keeps the container writing while the reader sleeps; 100 KiB
+	# is all written before the runtime exits, held by brig and the pipe
+	for size in 1048576 102400; do
+		bundle_set_args "$dir" sh -c "yes xxxxxxxxxxxxxxx | head -c $size"
+		for rt in runc crun; do
+			run timeout 120 bash -c '"$1" record -q -o "$2" --runtime "$3" "$4" </dev/null 2>/dev/null | { sleep 3; wc -c; }' \
+				_ "$(brig_bin)" "$BATS_TEST_TMPDIR/slow.json" "$rt" "$dir"
+			echo "$rt $size: $output"
+			[ "$status" -eq 0 ]
+			[ "$output" -eq "$size" ]
+		done
+	done
+}
+
 # A profile's SCMP_ACT_LOG lets the call run (and is shown as logged), as
 # the kernel would, rather than EPERM; the process name is printed escaped.
 trace_log_action() {
