@@ -132,7 +132,7 @@ static void record_usage(FILE *out)
 {
     fprintf(out, "Usage: brig record -o OUT.json [--runtime runc|crun] BUNDLE\n"
                  "Runs the container once, hardened as brig would run it, and writes a seccomp\n"
-                 "profile allowing exactly the system calls it made.  See brig-seccomp(1).\n");
+                 "profile allowing exactly the system calls it made.  See brig-seccomp(8).\n");
 }
 
 /* What brig's own profile would have done with each recorded call. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* brig seccomp show|pfc|bpf|explain|diff: the profile debugging toolbox.
- * See brig-seccomp(1). */
+ * See brig-seccomp(8). */
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -211,7 +211,7 @@ static void usage(FILE *out)
         "  explain SYSCALL [ARG...] [--bundle B] [--caps LIST] [--profile FILE] [--arch A]\n"
         "          what the syscall gets, and why\n"
         "  diff    A B [--caps LIST]   A, B: a profile file or default[:CAPS]\n"
-        "See brig-seccomp(1).\n");
+        "See brig-seccomp(8).\n");
 }
 
 /* ---- explain ---- */

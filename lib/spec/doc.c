@@ -32,7 +32,7 @@ static const char header[] =
     "  a map, its keys one by one: `/linux/resources/unified/memory.high`).\n"
     "\n"
     "Audit mode runs the container and logs each of these refusals; enforce and reject\n"
-    "refuse it. A row's decision names the pass that rewrites the field (see brig(1) and\n"
+    "refuse it. A row's decision names the pass that rewrites the field (see brig(8) and\n"
     "docs/security.md) or the grant that allows it (brig-policy(5)). What brig does with\n"
     "the runtime's command-line flags is in [spec-flags.md](spec-flags.md).\n"
     "\n"
