@@ -3,6 +3,7 @@
  * the runtime-mode hooks that read the SELinux contexts and reserve a
  * category pair before hardening, load brig's AppArmor profile after it,
  * and release the pair on delete. */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "apparmor.h"
@@ -10,17 +11,39 @@
 #include "bundle.h"
 #include "selinux.h"
 
+static void apparmor_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: brig apparmor show [NAME]\n"
+            "       brig apparmor load\n"
+            "show prints brig's AppArmor profile rendered for this host (NAME\n"
+            "defaults to %s); load loads it with apparmor_parser -Kr unless it is\n"
+            "already loaded.\n",
+            BRIG_APPARMOR_PROFILE);
+}
+
 int cmd_apparmor(int argc, char **argv, const BrigArgv *a, BrigError **err)
 {
-    if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
-        fprintf(argc < 2 ? stderr : stdout,
-                "Usage: brig apparmor show [NAME]\n"
-                "       brig apparmor load\n"
-                "show prints brig's AppArmor profile rendered for this host (NAME\n"
-                "defaults to %s); load loads it with apparmor_parser -Kr unless it is\n"
-                "already loaded.\n",
-                BRIG_APPARMOR_PROFILE);
-        return argc < 2 ? BRIG_EXIT_USAGE : BRIG_EXIT_OK;
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            apparmor_usage(stdout);
+            return BRIG_EXIT_OK;
+        }
+        apparmor_usage(stderr);
+        return BRIG_EXIT_USAGE;
+    }
+    /* the operands, options removed: "apparmor", then show|load [NAME] */
+    argv += optind - 1;
+    argc -= optind - 1;
+    if (argc < 2) {
+        apparmor_usage(stderr);
+        return BRIG_EXIT_USAGE;
     }
     if (streq(argv[1], "show") && argc <= 3) {
         _cleanup_free_ char *text = NULL;

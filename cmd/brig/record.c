@@ -38,7 +38,7 @@ static int parse(int argc, char **argv, bool record, Opts *o, void (*usage)(FILE
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+o:r:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:r:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o':
             o->output = optarg;

@@ -125,6 +125,15 @@ fake_runtime() {
 	run "$BRIG" doctor --format xml
 	[ "$status" -eq 2 ]
 	[ "$output" = 'brig: doctor: unknown format "xml" (text or json)' ]
+	run "$BRIG" apparmor show --help
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "Usage: brig apparmor show"* ]]
+	# record's options after the bundle: an option, not a usage error
+	run "$BRIG" record "$T/no-bundle" -o "$T/out.json"
+	echo "$output"
+	[[ $output != Usage:* ]]
+	[[ $output == *"$T/no-bundle"* ]]
+	[ ! -e "$T/out.json" ]
 }
 
 # ------------------------------------------------------------ brig check
