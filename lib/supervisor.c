@@ -515,7 +515,7 @@ int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, B
     bool exited = false;
     int status = 0, r = 0;
     int64_t deadline = 0;
-    enum { P_LISTEN, P_PID, P_SIG, P_IN0, P_IN1, P_OUT0, P_OUT1, P_FIXED };
+    enum { PFD_LISTEN, PFD_PID, PFD_SIG, PFD_IN0, PFD_IN1, PFD_OUT0, PFD_OUT1, PFD_FIXED };
     for (;;) {
         if (caught)
             break;
@@ -528,40 +528,40 @@ int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, B
         int64_t now = now_ms();
         if (exited && !container_done && now >= deadline)
             break;
-        struct pollfd p[P_FIXED + MAX_LISTENERS];
-        p[P_LISTEN] = (struct pollfd){.fd = s->listen_fd, .events = POLLIN};
-        p[P_PID] = (struct pollfd){.fd = exited ? -1 : pidfd, .events = POLLIN};
-        p[P_SIG] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
+        struct pollfd p[PFD_FIXED + MAX_LISTENERS];
+        p[PFD_LISTEN] = (struct pollfd){.fd = s->listen_fd, .events = POLLIN};
+        p[PFD_PID] = (struct pollfd){.fd = exited ? -1 : pidfd, .events = POLLIN};
+        p[PFD_SIG] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
         for (size_t i = 0; i < 2; i++) {
             bool room = rel[i].len < sizeof(rel[i].buf);
-            p[P_IN0 + i] =
+            p[PFD_IN0 + i] =
                 (struct pollfd){.fd = rel[i].eof || !room ? -1 : rel[i].in, .events = POLLIN};
-            p[P_OUT0 + i] = (struct pollfd){.fd = rel[i].len && !rel[i].broken ? rel[i].out : -1,
-                                            .events = POLLOUT};
+            p[PFD_OUT0 + i] = (struct pollfd){.fd = rel[i].len && !rel[i].broken ? rel[i].out : -1,
+                                              .events = POLLOUT};
         }
         for (size_t i = 0; i < n_listeners; i++)
-            p[P_FIXED + i] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
+            p[PFD_FIXED + i] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
         size_t polled = n_listeners;
         int timeout = container_done ? -1 : exited ? (int)(deadline - now) : (pidfd < 0 ? 100 : -1);
-        int k = poll(p, P_FIXED + polled, timeout);
+        int k = poll(p, PFD_FIXED + polled, timeout);
         if (k < 0 && errno != EINTR) {
             r = brig_error_errno(err, errno, "poll");
             break;
         }
         if (k <= 0)
-            p[P_PID].revents = 0;
-        if (!exited && (pidfd < 0 || (p[P_PID].revents & POLLIN)) &&
+            p[PFD_PID].revents = 0;
+        if (!exited && (pidfd < 0 || (p[PFD_PID].revents & POLLIN)) &&
             waitpid(pid, &status, WNOHANG) == pid) {
             exited = true;
             deadline = now_ms() + DRAIN_MS;
         }
         if (k <= 0)
             continue;
-        if (p[P_SIG].revents & POLLIN) {
+        if (p[PFD_SIG].revents & POLLIN) {
             char b[16];
             (void)!read(sig_pipe[0], b, sizeof(b));
         }
-        if (p[P_LISTEN].revents & POLLIN) {
+        if (p[PFD_LISTEN].revents & POLLIN) {
             _cleanup_close_ int conn = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
             int fd = conn >= 0 ? receive_listener(conn) : -errno;
             if (fd >= 0 && n_listeners < MAX_LISTENERS) {
@@ -571,9 +571,9 @@ int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, B
                 close(fd);
         }
         for (size_t i = 0; i < 2; i++) {
-            if (p[P_IN0 + i].revents & (POLLIN | POLLHUP | POLLERR))
+            if (p[PFD_IN0 + i].revents & (POLLIN | POLLHUP | POLLERR))
                 relay_read(&rel[i]);
-            short re = p[P_OUT0 + i].revents;
+            short re = p[PFD_OUT0 + i].revents;
             if (re & POLLOUT)
                 relay_write(&rel[i]);
             else if (re & (POLLERR | POLLHUP | POLLNVAL)) {
@@ -582,7 +582,7 @@ int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, B
             }
         }
         for (size_t i = 0; i < polled; i++) {
-            short re = p[P_FIXED + i].revents;
+            short re = p[PFD_FIXED + i].revents;
             if (re & POLLIN) {
                 int h = handle(s, listeners[i], req, req_size, resp, resp_size);
                 if (h < 0 && h != -ENOENT)
