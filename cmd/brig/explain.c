@@ -185,6 +185,7 @@ static void explain_usage(FILE *out)
                  "  --root DIR      the runtime root the engine uses (runc --root); without it,\n"
                  "                  the one record for ID under any root\n"
                  "  --format F      text (default) or json (the record itself)\n"
+                 "A record whose container the runtime no longer has (no DIR/ID) is removed.\n"
                  "Exit status: 0 shown, 1 no record for ID, 2 usage error.\n");
 }
 
@@ -210,6 +211,26 @@ static int load_record(int dfd, const char *id, BrigJson **ret, BrigError **err)
     return brig_json_parse(buf, len, name, 0, ret, err);
 }
 
+/* A record whose container the runtime no longer has: runc and crun keep
+ * a container's state in ROOT/ID, and a container that ended without a
+ * `delete` through brig (a foreground `run`, a runtime called directly)
+ * leaves its record behind.  Such a record is removed, not shown: it
+ * would describe whatever container next takes the id.  Without a root
+ * (the runtime's default) nothing is judged. */
+static bool record_stale(int dfd, const char *id, const BrigJson *rec)
+{
+    const char *root = brig_json_str(brig_json_get(rec, "root"));
+    if (!root)
+        return false;
+    _cleanup_free_ char *state = xasprintf("%s/%s", root, id);
+    struct stat st;
+    if (lstat(state, &st) == 0 || errno != ENOENT)
+        return false;
+    _cleanup_free_ char *name = xasprintf("%s.json", id);
+    (void)unlinkat(dfd, name, 0);
+    return true;
+}
+
 /* Without --root: every root's record of the id; more than one is an
  * error that lists them. */
 static int find_record(const char *id, BrigJson **ret, BrigError **err)
@@ -233,6 +254,10 @@ static int find_record(const char *id, BrigJson **ret, BrigError **err)
         _cleanup_(brig_error_freep) BrigError *e = NULL;
         if (sub < 0 || load_record(sub, id, &j, &e) < 0)
             continue;
+        if (record_stale(sub, id, j)) {
+            brig_json_free(j);
+            continue;
+        }
         const char *root = brig_json_str(brig_json_get(j, "root"));
         char *next =
             xasprintf("%s%s%s", roots ? roots : "", roots ? ", " : "", root ? root : "(no --root)");
@@ -341,6 +366,10 @@ int cmd_explain(int argc, char **argv, const BrigArgv *a, BrigError **err)
     if (root) {
         _cleanup_close_ int dfd = records_dir(root, false);
         r = dfd < 0 ? -ENOENT : load_record(dfd, id, &rec, err);
+        if (r == 0 && record_stale(dfd, id, rec)) {
+            brig_json_free(TAKE_PTR(rec));
+            r = -ENOENT;
+        }
     } else {
         r = find_record(id, &rec, err);
     }

@@ -118,6 +118,12 @@ static void judge(const BrigPolicy *p, Warnings *w, BrigError **err, int *ret)
                 warn(w, "%s: lets containers read the host's %s", src, *h);
     if (p->seccomp_unconfined)
         warn(w, "%s: runs containers without a seccomp filter (seccompProfile unconfined)", src);
+    if (p->apparmor == BRIG_LSM_OFF)
+        warn(w, "%s: apparmor mode off: containers never get an AppArmor profile", src);
+    else if (p->apparmor_profile && streq(p->apparmor_profile, "unconfined"))
+        warn(w, "%s: apparmor profile \"unconfined\": containers run without AppArmor", src);
+    if (p->selinux == BRIG_LSM_OFF)
+        warn(w, "%s: selinux mode off: containers never get an SELinux label", src);
     if (p->apparmor_load_fail_open)
         warn(w, "%s: runs containers unconfined when brig's AppArmor profile cannot be loaded",
              src);

@@ -324,6 +324,10 @@ fake_runtime() {
 	[[ ${lines[-1]} == "$P: invalid under --strict"* ]]
 	run "$BRIG" policy validate "$P" --format json
 	jq -e '.warnings | length == 6' <<<"$output"
+	P="$(policy off '{"version": 1, "defaults": {"apparmor": {"mode": "off"}, "selinux": {"mode": "off"}}}')"
+	run "$BRIG" policy validate "$P"
+	grep -q "^warning: $P: apparmor mode off" <<<"$output"
+	grep -q "^warning: $P: selinux mode off" <<<"$output"
 	# the shipped restricted policy grants nothing dangerous
 	cp "$BRIG_REPO/profiles/policy/restricted.json" "$T/r.json"
 	chmod 0644 "$T/r.json"
@@ -401,6 +405,8 @@ explain_round() { # RUNTIME
 	make_busybox_bundle "$T/b1" true
 	make_busybox_bundle "$T/b2" true
 	id="$(new_container_id same)"
+	# the state directories runc and crun keep, which the fake runtime does not
+	mkdir -p "$T/r1/$id" "$T/r2/$id"
 	BRIG_RUNTIME="$rt" "$BRIG" --root "$T/r1" create --bundle "$T/b1" "$id" >/dev/null
 	P="$(policy audit '{"version": 1, "mode": "audit"}')"
 	BRIG_RUNTIME="$rt" "$BRIG" --brig-policy "$P" --root "$T/r2" create --bundle "$T/b2" "$id" >/dev/null
@@ -418,4 +424,17 @@ explain_round() { # RUNTIME
 	BRIG_RUNTIME="$rt" "$BRIG" --root "$T/r2" delete "$id" >/dev/null
 	run "$BRIG" explain "$id"
 	[ "$status" -eq 1 ]
+
+	# a container that ended without a delete through brig (a foreground
+	# run, the runtime called directly) leaves a record, removed as stale
+	# once the runtime has no state for it
+	BRIG_RUNTIME="$rt" "$BRIG" --root "$T/r1" create --bundle "$T/b1" "$id" >/dev/null
+	run "$BRIG" explain --root "$T/r1" "$id"
+	[ "$status" -eq 0 ]
+	rmdir "$T/r1/$id"
+	run "$BRIG" explain --root "$T/r1" "$id"
+	[ "$status" -eq 1 ]
+	run "$BRIG" explain "$id"
+	[ "$status" -eq 1 ]
+	[ -z "$(find /run/brig/explain -name "$id.json")" ]
 }
