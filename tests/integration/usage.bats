@@ -279,8 +279,12 @@ fake_runtime() {
 	run "$BRIG" harden --process "$T/nocwd.json"
 	[ "$status" -eq 2 ]
 	[[ $output == *'it has no "cwd"'* ]]
-	# a real process file is hardened
+	# a real process file is checked, then hardened
 	jq .process "$T/b/config.json" >"$T/proc.json"
+	run "$BRIG" check --process --format json "$T/proc.json"
+	[ "$status" -eq 1 ]
+	line="$(grep -n '"uid"' "$T/proc.json" | head -n1 | cut -d: -f1)"
+	jq -e ".findings[] | select(.pointer == \"/user/uid\") | .line == $line" <<<"$output"
 	run "$BRIG" harden --process "$T/proc.json"
 	echo "$output"
 	[ "$status" -eq 0 ]
