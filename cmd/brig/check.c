@@ -229,10 +229,24 @@ static BrigJson *sarif_message(const char *text)
     return m;
 }
 
+/* A path as a URI reference (RFC 3986): relative operands stay relative,
+ * which is what code-scanning services resolve against the repository;
+ * bytes outside the unreserved set and "/" are percent-encoded. */
 static BrigJson *sarif_uri(const char *path)
 {
+    size_t n = strlen(path);
+    _cleanup_free_ char *u = xmalloc(3 * n + 1);
+    char *o = u;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p))
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "%%%02X", *p);
+    }
+    *o = '\0';
     BrigJson *a = brig_json_new(BRIG_JSON_OBJECT);
-    brig_json_set(a, "uri", brig_json_new_string(path));
+    brig_json_set(a, "uri", brig_json_new_string(u));
     return a;
 }
 

@@ -168,6 +168,12 @@ fake_runtime() {
 	[ "$(jq -r '.locations[0].physicalLocation.artifactLocation.uri' <<<"$r")" = "$T/b/config.json" ]
 	# each ruleIndex points at its rule
 	jq -e '.runs[0] as $r | all($r.results[]; $r.tool.driver.rules[.ruleIndex].id == .ruleId)' "$T/out.sarif"
+	# a path is a URI reference: relative stays relative, a space is %20
+	mkdir -p "$T/with space"
+	cp "$T/b/config.json" "$T/with space/"
+	cd "$T"
+	run "$BRIG" check --format sarif "with space"
+	[ "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' <<<"$output")" = "with%20space/config.json" ]
 }
 
 @test "check --format junit is well-formed JUnit XML" {
