@@ -56,8 +56,17 @@ static const char *decision(const BrigHardenFile *h, bool refused)
     return h->written || brig_report_count(&h->rep, BRIG_FIX) ? "hardened" : "unchanged";
 }
 
-/* Where brig caches which runtime an executable is (runtime_flavour.c). */
-#define FLAVOUR_CACHE "/run/brig/flavour"
+/* Which parser will read argv: asked of the executable (runtime_flavour.c),
+ * cached in /run/brig/flavour.  Asked only when a decision needs it, and for
+ * create only once the config is hardened: a create refused on its config
+ * never runs the runtime, not even for --version. */
+static void need_flavour(BrigArgv *a, const char *runtime)
+{
+    if (a->flavour != BRIG_RT_UNSET)
+        return;
+    (void)mkdir("/run/brig", 0700);
+    a->flavour = brig_runtime_flavour(runtime, "/run/brig/flavour");
+}
 
 static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char *runtime,
                               BrigError **err)
@@ -94,6 +103,8 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         h.engine = brig_engine_hint(a->root, NULL);
     }
     /* the flags are judged before exec's rewrite moves their tokens */
+    if (r == 0 && !brig_harden_refused(&h))
+        need_flavour(a, runtime);
     if (r == 0)
         brig_argv_check_flags(a, h.policy, &h.rep);
     if (r == 0)
@@ -180,13 +191,10 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
         brig_error_free(TAKE_PTR(*err));
         return BRIG_EXIT_OK;
     }
-    if (harden || a->getopt_hazard) {
-        /* which parser will read argv: asked of the executable, cached */
-        (void)mkdir("/run/brig", 0700);
-        a->flavour = brig_runtime_flavour(runtime, FLAVOUR_CACHE);
-    }
     if (harden && harden_for_runtime(a, doc, runtime, err) < 0)
         return BRIG_EXIT_REFUSED;
+    if (a->getopt_hazard)
+        need_flavour(a, runtime);
     mac_release(a);
     explain_record_remove(a);
     brig_runtime_exec(runtime, a, err);
