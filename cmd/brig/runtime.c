@@ -68,6 +68,37 @@ static void need_flavour(BrigArgv *a, const char *runtime)
     a->flavour = brig_runtime_flavour(runtime, "/run/brig/flavour");
 }
 
+/* runc runs an inline exec (no --process) from the bundle's config.json as
+ * it is on disk at exec time (exec.go: chdir to the bundle from its state,
+ * loadSpec): user, capabilities, no_new_privs, labels.  brig hardened that
+ * file at create; it is hardened again here, so a file changed since then is
+ * not what the exec runs with.  The bundle is the "bundle=" label of runc's
+ * state (ROOT/ID/state.json); NULL when there is none to read, and then
+ * runc itself fails on the id. */
+static char *runc_exec_config(const BrigArgv *a)
+{
+    const char *root = a->root && *a->root ? a->root : "/run/runc";
+    size_t n = a->id ? strlen(a->id) : 0;
+    /* runc's own id rule, so the id cannot climb out of root */
+    if (n == 0 || n > 1024 || streq(a->id, ".") || streq(a->id, "..") ||
+        strspn(a->id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-.") != n)
+        return NULL;
+    _cleanup_free_ char *state = xasprintf("%s/%s/state.json", root, a->id);
+    _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    if (brig_file_load(state, BRIG_FILE_MAX_SIZE, &f, NULL) < 0)
+        return NULL;
+    _cleanup_(brig_json_freep) BrigJson *j = NULL;
+    if (brig_json_parse(f->data, f->len, state, 0, &j, NULL) < 0)
+        return NULL;
+    const BrigJson *labels = brig_json_get(brig_json_get(j, "config"), "labels");
+    for (size_t i = 0; labels && labels->type == BRIG_JSON_ARRAY && i < labels->n; i++) {
+        const char *l = brig_json_str(labels->kids[i]);
+        if (startswith(l, "bundle=") && l[7] == '/')
+            return brig_bundle_config_path(l + 7, NULL);
+    }
+    return NULL;
+}
+
 static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char *runtime,
                               BrigError **err)
 {
@@ -78,10 +109,14 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     brig_host_probe(&host);
     BrigMacState mac;
     mac_prepare(&host, a, create, &mac);
-    _cleanup_free_ char *path = create       ? brig_bundle_config_path(a->bundle, a->config)
-                                : argv_only  ? NULL
-                                : a->process ? xstrdup(a->process)
-                                             : NULL;
+    if (streq(a->cmd, "exec") && !a->process)
+        need_flavour(a, runtime);
+    bool runc_inline = streq(a->cmd, "exec") && !a->process && a->flavour == BRIG_RT_RUNC;
+    _cleanup_free_ char *path = create        ? brig_bundle_config_path(a->bundle, a->config)
+                                : argv_only   ? NULL
+                                : a->process  ? xstrdup(a->process)
+                                : runc_inline ? runc_exec_config(a)
+                                              : NULL;
     BrigHardenFile h = {
         .doc = doc,
         .host = &host,
@@ -89,7 +124,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         .id = a->id,
         .bundle = a->bundle,
         .root = a->root,
-        .process = !create,
+        .process = !create && !runc_inline,
         /* before/after values are for the audit log and, at create, the
          * record `brig explain` reads */
         .no_values = !create && !brig_audit_enabled(doc),
@@ -117,7 +152,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         return r;
     }
     if (!brig_harden_refused(&h) && !argv_only)
-        mac_after_harden(a, path, !create, &h, &mac);
+        mac_after_harden(a, path, !create && !runc_inline, &h, &mac);
     bool refused = brig_harden_refused(&h);
     mac_finish(a, &mac, refused);
     BrigAuditEvent ev = {

@@ -337,3 +337,22 @@ exec_cgroup_escape() {
 }
 @test "runc: exec --cgroup with .. is refused" { exec_cgroup_escape runc; }
 @test "crun: exec --cgroup with .. is refused (crun alone would leave the container's cgroup)" { exec_cgroup_escape crun; }
+
+# runc runs an inline exec from the bundle's config.json as it is on disk at
+# exec time (runc alone, after the file is changed, runs the exec as root
+# with CAP_SYS_ADMIN): brig hardens that file again before the exec.
+@test "runc: an inline exec after config.json was changed runs hardened" {
+	start runc
+	jq '.process.user = {"uid": 0, "gid": 0}
+		| .process.noNewPrivileges = false
+		| .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])' \
+		"$B/config.json" >"$B/c.new"
+	mv "$B/c.new" "$B/config.json"
+	run brig_rt runc exec "$id" sh -c 'id -u; grep -E "^(CapEff|NoNewPrivs):" /proc/self/status'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -ne 0 ]
+	grep -q '^CapEff:[[:space:]]*0000000000000000$' <<<"$output"
+	grep -q '^NoNewPrivs:[[:space:]]*1$' <<<"$output"
+	[ "$(jq -r .process.user.uid "$B/config.json")" -ne 0 ]
+}
