@@ -57,7 +57,7 @@ make_bundles() {
 		$spec
 		| .root = {"path": $rootfs, "readonly": true}
 		| .process.terminal = false
-		| .process.args = ["sleep", "30"]
+		| .process.args = ["sleep", "300"]
 		| .hostname = "\($prefix)-host-\($i)"
 		| .process.env += ["BRIG_CONC_ID=\($prefix)-\($i)"]
 	' "$BATS_FILE_TMPDIR/spec/config.json" |
