@@ -31,6 +31,11 @@ int cmd_apparmor(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_doctor(int argc, char **argv, const BrigArgv *a, BrigError **err);
 int cmd_explain(int argc, char **argv, const BrigArgv *a, BrigError **err);
 
+/* policy.c: loads every file a policy names (seccomp profiles), in the
+ * defaults and in each rule; <0 with the first that would refuse every
+ * container it applies to. */
+int policy_check_files(const BrigPolicyDoc *doc, BrigError **err);
+
 /* cli.c: a bundle directory names its config.json; anything else is a file. */
 char *cli_target_path(const char *target);
 /* The index of value in the NULL-terminated names (the first is the

@@ -342,8 +342,11 @@ int cmd_doctor(int argc, char **argv, const BrigArgv *a, BrigError **err)
         brig_json_set(pol, "mode", brig_json_new_string(brig_mode_name(doc->defaults->mode)));
     }
     fact(&d, "policy", pol);
+    _cleanup_(brig_error_freep) BrigError *ferr = NULL;
     if (pr < 0)
         check(&d, "policy", false, "%s: no container would start", perr->msg);
+    else if (policy_check_files(doc, &ferr) < 0)
+        check(&d, "policy", false, "%s", ferr->msg);
     else
         check(&d, "policy", true, "%s (%s)", doc->path ? doc->path : "built-in default policy",
               brig_mode_name(doc->defaults->mode));

@@ -146,6 +146,23 @@ static void judge_file(const char *path, Warnings *w)
              (unsigned)(st.st_mode & 07777));
 }
 
+int policy_check_files(const BrigPolicyDoc *doc, BrigError **err)
+{
+    Warnings w = {0};
+    int bad = 0;
+    judge(doc->defaults, &w, err, &bad);
+    for (size_t i = 0; i < doc->n_rules && !bad; i++) {
+        _cleanup_(brig_policy_freep) BrigPolicy *p = NULL;
+        if (brig_policy_for_rule(doc, i, &p, err) < 0) {
+            bad = -1;
+            break;
+        }
+        judge(p, &w, err, &bad);
+    }
+    strv_free(w.v);
+    return bad;
+}
+
 static int validate(const char *file, bool strict, bool json, BrigError **err)
 {
     _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = NULL;

@@ -303,12 +303,15 @@ fake_runtime() {
 	echo "$output"
 	[ "$status" -eq 2 ]
 	[[ $output == "brig: $P: seccompProfile: $T/nope.json"*"every container it applies to would be refused" ]]
+	# doctor says so too: no container would start under it here
+	run "$BRIG" --brig-policy "$P" doctor
+	[ "$status" -eq 1 ]
+	grep -qE "^\[FAIL\] policy +$P: seccompProfile: $T/nope.json" <<<"$output"
 	echo '{"defaultAction": "SCMP_ACT_FOO", "syscalls": []}' >"$T/badprof.json"
 	P="$(policy badact "{\"version\": 1, \"rules\": [{\"name\": \"r\", \"match\": {\"ids\": [\"x\"]}, \"allow\": {\"seccompProfile\": \"$T/badprof.json\"}}]}")"
 	run "$BRIG" policy validate "$P"
 	[ "$status" -eq 2 ]
 	[[ $output == "brig: $P (rule r): seccompProfile: $T/badprof.json: /defaultAction: unknown action \"SCMP_ACT_FOO\""* ]]
-	# ... which doctor reports too, since every container would be refused
 	cp "$BRIG_REPO/profiles/seccomp/default.json" "$T/prof.json"
 	P="$(policy good "{\"version\": 1, \"defaults\": {\"seccompProfile\": \"$T/prof.json\"}}")"
 	run "$BRIG" policy validate "$P"
