@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hostpath.h"
 #include "policy.h"
 
 typedef struct BrigHost {
@@ -38,6 +39,11 @@ typedef struct BrigHost {
      * engine chose, so the profiles list is not read up front.  NULL when
      * the caller (a test) injects none: no engine profile is then kept. */
     char *(*apparmor_mode)(const char *name);
+    /* Resolves a host path (hostpath.h): the mounts pass judges a bind
+     * source by the host path it really names.  NULL when a test injects
+     * none; the pass then judges the path as written. */
+    int (*resolve_path)(const char *path, unsigned flags, const char *const *nofollow,
+                        BrigHostPath *ret);
 } BrigHost;
 
 typedef struct BrigCtx {

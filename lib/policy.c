@@ -39,6 +39,11 @@ BrigPolicy *brig_policy_copy(const BrigPolicy *p)
     c->seccomp_profile = p->seccomp_profile ? xstrdup(p->seccomp_profile) : NULL;
     c->apparmor_profile = p->apparmor_profile ? xstrdup(p->apparmor_profile) : NULL;
     c->host_paths_ro = strv_copy(p->host_paths_ro);
+    c->host_sockets = strv_copy(p->host_sockets);
+    c->mount_types = strv_copy(p->mount_types);
+    c->mount_options = strv_copy(p->mount_options);
+    c->devices = strv_copy(p->devices);
+    c->trusted_annotations = strv_copy(p->trusted_annotations);
     c->sysctls_allowed = strv_copy(p->sysctls_allowed);
     c->spec_fields = strv_copy(p->spec_fields);
     c->hooks_allowed = strv_copy(p->hooks_allowed);
@@ -67,6 +72,11 @@ void brig_policy_free(BrigPolicy *p)
     free(p->seccomp_profile);
     free(p->apparmor_profile);
     strv_free(p->host_paths_ro);
+    strv_free(p->host_sockets);
+    strv_free(p->mount_types);
+    strv_free(p->mount_options);
+    strv_free(p->devices);
+    strv_free(p->trusted_annotations);
     strv_free(p->sysctls_allowed);
     strv_free(p->spec_fields);
     strv_free(p->hooks_allowed);
@@ -325,7 +335,8 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
     static const char *const keys[] = {
         "user",  "capabilities",   "tmpfsSize",         "pidsLimit", "envSecrets", "seccompProfile",
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
-        "specFields", "runtimeFlags", "restore",
+        "specFields", "runtimeFlags", "restore", "hostSockets", "mountTypes", "mountOptions",
+        "devices",
         NULL,
     };
     /* clang-format on */
@@ -432,17 +443,62 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
                 if (r == 0)
                     pol->host_namespaces |= 1u << n;
             }
-        } else if (streq(m->key, "hostPathsReadOnly")) {
+        } else if (streq(m->key, "hostPathsReadOnly") || streq(m->key, "hostSockets")) {
+            bool sockets = streq(m->key, "hostSockets");
             _cleanup_strv_ char **more = NULL;
             r = pv_strv(v, m, p, false, &more);
-            for (size_t i = 0; r == 0 && more[i]; i++)
-                if (more[i][0] != '/') {
-                    _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+            for (size_t i = 0; r == 0 && more[i]; i++) {
+                _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                struct stat st;
+                if (more[i][0] != '/')
                     r = pv_fail(v, m->kids[i], ep, "expected an absolute path, found \"%s\"",
                                 more[i]);
-                }
+                /* Followed like the mounts pass follows a grant: what the
+                 * path names on this host is what the admin meant. */
+                else if (!sockets && stat(more[i], &st) == 0 && S_ISSOCK(st.st_mode))
+                    r = pv_fail(v, m->kids[i], ep,
+                                "%s is a socket: a read-only bind does not stop connect(), which "
+                                "is all a socket is for; grant it under \"hostSockets\" if the "
+                                "container may talk to it",
+                                more[i]);
+                else if (sockets && stat(more[i], &st) == 0 && !S_ISSOCK(st.st_mode))
+                    r = pv_fail(v, m->kids[i], ep,
+                                "%s is not a socket; a host directory or file is granted under "
+                                "\"hostPathsReadOnly\"",
+                                more[i]);
+            }
             if (r == 0)
-                strv_extend(&pol->host_paths_ro, more);
+                strv_extend(sockets ? &pol->host_sockets : &pol->host_paths_ro, more);
+        } else if (streq(m->key, "mountTypes") || streq(m->key, "mountOptions")) {
+            bool types = streq(m->key, "mountTypes");
+            _cleanup_strv_ char **more = NULL;
+            r = pv_strv(v, m, p, false, &more);
+            for (size_t i = 0; r == 0 && more[i]; i++) {
+                _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                /* runc joins options with commas into mount(2)'s data: a
+                 * comma would make one grant into several */
+                if (!more[i][0] || strpbrk(more[i], types ? ",= \t\n" : ", \t\n"))
+                    r = pv_fail(v, m->kids[i], ep, "expected a %s, found \"%s\"",
+                                types ? "filesystem type" : "mount option", more[i]);
+            }
+            if (r == 0)
+                strv_extend(types ? &pol->mount_types : &pol->mount_options, more);
+        } else if (streq(m->key, "devices")) {
+            _cleanup_strv_ char **more = NULL;
+            r = pv_strv(v, m, p, false, &more);
+            for (size_t i = 0; r == 0 && more[i]; i++) {
+                BrigDeviceGrant g;
+                if (brig_device_grant_parse(more[i], &g) < 0) {
+                    _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                    r = pv_fail(v, m->kids[i], ep,
+                                "expected \"TYPE MAJOR:MINOR [ACCESS]\" with TYPE c or b, MINOR a "
+                                "number or *, ACCESS letters of rwm (e.g. \"c 10:229 rw\"), found "
+                                "\"%s\"",
+                                more[i]);
+                }
+            }
+            if (r == 0)
+                strv_extend(&pol->devices, more);
         } else if (streq(m->key, "apparmor") || streq(m->key, "selinux")) {
             r = pv_lsm(v, m, p, pol);
         } else if (streq(m->key, "runtimeFlags")) {
@@ -480,6 +536,62 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
         if (r < 0)
             return r;
     }
+    return 0;
+}
+
+static bool parse_num(const char **p, int64_t *ret)
+{
+    const char *s = *p;
+    int64_t n = 0;
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        n = n * 10 + (*s - '0');
+        if (n > 0xfffff) /* the kernel's majors and minors are 12 and 20 bits */
+            return false;
+    }
+    *p = s;
+    *ret = n;
+    return true;
+}
+
+int brig_device_grant_parse(const char *s, BrigDeviceGrant *ret)
+{
+    BrigDeviceGrant g = {0};
+    if ((s[0] != 'c' && s[0] != 'b') || s[1] != ' ')
+        return -EINVAL;
+    g.type = s[0];
+    s += 2;
+    if (!parse_num(&s, &g.major) || *s++ != ':')
+        return -EINVAL;
+    if (*s == '*') {
+        g.minor = -1;
+        s++;
+    } else if (!parse_num(&s, &g.minor)) {
+        return -EINVAL;
+    }
+    unsigned bits = 3; /* "rw": mknod is CAP_MKNOD's, which no default keeps */
+    if (*s == ' ') {
+        s++;
+        bits = 0;
+        for (; *s; s++) {
+            unsigned b = *s == 'r' ? 1u : *s == 'w' ? 2u : *s == 'm' ? 4u : 0u;
+            if (!b || (bits & b))
+                return -EINVAL;
+            bits |= b;
+        }
+    }
+    if (*s || !bits)
+        return -EINVAL;
+    char *a = g.access;
+    if (bits & 1)
+        *a++ = 'r';
+    if (bits & 2)
+        *a++ = 'w';
+    if (bits & 4)
+        *a++ = 'm';
+    *a = '\0';
+    *ret = g;
     return 0;
 }
 

@@ -60,11 +60,17 @@ typedef struct BrigPolicy {
 
     uint32_t host_namespaces; /* BRIG_NS_* bits a rule lets the container share with the host */
     char **host_paths_ro;     /* NULL-terminated: host paths a rule lets it bind read-only */
-    char **sysctls_allowed;   /* NULL-terminated: sysctls allowed beyond the Kubernetes safe set */
-    char **spec_fields;       /* NULL-terminated: JSON pointers ("*" = any index or key) of
-                               * keys the spec table lacks or refuses unless granted */
-    bool hooks_restricted;    /* false: keep every OCI hook (logged); true: only hooks_allowed */
-    char **hooks_allowed;     /* NULL-terminated hook paths */
+    char **host_sockets;      /* NULL-terminated: host sockets it may bind (connect() is use) */
+    char **mount_types;       /* NULL-terminated: filesystem types beyond the built-in allow-list */
+    char **mount_options;     /* NULL-terminated: mount options beyond the per-type allow-lists;
+                               * "key=" allows every value of key */
+    char **devices;           /* NULL-terminated: device grants, "TYPE MAJOR:MINOR [ACCESS]" */
+    char **trusted_annotations; /* the document's trustedAnnotations, for passes */
+    char **sysctls_allowed; /* NULL-terminated: sysctls allowed beyond the Kubernetes safe set */
+    char **spec_fields;     /* NULL-terminated: JSON pointers ("*" = any index or key) of
+                             * keys the spec table lacks or refuses unless granted */
+    bool hooks_restricted;  /* false: keep every OCI hook (logged); true: only hooks_allowed */
+    char **hooks_allowed;   /* NULL-terminated hook paths */
     BrigSecretAction env_secrets; /* what to do with secrets found in process.env */
 
     BrigLsmMode apparmor;
@@ -93,6 +99,16 @@ typedef struct BrigPolicyDoc {
     BrigRule *rules;
     size_t n_rules;
 } BrigPolicyDoc;
+
+/* One entry of "devices": a char or block device (minor -1: every minor)
+ * and the access letters a container may have to it. */
+typedef struct BrigDeviceGrant {
+    char type; /* 'c' or 'b' */
+    int64_t major, minor;
+    char access[4]; /* a subset of "rwm", in that order */
+} BrigDeviceGrant;
+/* Parses "c 10:229", "c 10:229 rw", "b 7:*"; returns 0 or -EINVAL. */
+int brig_device_grant_parse(const char *s, BrigDeviceGrant *ret);
 
 /* The built-in default (profiles/policy/restricted.json, embedded). */
 BrigPolicy *brig_policy_new_default(void);

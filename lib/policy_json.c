@@ -50,6 +50,10 @@ BrigJson *brig_policy_to_json(const BrigPolicy *p)
             brig_json_append(nss, brig_json_new_string(ns[i]));
     brig_json_set(d, "hostNamespaces", nss);
     brig_json_set(d, "hostPathsReadOnly", strv_json(p->host_paths_ro));
+    brig_json_set(d, "hostSockets", strv_json(p->host_sockets));
+    brig_json_set(d, "mountTypes", strv_json(p->mount_types));
+    brig_json_set(d, "mountOptions", strv_json(p->mount_options));
+    brig_json_set(d, "devices", strv_json(p->devices));
     brig_json_set(d, "sysctls", strv_json(p->sysctls_allowed));
     brig_json_set(d, "specFields", strv_json(p->spec_fields));
     brig_json_set(d, "runtimeFlags", strv_json(p->runtime_flags));

@@ -142,6 +142,10 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             free(scratch.seccomp_profile);
             free(scratch.apparmor_profile);
             strv_free(scratch.host_paths_ro);
+            strv_free(scratch.host_sockets);
+            strv_free(scratch.mount_types);
+            strv_free(scratch.mount_options);
+            strv_free(scratch.devices);
             strv_free(scratch.sysctls_allowed);
             strv_free(scratch.spec_fields);
             strv_free(scratch.hooks_allowed);
@@ -214,6 +218,9 @@ int brig_policy_resolve(const BrigPolicyDoc *doc, const BrigMatchInput *in, Brig
         free(names);
         names = n;
     }
+    strv_free(p->trusted_annotations);
+    p->trusted_annotations = NULL;
+    strv_extend(&p->trusted_annotations, doc->trusted_annotations);
     free(p->source);
     p->source = names ? xasprintf("%s (rule%s %s)", where, strchr(names, ',') ? "s" : "", names)
                       : xstrdup(where);

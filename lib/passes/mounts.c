@@ -1,180 +1,126 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Mounts: no sensitive host path is bound into the container, binds are
- * nosuid,nodev, and no mount propagates back to the host.
+/* Mounts: an allow-list of filesystem types and of options per type; no
+ * sensitive host path bound in (mount_paths.c judges every host path a
+ * mount reads); binds are nosuid,nodev; no mount propagates to the host.
  *
- * What counts as a host path: the source of a bind (type "bind", or a "bind"
- * or "rbind" option, as runc and crun decide), the lowerdir/upperdir/workdir
- * of an overlay, and a block device given to any other filesystem.  proc,
- * sysfs, tmpfs, devpts, mqueue and cgroup mounts are fresh kernel instances,
- * not host paths; but proc and sysfs must sit at /proc and /sys, because
- * maskedPaths and readonlyPaths only cover those (a second proc at /p would
- * leave /p/sysrq-trigger writable), and devtmpfs is every host device.
+ * A mount is a bind when its type is "bind" or it has a "bind" or "rbind"
+ * option (runc decides by the option and ignores the type; crun also takes
+ * the type).  A bind's type must be "bind", "none" or absent.  Fresh kernel
+ * instances: proc, sysfs, tmpfs, devpts, mqueue, cgroup and cgroup2, the
+ * types Docker, Podman, containerd's CRI, `runc spec` and `crun spec`
+ * write.  Any other type (ext4, overlay, nfs, binfmt_misc, debugfs,
+ * tracefs, securityfs, devtmpfs, ...) is refused unless the policy's
+ * "mountTypes" grants it; a granted type's absolute source is judged as a
+ * host path (a block device then needs a "devices" grant), and a granted
+ * overlay has every directory option judged as a bind source would be, or
+ * it is refused.  proc and sysfs must sit at /proc and /sys, because
+ * maskedPaths and readonlyPaths only cover those.
  *
- * Paths are compared lexically ("//", "/./", trailing "/" are folded; /var/run
- * is /run on every FHS 3 system); an absolute path with a ".." is refused, as
- * the kernel resolves ".." after symlinks.  The host's filesystem is never
- * read, so a symlink on the host pointing at /etc is not seen: that is the
- * admin's own host, not something a container can plant.
+ * Options: each type has its allow-list (below); anything else, and any
+ * option holding a comma (runc joins options with commas into mount(2)'s
+ * data, so one such option is several), is refused unless "mountOptions"
+ * grants it.  Shared propagation becomes private; sysfs becomes read-only.
  *
- * Refused, not fixed: dropping or rewriting a bind changes what the container
- * does (a docker.sock client without its socket is no container at all).
- * The engines keep each container's own resolv.conf, hosts, shm and volumes
- * under their state directories; those per-container subtrees are allowed
- * (engine_files below), the state directories themselves are not. */
+ * Refused, not fixed: dropping or rewriting a bind changes what the
+ * container does (a docker.sock client without its socket is no container
+ * at all). */
 #include <stdio.h>
 
-#include "passes.h"
+#include "mounts.h"
 
-/* Sensitive as such; binding /etc/hosts or /usr/share/zoneinfo is ordinary. */
-static const char *const exact[] = {
-    "/", "/etc", "/dev", "/boot", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/root",
+/* How, not what, is mounted: flags runc and crun both read.  Left out, so
+ * refused unless granted: "rrw", "rsuid", "rdev" (they clear, below the
+ * mount, the ro/nosuid/nodev brig sets on it), "remount", "mand",
+ * "idmap"/"ridmap" (the user-namespace pass's business), crun's
+ * "copy-symlink". */
+static const char *const common_opts[] = {
+    "ro",          "rw",          "nosuid",       "suid",          "nodev",
+    "dev",         "noexec",      "exec",         "atime",         "noatime",
+    "relatime",    "norelatime",  "strictatime",  "nostrictatime", "diratime",
+    "nodiratime",  "lazytime",    "nolazytime",   "sync",          "async",
+    "dirsync",     "silent",      "loud",         "defaults",      "nosymfollow",
+    "symfollow",   "private",     "rprivate",     "slave",         "rslave",
+    "unbindable",  "runbindable", "shared",       "rshared",       "rro",
+    "rnosuid",     "rnodev",      "rnoexec",      "rexec",         "rnoatime",
+    "ratime",      "rrelatime",   "rnorelatime",  "rstrictatime",  "rnostrictatime",
+    "rnodiratime", "rdiratime",   "rnosymfollow", "rsymfollow",    NULL,
 };
 
-/* Sensitive with everything below: kernel interfaces (any file can
- * reconfigure the host), engine sockets (root on the host to whoever can talk
- * to them), the engines' state (every container's rootfs and config), and
- * the cluster-admin credentials and CA key of control-plane nodes. */
-static const char *const subtree[] = {
-    "/proc",
-    "/sys",
-    "/run/docker.sock",
-    "/run/docker",
-    "/run/containerd",
-    "/run/podman",
-    "/run/crio",
-    "/run/containers",
-    "/var/lib/docker",
-    "/var/lib/containerd",
-    "/var/lib/containers",
-    "/var/lib/kubelet",
-    "/etc/kubernetes",
-};
+typedef enum {
+    T_BIND,
+    T_PROC,
+    T_SYSFS,
+    T_TMPFS,
+    T_DEVPTS,
+    T_MQUEUE,
+    T_CGROUP,
+    T_CGROUP2,
+    T_OVERLAY, /* granted */
+    T_OTHER,   /* granted */
+} MountKind;
 
-/* Per-container files the engines bind themselves; "*" is one path component,
- * and the match may continue below.  The id is not checked against the
- * container's: Docker and Podman give a container that joins another's
- * network that container's hosts and resolv.conf. */
-static const char *const engine_files[] = {
-    "/var/lib/docker/containers/*/*",
-    "/var/lib/docker/volumes/*/_data",
-    "/var/lib/kubelet/pods/*/*",
-    "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
-    "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
-    "/var/lib/containers/storage/overlay-containers/*/userdata/*",
-    "/run/containers/storage/overlay-containers/*/userdata/*",
-    "/var/lib/containers/storage/volumes/*/_data",
-};
-
-/* Filesystems the runtime mounts fresh, with the only destination at which
- * the masking passes cover them (NULL: anywhere). */
+/* Per type, beyond common_opts; "key=" takes any value. */
 static const struct {
-    const char *type, *dest;
-} pseudo_fs[] = {
-    {"proc", "/proc"}, {"sysfs", "/sys"}, {"tmpfs", NULL},   {"devpts", NULL},
-    {"mqueue", NULL},  {"cgroup", NULL},  {"cgroup2", NULL}, {"shm", NULL},
+    const char *type;
+    MountKind kind;
+    const char *dest; /* the only destination the masking passes cover, or NULL */
+    const char *const *opts;
+} known[] = {
+    {"proc", T_PROC, "/proc", (const char *const[]){"hidepid=", "subset=", "gid=", NULL}},
+    {"sysfs", T_SYSFS, "/sys", (const char *const[]){NULL}},
+    {"tmpfs", T_TMPFS, NULL,
+     (const char *const[]){"size=", "mode=", "uid=", "gid=", "nr_inodes=", "nr_blocks=", "inode64",
+                           "inode32", "huge=", "tmpcopyup", NULL}},
+    {"devpts", T_DEVPTS, NULL,
+     (const char *const[]){"newinstance", "ptmxmode=", "mode=", "gid=", "uid=", "max=", NULL}},
+    {"mqueue", T_MQUEUE, NULL, (const char *const[]){NULL}},
+    {"cgroup", T_CGROUP, NULL, (const char *const[]){NULL}},
+    {"cgroup2", T_CGROUP2, NULL, (const char *const[]){"nsdelegate", "memory_recursiveprot", NULL}},
 };
 
-/* Folds "//", "/./", ".." and trailing slashes without touching the
- * filesystem.  Relative paths stay relative; a ".." that climbs above a
- * relative start is kept, so the caller can tell it escapes. */
-static char *normalize(const char *path)
-{
-    bool abs = path[0] == '/';
-    size_t len = strlen(path);
-    char *out = xmalloc(len + 2), *o = out;
-    size_t keep = 0; /* leading ".." components of a relative path, never popped */
-    for (const char *p = path; *p;) {
-        while (*p == '/')
-            p++;
-        const char *e = strchrnul(p, '/');
-        size_t n = (size_t)(e - p);
-        if (n == 0 || (n == 1 && p[0] == '.')) {
-            /* nothing */
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            if (o - out > (ptrdiff_t)keep) {
-                while (o > out && o[-1] != '/')
-                    o--;
-                if (o > out)
-                    o--;
-            } else if (!abs) {
-                o += sprintf(o, "%s..", o > out ? "/" : "");
-                keep = (size_t)(o - out);
-            }
-        } else {
-            if (abs || o > out)
-                *o++ = '/';
-            memcpy(o, p, n);
-            o += n;
-        }
-        p = e;
-    }
-    if (o == out && abs)
-        *o++ = '/';
-    *o = '\0';
-    if (streq(out, "/var/run") || startswith(out, "/var/run/"))
-        memmove(out, out + 4, strlen(out + 4) + 1);
-    return out;
-}
+static const char *const bind_opts[] = {"bind", "rbind", NULL};
 
-static bool has_dotdot(const char *path)
+/* Directory options are judged one by one; the rest only say how. */
+static const char *const overlay_opts[] = {
+    "lowerdir=",
+    "upperdir=",
+    "workdir=",
+    "lowerdir+=",
+    "datadir+=",
+    "userxattr",
+    "volatile",
+    "index=off",
+    "metacopy=off",
+    "redirect_dir=off",
+    "redirect_dir=nofollow",
+    "xino=off",
+    "xino=auto",
+    "xino=on",
+    "uuid=off",
+    "uuid=null",
+    NULL,
+};
+
+static bool opt_in(const char *const *list, const char *o)
 {
-    for (const char *p = path; (p = strstr(p, "..")); p += 2)
-        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+    for (; list && *list; list++) {
+        size_t n = strlen(*list);
+        if ((*list)[n - 1] == '=' ? strncmp(o, *list, n) == 0 : streq(o, *list))
             return true;
+    }
     return false;
 }
 
-/* a == b or a is below b; both normalized and absolute. */
-static bool path_under(const char *a, const char *b)
+static bool opt_granted(const BrigPolicy *pol, const char *o)
 {
-    size_t n = strlen(b);
-    if (streq(b, "/"))
-        return true;
-    return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+    return opt_in((const char *const *)pol->mount_options, o);
 }
 
-/* Whether path matches the component pattern (and maybe continues below). */
-static bool pattern_prefix(const char *path, const char *pattern)
+static bool type_granted(const BrigPolicy *pol, const char *type)
 {
-    while (*pattern) {
-        if (*path != '/' || *pattern != '/')
-            return false;
-        path++, pattern++;
-        size_t pn = strcspn(pattern, "/"), n = strcspn(path, "/");
-        if (n == 0 || (!(pn == 1 && pattern[0] == '*') && (pn != n || strncmp(path, pattern, n))))
-            return false;
-        path += n, pattern += pn;
-    }
-    return *path == '\0' || *path == '/';
-}
-
-/* Returns the sensitive path src is, is below, or contains; NULL if none. */
-static const char *sensitive_path(const char *src, bool *ret_contains)
-{
-    for (size_t i = 0; i < ELEMENTSOF(engine_files); i++)
-        if (pattern_prefix(src, engine_files[i]))
-            return NULL;
-    *ret_contains = false;
-    for (size_t i = 0; i < ELEMENTSOF(exact); i++)
-        if (streq(src, exact[i]))
-            return exact[i];
-    for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
-        if (path_under(src, subtree[i]))
-            return subtree[i];
-    *ret_contains = true;
-    for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
-        if (path_under(subtree[i], src))
-            return subtree[i];
-    return NULL;
-}
-
-static bool granted_ro(const BrigPolicy *pol, const char *src)
-{
-    for (char **p = pol->host_paths_ro; p && *p; p++) {
-        _cleanup_free_ char *g = normalize(*p);
-        if (g[0] == '/' && path_under(src, g))
+    for (char **t = pol->mount_types; t && *t; t++)
+        if (streq(*t, type))
             return true;
-    }
     return false;
 }
 
@@ -241,123 +187,196 @@ static int check_mount(const BrigJson *m, size_t i, BrigError **err)
     return 0;
 }
 
-/* Checks one host path; records a refusal and returns true if it is sensitive
- * and not granted.  *ret_need_ro is set when a policy grant requires "ro". */
-static bool refuse_host_path(const BrigCtx *ctx, const char *raw, const char *what,
-                             const char *dest, const char *ptr, const BrigJson *val,
-                             BrigReport *rep, bool *ret_need_ro)
+/* Judges every directory of an overlay option.  lowerdir= is a list split
+ * at ':' where "\:" is a colon and "\\" a backslash, as overlayfs reads
+ * it; a backslash anywhere else (upperdir=, workdir=, the "+=" forms, which
+ * name one directory each) is read differently by kernel versions, so it is
+ * refused, as is a ':' in a one-directory form. */
+static PathVerdict overlay_option(MountHost *h, const char *o, const char *dest, const char *op,
+                                  const BrigJson *val, BrigReport *rep)
 {
-    _cleanup_free_ char *src = normalize(raw);
-    if (raw[0] == '/' && has_dotdot(raw)) {
-        /* The runtime hands an absolute source to mount(2) as it is, and the
-         * kernel resolves ".." after following symlinks: /var/lock/../x is
-         * /run/x on hosts where /var/lock links to /run/lock.  Only the
-         * host's filesystem could tell, so such a path is not accepted. */
-        brig_report_refuse(rep, ptr, val,
-                           "%s %s has a \"..\" component, which only the host's filesystem can "
-                           "resolve (symlinks); %s does not allow mounting it at %s",
-                           what, raw, brig_policy_source(ctx->policy), dest);
-        return true;
+    static const char *const dirs[] = {
+        "lowerdir=", "upperdir=", "workdir=", "lowerdir+=", "datadir+="};
+    const char *key = NULL;
+    for (size_t j = 0; j < ELEMENTSOF(dirs) && !key; j++)
+        if (startswith(o, dirs[j]))
+            key = dirs[j];
+    if (!key)
+        return PATH_OK;
+    const char *v = o + strlen(key);
+    bool list = streq(key, "lowerdir=");
+    if ((!list && strpbrk(v, "\\:")) || !*v) {
+        brig_report_refuse(rep, op, val,
+                           "overlay option \"%s\" names no single directory brig can judge (an "
+                           "escape or a ':' in a one-directory option, or nothing); %s does not "
+                           "allow it",
+                           o, brig_policy_source(mount_host_ctx(h)->policy));
+        return PATH_REFUSED;
     }
-    if (src[0] != '/') {
-        /* Relative to the bundle, which runtimes join and clean lexically:
-         * harmless unless it climbs out of it. */
-        if (!streq(src, "..") && !startswith(src, "../"))
-            return false;
-        if (!ctx->bundle || ctx->bundle[0] != '/') {
-            brig_report_refuse(rep, ptr, val,
-                               "%s %s climbs out of the bundle and the bundle directory is not "
-                               "known, so the host path cannot be checked (%s)",
-                               what, raw, brig_policy_source(ctx->policy));
-            return true;
+    _cleanup_free_ char *buf = xmalloc(strlen(v) + 1);
+    PathVerdict worst = PATH_OK;
+    for (const char *p = v;;) {
+        char *b = buf;
+        for (; *p && *p != ':'; p++) {
+            if (*p == '\\' && p[1])
+                p++;
+            *b++ = *p;
         }
-        _cleanup_free_ char *j = xasprintf("%s/%s", ctx->bundle, src);
-        free(src);
-        src = normalize(j);
+        *b = '\0';
+        /* "::" separates data-only layers: an empty entry names nothing */
+        if (*buf) {
+            PathVerdict pv = mount_judge_host_path(h, buf, "overlay directory", dest, op, val, rep);
+            if (pv == PATH_REFUSED)
+                return pv;
+            if (pv == PATH_READ_ONLY)
+                worst = pv;
+        }
+        if (!*p++)
+            break;
     }
-    if (granted_ro(ctx->policy, src)) {
-        *ret_need_ro = true;
-        return false;
-    }
-    bool contains = false;
-    const char *s = sensitive_path(src, &contains);
-    if (!s)
-        return false;
-    const char *rel = contains ? "contains" : streq(src, s) ? "is" : "is below";
-    brig_report_refuse(rep, ptr, val,
-                       "%s %s %s the sensitive host path %s; %s does not allow mounting it at %s",
-                       what, src, rel, s, brig_policy_source(ctx->policy), dest);
-    return true;
+    return worst;
 }
 
-static void check_overlay(const BrigCtx *ctx, const BrigJson *opts, const char *p, const char *dest,
-                          BrigReport *rep, bool *need_ro)
+static void refuse_option(const BrigCtx *ctx, const char *type, const char *o, const char *op,
+                          const BrigJson *val, BrigReport *rep)
 {
-    static const char *const keys[] = {"lowerdir=", "upperdir=", "workdir="};
-    const BrigJson *o;
+    if (strchr(o, ','))
+        brig_report_refuse(rep, op, val,
+                           "mount option \"%s\" holds a comma: runc joins options with commas, "
+                           "so it would be read as several; %s does not allow it",
+                           o, brig_policy_source(ctx->policy));
+    else
+        brig_report_refuse(rep, op, val,
+                           "mount option \"%s\" is not one brig allows for type %s; %s does not "
+                           "grant it (policy \"mountOptions\": [\"%.*s\"])",
+                           o, type, brig_policy_source(ctx->policy),
+                           strchr(o, '=') ? (int)(strchr(o, '=') - o + 1) : (int)strlen(o), o);
+}
+
+/* Judges the type and returns its kind; records a refusal and returns -1
+ * for a type that is not allowed. */
+static int mount_kind(const BrigCtx *ctx, const char *type, bool bind, const char *p,
+                      const BrigJson *m, const char *dest, BrigReport *rep, size_t *ret_known)
+{
+    PassPtr pb;
+    const char *tp = pass_ptr(&pb, p, "type");
+    const BrigJson *tv = brig_json_get(m, "type");
+    const char *pol = brig_policy_source(ctx->policy);
+    if (bind) {
+        if (!type || !*type || streq(type, "bind") || streq(type, "none") ||
+            type_granted(ctx->policy, type))
+            return T_BIND;
+        brig_report_refuse(rep, tp, tv,
+                           "a bind mount at %s of type \"%s\": runc ignores the type of a bind, "
+                           "crun hands it to mount(2); only \"bind\" and \"none\" are allowed "
+                           "unless %s grants the type (policy \"mountTypes\")",
+                           dest, type, pol);
+        return -1;
+    }
+    if (!type || !*type) {
+        brig_report_refuse(rep, p, m,
+                           "the mount at %s has no type and no bind option; %s does not allow it",
+                           dest, pol);
+        return -1;
+    }
+    for (size_t k = 0; k < ELEMENTSOF(known); k++)
+        if (streq(type, known[k].type)) {
+            *ret_known = k;
+            return (int)known[k].kind;
+        }
+    if (!type_granted(ctx->policy, type)) {
+        const char *why = streq(type, "devtmpfs")      ? ": it holds every host device"
+                          : streq(type, "binfmt_misc") ? ": its handlers run for the whole host"
+                          : streq(type, "overlay")     ? ": its directories are host paths"
+                                                       : "";
+        brig_report_refuse(rep, tp, tv,
+                           "filesystem type \"%s\" (at %s) is not one brig allows%s; %s does not "
+                           "grant it (policy \"mountTypes\": [\"%s\"])",
+                           type, dest, why, pol, type);
+        return -1;
+    }
+    return streq(type, "overlay") ? T_OVERLAY : T_OTHER;
+}
+
+/* Judges types, options and host paths of one mount; returns whether its
+ * host paths must be read-only. */
+static bool judge_mount(MountHost *h, const BrigJson *m, size_t i, bool *ret_bind, BrigReport *rep)
+{
+    const BrigCtx *ctx = mount_host_ctx(h);
+    PassPtr pb, sb, ob, ib;
+    const char *p = pass_ptr_index(&pb, "/mounts", i);
+    const char *type = brig_json_str(brig_json_get(m, "type"));
+    const char *src = brig_json_str(brig_json_get(m, "source"));
+    const char *dest = brig_json_str(brig_json_get(m, "destination"));
+    const BrigJson *opts = brig_json_get(m, "options");
+    bool bind = streq(type, "bind") || brig_json_array_has_string(opts, "bind") ||
+                brig_json_array_has_string(opts, "rbind");
+    *ret_bind = bind;
+    if (!dest)
+        dest = "?";
     size_t k = 0;
+    int kind = mount_kind(ctx, type, bind, p, m, dest, rep, &k);
+    if (kind < 0)
+        return false;
+
+    bool ro = false;
+    const char *const *extra = kind == T_BIND      ? bind_opts
+                               : kind == T_OVERLAY ? overlay_opts
+                               : kind == T_OTHER   ? NULL
+                                                   : known[k].opts;
+    const BrigJson *o;
+    size_t n = 0;
     BRIG_JSON_FOREACH (o, opts) {
-        for (size_t j = 0; j < ELEMENTSOF(keys); j++) {
-            if (!startswith(o->text, keys[j]))
-                continue;
-            _cleanup_free_ char *list = xstrdup(o->text + strlen(keys[j]));
-            PassPtr ob, ib;
-            const char *op = pass_ptr_index(&ib, pass_ptr(&ob, p, "options"), k);
-            char *save = NULL;
-            for (char *d = strtok_r(list, ":", &save); d; d = strtok_r(NULL, ":", &save))
-                if (refuse_host_path(ctx, d, "overlay directory", dest, op, o, rep, need_ro))
-                    break;
+        const char *op = pass_ptr_index(&ib, pass_ptr(&ob, p, "options"), n++);
+        bool ok =
+            !strchr(o->text, ',') && (opt_in(common_opts, o->text) || opt_in(extra, o->text) ||
+                                      opt_granted(ctx->policy, o->text));
+        if (!ok) {
+            refuse_option(ctx, kind == T_BIND ? "bind" : type, o->text, op, o, rep);
+            continue;
         }
-        k++;
+        if (kind == T_OVERLAY) {
+            PathVerdict v = overlay_option(h, o->text, dest, op, o, rep);
+            ro |= v == PATH_READ_ONLY;
+        }
     }
+
+    const char *sp = pass_ptr(&sb, p, "source");
+    const BrigJson *sv = brig_json_get(m, "source");
+    if (kind == T_BIND) {
+        if (!src) {
+            brig_report_refuse(rep, p, m,
+                               "the bind mount at %s has no source; %s does not allow it", dest,
+                               brig_policy_source(ctx->policy));
+            return false;
+        }
+        ro |= mount_judge_host_path(h, src, "bind source", dest, sp, sv, rep) == PATH_READ_ONLY;
+    } else if (kind == T_OTHER && src && src[0] == '/') {
+        /* a granted filesystem reads its source: a block device, an image */
+        ro |= mount_judge_host_path(h, src, "mount source", dest, sp, sv, rep) == PATH_READ_ONLY;
+    } else if (kind != T_OVERLAY && kind != T_OTHER && known[k].dest) {
+        _cleanup_free_ char *nd = pass_normalize_path(dest);
+        if (!streq(nd, known[k].dest))
+            brig_report_refuse(rep, pass_ptr(&sb, p, "destination"),
+                               brig_json_get(m, "destination"),
+                               "a %s mount at %s instead of %s escapes maskedPaths and "
+                               "readonlyPaths; %s does not allow it",
+                               type, dest, known[k].dest, brig_policy_source(ctx->policy));
+    }
+    return ro;
 }
 
-static void fix_mount(const BrigCtx *ctx, BrigJson *m, size_t i, BrigReport *rep)
+static void fix_mount(MountHost *h, BrigJson *m, size_t i, BrigReport *rep)
 {
+    const BrigCtx *ctx = mount_host_ctx(h);
     PassPtr pb, sb;
     const char *p = pass_ptr_index(&pb, "/mounts", i);
     const char *type = brig_json_str(brig_json_get(m, "type"));
     const char *src = brig_json_str(brig_json_get(m, "source"));
     const char *dest = brig_json_str(brig_json_get(m, "destination"));
     BrigJson *opts = brig_json_get(m, "options");
-    bool bind = streq(type, "bind") || brig_json_array_has_string(opts, "bind") ||
-                brig_json_array_has_string(opts, "rbind");
-    bool need_ro = false;
-    if (!dest)
-        dest = "?";
-
-    if (bind && src) {
-        const char *sp = pass_ptr(&sb, p, "source");
-        refuse_host_path(ctx, src, "bind source", dest, sp, brig_json_get(m, "source"), rep,
-                         &need_ro);
-    } else if (streq(type, "overlay")) {
-        check_overlay(ctx, opts, p, dest, rep, &need_ro);
-    } else if (streq(type, "devtmpfs")) {
-        const char *tp = pass_ptr(&sb, p, "type");
-        brig_report_refuse(rep, tp, brig_json_get(m, "type"),
-                           "devtmpfs at %s would expose every host device; %s does not allow it",
-                           dest, brig_policy_source(ctx->policy));
-    } else if (type) {
-        bool pseudo = false;
-        for (size_t k = 0; k < ELEMENTSOF(pseudo_fs); k++) {
-            if (!streq(type, pseudo_fs[k].type))
-                continue;
-            pseudo = true;
-            _cleanup_free_ char *nd = normalize(dest);
-            const char *dp = pass_ptr(&sb, p, "destination");
-            if (pseudo_fs[k].dest && !streq(nd, pseudo_fs[k].dest))
-                brig_report_refuse(rep, dp, brig_json_get(m, "destination"),
-                                   "a %s mount at %s instead of %s escapes maskedPaths and "
-                                   "readonlyPaths; %s does not allow it",
-                                   type, dest, pseudo_fs[k].dest, brig_policy_source(ctx->policy));
-        }
-        const char *sp = pass_ptr(&sb, p, "source");
-        if (!pseudo && startswith(src, "/dev/"))
-            brig_report_refuse(rep, sp, brig_json_get(m, "source"),
-                               "mounts the host block device %s (type %s) at %s; %s does not "
-                               "allow it",
-                               src, type, dest, brig_policy_source(ctx->policy));
-    }
+    bool bind = false;
+    bool need_ro = judge_mount(h, m, i, &bind, rep);
 
     /* Option fixes, recorded as one change of the options array. */
     _cleanup_(brig_json_freep) BrigJson *nopts =
@@ -379,22 +398,22 @@ static void fix_mount(const BrigCtx *ctx, BrigJson *m, size_t i, BrigReport *rep
         add_reason(&why, w);
     }
     if (need_ro && force_flag(nopts, "ro", "rw")) {
-        _cleanup_free_ char *w =
-            xasprintf("%s lets %s be bound read-only only", brig_policy_source(ctx->policy), src);
+        _cleanup_free_ char *w = xasprintf("%s lets %s be mounted read-only only",
+                                           brig_policy_source(ctx->policy), src ? src : "it");
         add_reason(&why, w);
     }
     /* Docker and Kubernetes mount sysfs read-only; only --privileged asks for
      * a writable one, and nothing in a least-privilege container writes it. */
-    if (streq(type, "sysfs") && force_flag(nopts, "ro", "rw"))
+    if (streq(type, "sysfs") && !bind && force_flag(nopts, "ro", "rw"))
         add_reason(&why, "sysfs is read-only: writing it reconfigures the host's kernel");
     if (bind) {
-        _cleanup_free_ char *nd = normalize(dest);
+        _cleanup_free_ char *nd = pass_normalize_path(dest ? dest : "");
         if (force_flag(nopts, "nosuid", "suid"))
             add_reason(&why, "nosuid: set-uid binaries from the host must not gain privileges");
-        /* A bind at /dev or below is usually a device node (/dev/fuse,
-         * /dev/kvm) that is useless with nodev; the device cgroup, which the
-         * devices pass narrows, still decides what can be opened. */
-        if (!path_under(nd, "/dev") && force_flag(nopts, "nodev", "dev"))
+        /* A bind at /dev or below is usually a granted device node (/dev/fuse)
+         * that is useless with nodev; the device cgroup, which the devices
+         * pass narrows, still decides what can be opened. */
+        if (!mount_path_under(nd, "/dev") && force_flag(nopts, "nodev", "dev"))
             add_reason(&why, "nodev: device nodes on a host filesystem must not be usable");
     }
     if (!why)
@@ -425,9 +444,10 @@ int pass_mounts(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
     if (r < 0)
         return r;
 
+    _cleanup_(mount_host_freep) MountHost *h = mount_host_new(ctx, spec);
     i = 0;
     BRIG_JSON_FOREACH (m, mounts)
-        fix_mount(ctx, m, i++, rep);
+        fix_mount(h, m, i++, rep);
 
     BrigJson *prop = brig_json_get(linux_, "rootfsPropagation");
     if (streq(brig_json_str(prop), "shared") || streq(brig_json_str(prop), "rshared")) {

@@ -60,8 +60,8 @@ static BrigPolicyDoc *parse_ok(const char *text)
 
 #define SETTINGS_KEYS                                                                              \
     "user, capabilities, tmpfsSize, pidsLimit, envSecrets, seccompProfile, hooks, "                \
-    "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "   \
-    "restore"
+    "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
+    "restore, hostSockets, mountTypes, mountOptions, devices"
 
 /* ---- unknown keys ---- */
 

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The host paths a mount reads: which a container may have.
+ *
+ * A path is judged as the host will resolve it.  It must be absolute (runc
+ * and crun join a relative source to the bundle directory, which holds the
+ * image's rootfs) and free of "..", is folded lexically, then resolved on
+ * the host following only symlinks that root alone controls (hostpath.h);
+ * meeting any other symlink is a refusal.  The decision is then made on the
+ * real path AND on the path as written, so neither spelling can hide:
+ *
+ *  - a character or block device is refused unless the policy's "devices"
+ *    grants that very device (type, major, minor);
+ *  - a socket is refused unless "hostSockets" names it (read-only does not
+ *    stop connect());
+ *  - the per-container files and volumes the engines bind are allowed:
+ *    those of THIS container ($ID from argv), pod ($POD) or sandbox
+ *    ($SANDBOX), named volumes, and, read-only, another container's
+ *    hostname/hosts/resolv.conf (a container sharing another's network gets
+ *    that container's); another container's /dev/shm only when the config
+ *    joins an existing IPC namespace;
+ *  - "hostPathsReadOnly" allows a path and what is below it, read-only;
+ *    /dev/shm is the host's own IPC when "hostNamespaces" grants ipc;
+ *  - then brig's sensitive paths are refused: the host's root and system
+ *    directories as such, and with everything below them /dev, /proc, /sys,
+ *    the engines' sockets and data directories, the cluster's credentials;
+ *    a path that contains one of them is refused too.
+ *
+ * $POD and $SANDBOX come from annotations, which whoever creates a container
+ * may write; they count only where the engine, not the user, writes them:
+ * for a container whose bundle is containerd's CRI namespace
+ * (.../io.containerd.runtime.v2.task/k8s.io/<this id>, which Docker and
+ * Podman containers never have; containerd overwrites its own keys), or when
+ * the policy lists the key in "trustedAnnotations" (CRI-O).
+ *
+ * The grants and the sensitive list are the admin's: their symlinks are all
+ * followed, and each is compared in both spellings. */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "mounts.h"
+
+/* Sensitive as such; binding /etc/hosts or /usr/share/zoneinfo is ordinary. */
+static const char *const exact[] = {
+    "/", "/etc", "/boot", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/root",
+};
+
+/* Sensitive with everything below: device nodes and kernel interfaces (any
+ * file can reconfigure the host), engine sockets (root on the host to
+ * whoever can talk to them), the engines' state (every container's rootfs
+ * and config), the cluster-admin credentials of control-plane nodes. */
+static const char *const subtree[] = {
+    "/dev",
+    "/proc",
+    "/sys",
+    "/run/docker.sock",
+    "/run/docker",
+    "/run/containerd",
+    "/run/podman",
+    "/run/crio",
+    "/run/containers",
+    "/run/buildkit",
+    "/run/cri-dockerd.sock",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/containers",
+    "/var/lib/kubelet",
+    "/var/lib/buildkit",
+    "/etc/kubernetes",
+};
+
+/* Where the engines keep what containers and images wrote: no symlink
+ * below is followed, whoever owns it. */
+static const char *const engine_data[] = {
+    "/var/lib/docker", "/var/lib/containerd", "/run/containerd",   "/var/lib/containers",
+    "/run/containers", "/var/lib/kubelet",    "/var/lib/buildkit",
+};
+
+enum {
+    EF_BELOW = 1 << 0,    /* and everything below */
+    EF_RO = 1 << 1,       /* read-only */
+    EF_IPC_JOIN = 1 << 2, /* only for a config that joins an IPC namespace */
+};
+
+/* The engines' per-container files, relative to their data directory;
+ * "*" is one path component, $ID/$POD/$SANDBOX this container's. */
+static const struct {
+    const char *root, *tail;
+    unsigned flags;
+} engine_files[] = {
+    {"/var/lib/docker", "containers/$ID/hostname", 0},
+    {"/var/lib/docker", "containers/$ID/hosts", 0},
+    {"/var/lib/docker", "containers/$ID/resolv.conf", 0},
+    {"/var/lib/docker", "containers/$ID/mounts", EF_BELOW}, /* its shm, its secrets */
+    {"/var/lib/docker", "containers/*/hostname", EF_RO},
+    {"/var/lib/docker", "containers/*/hosts", EF_RO},
+    {"/var/lib/docker", "containers/*/resolv.conf", EF_RO},
+    {"/var/lib/docker", "containers/*/mounts/shm", EF_IPC_JOIN},
+    {"/var/lib/docker", "volumes/*/_data", EF_BELOW},
+    {"/var/lib/kubelet", "pods/$POD/*", EF_BELOW},
+    {"/var/lib/containerd", "io.containerd.grpc.v1.cri/sandboxes/$SANDBOX/*", EF_BELOW},
+    {"/run/containerd", "io.containerd.grpc.v1.cri/sandboxes/$SANDBOX/*", EF_BELOW},
+    {"/var/lib/containers", "storage/overlay-containers/$ID/userdata/*", EF_BELOW},
+    {"/run/containers", "storage/overlay-containers/$ID/userdata/*", EF_BELOW},
+    {"/var/lib/containers", "storage/overlay-containers/*/userdata/hostname", EF_RO},
+    {"/var/lib/containers", "storage/overlay-containers/*/userdata/hosts", EF_RO},
+    {"/var/lib/containers", "storage/overlay-containers/*/userdata/resolv.conf", EF_RO},
+    {"/run/containers", "storage/overlay-containers/*/userdata/hostname", EF_RO},
+    {"/run/containers", "storage/overlay-containers/*/userdata/hosts", EF_RO},
+    {"/run/containers", "storage/overlay-containers/*/userdata/resolv.conf", EF_RO},
+    {"/var/lib/containers", "storage/overlay-containers/*/userdata/shm", EF_IPC_JOIN},
+    {"/var/lib/containers", "storage/volumes/*/_data", EF_BELOW},
+};
+
+/* A path in both spellings: as written (folded) and real on this host. */
+typedef struct {
+    char *lex, *real;
+} Spelled;
+
+struct MountHost {
+    const BrigCtx *ctx;
+    const char *id, *pod, *sandbox;
+    bool ipc_join;
+    bool ready;
+    Spelled exact[ELEMENTSOF(exact)], subtree[ELEMENTSOF(subtree)];
+    Spelled roots[ELEMENTSOF(engine_data)];
+    Spelled *ro, *sockets; /* the policy's grants */
+    size_t n_ro, n_sockets;
+    const char **nofollow; /* NULL-terminated; borrows the strings above */
+    char *bundle;          /* the bundle directory's real path, or NULL */
+};
+
+char *mount_normalize(const char *path)
+{
+    bool abs = path[0] == '/';
+    char *out = xmalloc(strlen(path) + 2), *o = out;
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        const char *e = strchrnul(p, '/');
+        size_t n = (size_t)(e - p);
+        if (n > 0 && !(n == 1 && p[0] == '.')) {
+            if (abs || o > out)
+                *o++ = '/';
+            memcpy(o, p, n);
+            o += n;
+        }
+        p = e;
+    }
+    if (o == out && abs)
+        *o++ = '/';
+    *o = '\0';
+    if (streq(out, "/var/run") || startswith(out, "/var/run/"))
+        memmove(out, out + 4, strlen(out + 4) + 1);
+    return out;
+}
+
+bool mount_path_under(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    if (streq(b, "/"))
+        return a[0] == '/';
+    return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+static bool has_dotdot(const char *path)
+{
+    for (const char *p = path; (p = strstr(p, "..")); p += 2)
+        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return true;
+    return false;
+}
+
+static const char *annotation(const BrigJson *spec, const char *key)
+{
+    return brig_json_str(brig_json_get(brig_json_get(spec, "annotations"), key));
+}
+
+static bool trusted_key(const BrigPolicy *p, const char *key)
+{
+    for (char **t = p->trusted_annotations; t && *t; t++)
+        if (streq(*t, key))
+            return true;
+    return false;
+}
+
+/* containerd's CRI plugin runs every pod in its "k8s.io" namespace, and the
+ * shim names the bundle after it; a Docker (moby) or Podman bundle never
+ * sits there. */
+static bool cri_bundle(const BrigCtx *ctx)
+{
+    if (!ctx->bundle || !ctx->container_id || strchr(ctx->container_id, '/'))
+        return false;
+    _cleanup_free_ char *b = mount_normalize(ctx->bundle);
+    _cleanup_free_ char *tail =
+        xasprintf("/io.containerd.runtime.v2.task/k8s.io/%s", ctx->container_id);
+    size_t bl = strlen(b), tl = strlen(tail);
+    return bl > tl && streq(b + bl - tl, tail);
+}
+
+static const char *id_annotation(const BrigCtx *ctx, const BrigJson *spec, bool cri,
+                                 const char *key)
+{
+    const char *v = annotation(spec, key);
+    if (!v || !*v || strchr(v, '/') || streq(v, ".") || streq(v, ".."))
+        return NULL;
+    return cri || trusted_key(ctx->policy, key) ? v : NULL;
+}
+
+MountHost *mount_host_new(const BrigCtx *ctx, const BrigJson *spec)
+{
+    MountHost *h = xcalloc(1, sizeof(*h));
+    h->ctx = ctx;
+    const char *id = ctx->container_id;
+    h->id = id && *id && !strchr(id, '/') && !streq(id, ".") && !streq(id, "..") ? id : NULL;
+    bool cri = cri_bundle(ctx);
+    h->pod = id_annotation(ctx, spec, cri, "io.kubernetes.cri.sandbox-uid");
+    if (!h->pod)
+        h->pod = id_annotation(ctx, spec, false, "io.kubernetes.pod.uid");
+    h->sandbox = id_annotation(ctx, spec, cri, "io.kubernetes.cri.sandbox-id");
+    const BrigJson *ns;
+    BRIG_JSON_FOREACH (ns, brig_json_get(brig_json_get(spec, "linux"), "namespaces"))
+        if (streq(brig_json_str(brig_json_get(ns, "type")), "ipc") &&
+            brig_json_str(brig_json_get(ns, "path")))
+            h->ipc_join = true;
+    return h;
+}
+
+const BrigCtx *mount_host_ctx(const MountHost *h)
+{
+    return h->ctx;
+}
+
+static void spelled_clear(Spelled *s)
+{
+    free(s->lex);
+    free(s->real);
+}
+
+void mount_host_free(MountHost *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < ELEMENTSOF(exact); i++)
+        spelled_clear(&h->exact[i]);
+    for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
+        spelled_clear(&h->subtree[i]);
+    for (size_t i = 0; i < ELEMENTSOF(engine_data); i++)
+        spelled_clear(&h->roots[i]);
+    for (size_t i = 0; i < h->n_ro; i++)
+        spelled_clear(&h->ro[i]);
+    for (size_t i = 0; i < h->n_sockets; i++)
+        spelled_clear(&h->sockets[i]);
+    free(h->ro);
+    free(h->sockets);
+    free(h->nofollow);
+    free(h->bundle);
+    free(h);
+}
+
+/* The admin's path in both spellings; real = lex when the host cannot say. */
+static void spell(const MountHost *h, const char *path, Spelled *ret)
+{
+    ret->lex = mount_normalize(path);
+    ret->real = NULL;
+    const BrigHost *host = h->ctx->host;
+    if (host && host->resolve_path) {
+        BrigHostPath hp;
+        if (host->resolve_path(ret->lex, BRIG_RESOLVE_ALL | BRIG_RESOLVE_MISSING_OK, NULL, &hp) ==
+            0)
+            ret->real = TAKE_PTR(hp.real);
+        brig_host_path_clear(&hp);
+    }
+    if (!ret->real)
+        ret->real = xstrdup(ret->lex);
+}
+
+static Spelled *spell_list(const MountHost *h, char *const *v, size_t *ret_n)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    Spelled *s = xcalloc(n + 1, sizeof(*s));
+    for (size_t i = 0; i < n; i++)
+        spell(h, v[i], &s[i]);
+    *ret_n = n;
+    return s;
+}
+
+/* Resolving the lists costs a few system calls each: done once, and only
+ * for a config that mounts a host path at all. */
+static void mount_host_ready(MountHost *h)
+{
+    if (h->ready)
+        return;
+    h->ready = true;
+    for (size_t i = 0; i < ELEMENTSOF(exact); i++)
+        spell(h, exact[i], &h->exact[i]);
+    for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
+        spell(h, subtree[i], &h->subtree[i]);
+    for (size_t i = 0; i < ELEMENTSOF(engine_data); i++)
+        spell(h, engine_data[i], &h->roots[i]);
+    h->ro = spell_list(h, h->ctx->policy->host_paths_ro, &h->n_ro);
+    h->sockets = spell_list(h, h->ctx->policy->host_sockets, &h->n_sockets);
+    size_t k = 0;
+    h->nofollow = xcalloc(2 * ELEMENTSOF(engine_data) + 3, sizeof(char *));
+    for (size_t i = 0; i < ELEMENTSOF(engine_data); i++) {
+        h->nofollow[k++] = h->roots[i].lex;
+        h->nofollow[k++] = h->roots[i].real;
+    }
+    /* The bundle holds the image's rootfs: nothing there is root's own. */
+    if (h->ctx->bundle && h->ctx->bundle[0] == '/') {
+        Spelled b;
+        spell(h, h->ctx->bundle, &b);
+        h->bundle = b.real;
+        h->nofollow[k++] = h->bundle;
+        free(b.lex);
+    }
+    h->nofollow[k] = NULL;
+}
+
+static bool either_under(const char *path, const Spelled *s)
+{
+    return mount_path_under(path, s->lex) || mount_path_under(path, s->real);
+}
+
+/* Matches the rest of a path below an engine root against a tail pattern. */
+static bool tail_match(const MountHost *h, const char *rest, const char *pattern, bool below)
+{
+    while (*pattern) {
+        size_t pn = strcspn(pattern, "/"), n = strcspn(rest, "/");
+        if (n == 0 || (n == 1 && rest[0] == '.') || (n == 2 && rest[0] == '.' && rest[1] == '.'))
+            return false;
+        const char *want = NULL;
+        if (pn == 3 && startswith(pattern, "$ID"))
+            want = h->id;
+        else if (pn == 4 && startswith(pattern, "$POD"))
+            want = h->pod;
+        else if (pn == 8 && startswith(pattern, "$SANDBOX"))
+            want = h->sandbox;
+        if (pn == 1 && pattern[0] == '*') {
+            /* any one component */
+        } else if (pattern[0] == '$') {
+            if (!want || strlen(want) != n || strncmp(rest, want, n) != 0)
+                return false;
+        } else if (pn != n || strncmp(rest, pattern, n) != 0) {
+            return false;
+        }
+        rest += n, pattern += pn;
+        if (*pattern == '/')
+            pattern++;
+        if (*pattern && *rest != '/')
+            return false;
+        if (*pattern)
+            rest++;
+    }
+    return *rest == '\0' || (below && *rest == '/');
+}
+
+/* Returns the engine_files entry the real path is, or -1. */
+static int engine_file(const MountHost *h, const char *real)
+{
+    for (size_t i = 0; i < ELEMENTSOF(engine_files); i++) {
+        if ((engine_files[i].flags & EF_IPC_JOIN) && !h->ipc_join)
+            continue;
+        const Spelled *root = NULL;
+        for (size_t k = 0; k < ELEMENTSOF(engine_data) && !root; k++)
+            if (streq(engine_data[k], engine_files[i].root))
+                root = &h->roots[k];
+        const char *spellings[2] = {root->lex, root->real};
+        for (size_t s = 0; s < 2; s++) {
+            size_t n = strlen(spellings[s]);
+            if (mount_path_under(real, spellings[s]) && real[n] == '/' &&
+                tail_match(h, real + n + 1, engine_files[i].tail, engine_files[i].flags & EF_BELOW))
+                return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* The sensitive path `p` is, is below or contains; NULL if none. */
+static const char *sensitive(const MountHost *h, const char *p, const char **ret_rel)
+{
+    for (size_t i = 0; i < ELEMENTSOF(exact); i++)
+        if (streq(p, h->exact[i].lex) || streq(p, h->exact[i].real)) {
+            *ret_rel = "is";
+            return exact[i];
+        }
+    for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
+        if (either_under(p, &h->subtree[i])) {
+            *ret_rel =
+                streq(p, h->subtree[i].lex) || streq(p, h->subtree[i].real) ? "is" : "is below";
+            return subtree[i];
+        }
+    for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
+        if (mount_path_under(h->subtree[i].lex, p) || mount_path_under(h->subtree[i].real, p)) {
+            *ret_rel = "contains";
+            return subtree[i];
+        }
+    return NULL;
+}
+
+static bool device_granted(const BrigPolicy *pol, char type, uint64_t rdev)
+{
+    for (char **d = pol->devices; d && *d; d++) {
+        BrigDeviceGrant g;
+        if (brig_device_grant_parse(*d, &g) == 0 && g.type == type &&
+            g.major == (int64_t)major(rdev) && (g.minor < 0 || g.minor == (int64_t)minor(rdev)))
+            return true;
+    }
+    return false;
+}
+
+PathVerdict mount_judge_host_path(MountHost *h, const char *raw, const char *what, const char *dest,
+                                  const char *ptr, const BrigJson *val, BrigReport *rep)
+{
+    const BrigCtx *ctx = h->ctx;
+    const char *pol = brig_policy_source(ctx->policy);
+    if (raw[0] != '/') {
+        /* runc and crun join it to the bundle directory, where the image's
+         * rootfs and whatever the bundle's author put there can redirect it */
+        brig_report_refuse(rep, ptr, val,
+                           "%s \"%s\" is not an absolute path: the runtime would resolve it in "
+                           "the bundle directory, which the image and the bundle's author "
+                           "control; %s allows only absolute host paths (mounted at %s)",
+                           what, raw, pol, dest);
+        return PATH_REFUSED;
+    }
+    if (has_dotdot(raw)) {
+        /* the kernel resolves ".." after following symlinks */
+        brig_report_refuse(rep, ptr, val,
+                           "%s %s has a \"..\" component, which only the host's filesystem can "
+                           "resolve (symlinks); %s does not allow mounting it at %s",
+                           what, raw, pol, dest);
+        return PATH_REFUSED;
+    }
+    mount_host_ready(h);
+    _cleanup_free_ char *lex = mount_normalize(raw);
+    _cleanup_free_ char *real = NULL;
+    BrigHostPath hp = {0};
+    if (ctx->host && ctx->host->resolve_path) {
+        int r = ctx->host->resolve_path(lex, BRIG_RESOLVE_MISSING_OK, h->nofollow, &hp);
+        if (r == -ELOOP && hp.untrusted_link) {
+            brig_report_refuse(rep, ptr, val,
+                               "%s %s goes through the symlink %s, which is not root's alone "
+                               "(owned by root, in a directory only root can write, outside the "
+                               "bundle and the engines' data directories): its target could "
+                               "change after brig's check; %s does not allow mounting it at %s",
+                               what, raw, hp.untrusted_link, pol, dest);
+            brig_host_path_clear(&hp);
+            return PATH_REFUSED;
+        }
+        if (r == 0)
+            real = TAKE_PTR(hp.real);
+    }
+    if (!real)
+        real = xstrdup(lex);
+    bool exists = hp.exists;
+    uint32_t mode = hp.mode;
+    uint64_t rdev = hp.rdev;
+    brig_host_path_clear(&hp);
+    _cleanup_free_ char *shown =
+        streq(real, lex) ? xstrdup(lex) : xasprintf("%s (on this host %s)", lex, real);
+
+    if (exists && (S_ISCHR(mode) || S_ISBLK(mode))) {
+        char t = S_ISCHR(mode) ? 'c' : 'b';
+        if (device_granted(ctx->policy, t, rdev))
+            return PATH_OK;
+        brig_report_refuse(rep, ptr, val,
+                           "%s %s is the host device %c %u:%u; %s does not grant it (policy "
+                           "\"devices\": [\"%c %u:%u\"])",
+                           what, shown, t, major(rdev), minor(rdev), pol, t, major(rdev),
+                           minor(rdev));
+        return PATH_REFUSED;
+    }
+    int ef = engine_file(h, real);
+    if (ef >= 0)
+        return engine_files[ef].flags & EF_RO ? PATH_READ_ONLY : PATH_OK;
+    if (exists && S_ISSOCK(mode)) {
+        for (size_t i = 0; i < h->n_sockets; i++)
+            if (streq(real, h->sockets[i].real) || streq(lex, h->sockets[i].lex))
+                return PATH_OK;
+        brig_report_refuse(rep, ptr, val,
+                           "%s %s is a socket: whoever can connect() to it commands the service "
+                           "behind it, read-only or not; %s does not grant it (policy "
+                           "\"hostSockets\")",
+                           what, shown, pol);
+        return PATH_REFUSED;
+    }
+    if ((ctx->policy->host_namespaces & BRIG_NS_IPC) &&
+        (mount_path_under(real, "/dev/shm") || mount_path_under(real, "/dev/mqueue")))
+        return PATH_OK; /* the host's IPC, which the policy shares */
+    /* decided on the real path: a grant of /srv/data does not reach through
+     * a symlink /srv/data/x -> /etc */
+    for (size_t i = 0; i < h->n_ro; i++)
+        if (mount_path_under(real, h->ro[i].real) || mount_path_under(real, h->ro[i].lex))
+            return PATH_READ_ONLY;
+    const char *rel = NULL;
+    const char *s = sensitive(h, real, &rel);
+    if (!s)
+        s = sensitive(h, lex, &rel);
+    if (!s)
+        return PATH_OK;
+    brig_report_refuse(rep, ptr, val,
+                       "%s %s %s the sensitive host path %s; %s does not allow mounting it at %s "
+                       "(policy \"hostPathsReadOnly\" grants a path read-only)",
+                       what, shown, rel, s, pol, dest);
+    return PATH_REFUSED;
+}

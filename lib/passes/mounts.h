@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Shared by mounts.c (types, options, propagation) and mount_paths.c (the
+ * host paths a mount reads). */
+
+#include "passes.h"
+
+/* What the host knows about this container's paths, built on first use:
+ * the real spellings of brig's sensitive paths and of the policy's grants,
+ * and the identities ($ID, $POD, $SANDBOX) the engines' per-container
+ * directories are named after. */
+typedef struct MountHost MountHost;
+
+MountHost *mount_host_new(const BrigCtx *ctx, const BrigJson *spec);
+void mount_host_free(MountHost *h);
+const BrigCtx *mount_host_ctx(const MountHost *h);
+static inline void mount_host_freep(MountHost **h)
+{
+    mount_host_free(*h);
+}
+
+typedef enum {
+    PATH_OK,
+    PATH_READ_ONLY, /* allowed only read-only (a grant, another container's file) */
+    PATH_REFUSED,   /* a refusal was recorded */
+} PathVerdict;
+
+/* Judges one host path a mount reads (a bind source, an overlay directory,
+ * the device of a granted filesystem type); `what` names it in messages
+ * ("bind source"), `dest` is the mount's destination. */
+PathVerdict mount_judge_host_path(MountHost *h, const char *raw, const char *what, const char *dest,
+                                  const char *ptr, const BrigJson *val, BrigReport *rep);
+
+/* "//", "/./", trailing "/" folded, and /var/run spelled /run; ".." is kept
+ * (callers refuse it).  Returns a new string. */
+char *mount_normalize(const char *path);
+bool mount_path_under(const char *a, const char *b);
