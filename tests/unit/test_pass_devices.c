@@ -44,14 +44,14 @@ START_TEST(test_privileged)
                      "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":8,\"access\":\"rw\"},"
                      "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":9,\"access\":\"rw\"},"
                      "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":0,\"access\":\"rw\"},"
-                     "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":1,\"access\":\"rw\"},"
                      "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":2,\"access\":\"rw\"},"
                      "{\"allow\":true,\"type\":\"c\",\"major\":136,\"access\":\"rw\"}]");
-    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 102 - 7 + 2 + 9);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 102 - 7 + 2 + 8);
     const BrigChange *c = change_at(&t.rep, "/linux/devices/0");
     ck_assert_ptr_nonnull(c);
-    ck_assert_str_eq(c->reason, "device /dev/autofs (c 10:235) is not one every container has; "
-                                "the built-in default policy allows no extra devices");
+    ck_assert_str_eq(c->reason, "device /dev/autofs (c 10:235) is not one runc gives every "
+                                "container; the built-in default policy grants no more (policy "
+                                "\"devices\": [\"c 10:235\"])");
     run_done(&t);
 }
 END_TEST
@@ -77,7 +77,7 @@ END_TEST
 START_TEST(test_never_widens)
 {
     const char *json = "{\"linux\":{\"resources\":{\"devices\":["
-                       "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":1,\"access\":\"rw\"},"
+                       "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":0,\"access\":\"rw\"},"
                        "{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"w\"},"
                        "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"r\"},"
                        "{\"allow\":true,\"type\":\"c\",\"major\":4,\"access\":\"rwm\"},"
@@ -88,7 +88,7 @@ START_TEST(test_never_widens)
     ck_assert_int_eq(run_pass(&t, json), 0);
     _cleanup_free_ char *rules = tu_compact(brig_json_get_path(t.spec, "linux/resources/devices"));
     ck_assert_str_eq(rules, "[{\"allow\":false,\"access\":\"rwm\"},"
-                            "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":1,\"access\":"
+                            "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":0,\"access\":"
                             "\"rw\"},"
                             "{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":"
                             "\"w\"},"
@@ -134,6 +134,59 @@ START_TEST(test_deny_all_spellings)
 }
 END_TEST
 
+/* /dev/console c 5:1 is the host's console (issue 13, row 7): runc gives a
+ * container its own pty there, so neither the node nor a rule is kept. */
+START_TEST(test_console_removed)
+{
+    Run t;
+    run_init(&t);
+    ck_assert_int_eq(
+        run_pass(&t,
+                 "{\"linux\":{\"devices\":[{\"path\":\"/dev/console\",\"type\":\"c\","
+                 "\"major\":5,\"minor\":1}],\"resources\":{\"devices\":["
+                 "{\"allow\":false,\"access\":\"rwm\"},"
+                 "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":1,\"access\":\"rwm\"}]}}}"),
+        0);
+    _cleanup_free_ char *out = tu_compact(brig_json_get(t.spec, "linux"));
+    ck_assert_str_eq(out, "{\"devices\":[],\"resources\":{\"devices\":[{\"allow\":false,"
+                          "\"access\":\"rwm\"}]}}");
+    run_done(&t);
+}
+END_TEST
+
+/* A grant keeps its device under any path, with at most the granted
+ * access; an allow-all that covered it becomes an explicit rule. */
+START_TEST(test_grants)
+{
+    Run t;
+    run_init(&t);
+    t.policy->devices = strv_of("c 10:229 rw", "b 7:*", NULL);
+    ck_assert_int_eq(
+        run_pass(&t,
+                 "{\"linux\":{\"devices\":["
+                 "{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229},"
+                 "{\"path\":\"/dev/loop3\",\"type\":\"b\",\"major\":7,\"minor\":3},"
+                 "{\"path\":\"/dev/kvm\",\"type\":\"c\",\"major\":10,\"minor\":232}],"
+                 "\"resources\":{\"devices\":["
+                 "{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rwm\"},"
+                 "{\"allow\":true,\"type\":\"c\",\"major\":10,\"access\":\"rwm\"},"
+                 "{\"allow\":true,\"access\":\"rwm\"}]}}}"),
+        0);
+    _cleanup_free_ char *devs = tu_compact(brig_json_get_path(t.spec, "linux/devices"));
+    ck_assert_str_eq(devs, "[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229},"
+                           "{\"path\":\"/dev/loop3\",\"type\":\"b\",\"major\":7,\"minor\":3}]");
+    _cleanup_free_ char *rules = tu_compact(brig_json_get_path(t.spec, "linux/resources/devices"));
+    ck_assert_ptr_nonnull(strstr(rules, "[{\"allow\":false,\"access\":\"rwm\"},"
+                                        "{\"allow\":true,\"type\":\"c\",\"major\":10,"
+                                        "\"minor\":229,\"access\":\"rw\"},"));
+    ck_assert_ptr_nonnull(strstr(rules, "{\"allow\":true,\"type\":\"b\",\"major\":7,"
+                                        "\"access\":\"rw\"}"));
+    ck_assert_ptr_null(strstr(rules, "232"));
+    ck_assert_ptr_null(strstr(rules, "\"major\":10,\"access\""));
+    run_done(&t);
+}
+END_TEST
+
 START_TEST(test_wrong_types)
 {
     assert_error("{\"linux\":{\"devices\":{}}}", "/linux/devices: expected an array, found object");
@@ -166,6 +219,8 @@ int main(void)
     tcase_add_test(tc, test_disguised_default);
     tcase_add_test(tc, test_never_widens);
     tcase_add_test(tc, test_deny_all_spellings);
+    tcase_add_test(tc, test_console_removed);
+    tcase_add_test(tc, test_grants);
     tcase_add_test(tc, test_wrong_types);
     suite_add_tcase(s, tc);
     return tu_run(s);
