@@ -243,6 +243,255 @@ START_TEST(test_dev_destinations)
 }
 END_TEST
 
+/* Runs the pass over one mount; returns the refusals and the first reason. */
+static size_t one_mount(Run *t, const char *mount, char **ret_reason)
+{
+    brig_report_clear(&t->rep);
+    _cleanup_free_ char *json = xasprintf("{\"mounts\":[%s]}", mount);
+    ck_assert_int_eq(run_pass(t, json), 0);
+    size_t n = brig_report_count(&t->rep, BRIG_REFUSE);
+    free(*ret_reason);
+    *ret_reason = NULL;
+    for (size_t i = 0; i < t->rep.n && !*ret_reason; i++)
+        if (t->rep.v[i].kind == BRIG_REFUSE)
+            *ret_reason = xstrdup(t->rep.v[i].reason);
+    return n;
+}
+
+/* Filesystem types are an allow-list (issue 13, rows 3, 4, 6): anything
+ * but the engines' own needs a mountTypes grant, named in the refusal. */
+START_TEST(test_types)
+{
+    static const char *const refused[] = {"ext4",       "binfmt_misc", "debugfs", "tracefs",
+                                          "securityfs", "nfs",         "overlay", "devtmpfs",
+                                          "bpf",        "configfs",    "fusectl", "hugetlbfs"};
+    _cleanup_free_ char *why = NULL;
+    for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+        Run t;
+        run_init(&t);
+        _cleanup_free_ char *m =
+            xasprintf("{\"destination\":\"/m\",\"type\":\"%s\",\"source\":\"none\"}", refused[i]);
+        ck_assert_uint_eq(one_mount(&t, m, &why), 1);
+        _cleanup_free_ char *want =
+            xasprintf("filesystem type \"%s\" (at /m) is not one brig allows", refused[i]);
+        _cleanup_free_ char *grant = xasprintf("(policy \"mountTypes\": [\"%s\"])", refused[i]);
+        ck_assert_msg(strstr(why, want) && strstr(why, grant), "%s", why);
+        t.policy->mount_types = strv_of(refused[i], NULL);
+        ck_assert_msg(one_mount(&t, m, &why) == 0 || streq(refused[i], "overlay"), "%s: %s",
+                      refused[i], why);
+        run_done(&t);
+    }
+    static const char *const allowed[] = {"proc",   "sysfs",  "tmpfs",  "devpts",
+                                          "mqueue", "cgroup", "cgroup2"};
+    for (size_t i = 0; i < ELEMENTSOF(allowed); i++) {
+        Run t;
+        run_init(&t);
+        const char *dest = streq(allowed[i], "proc")    ? "/proc"
+                           : streq(allowed[i], "sysfs") ? "/sys"
+                                                        : "/m";
+        _cleanup_free_ char *m = xasprintf(
+            "{\"destination\":\"%s\",\"type\":\"%s\",\"source\":\"x\",\"options\":[\"ro\"]}", dest,
+            allowed[i]);
+        ck_assert_msg(one_mount(&t, m, &why) == 0, "%s: %s", allowed[i], why);
+        run_done(&t);
+    }
+    /* a bind is a bind whatever its type says, to runc; crun passes the
+     * type on, so only "bind" and "none" go */
+    Run t;
+    run_init(&t);
+    ck_assert_uint_eq(one_mount(&t,
+                                "{\"destination\":\"/m\",\"type\":\"none\",\"source\":\"/srv\","
+                                "\"options\":[\"rbind\"]}",
+                                &why),
+                      0);
+    ck_assert_uint_eq(one_mount(&t,
+                                "{\"destination\":\"/m\",\"type\":\"ext4\",\"source\":\"/srv\","
+                                "\"options\":[\"rbind\"]}",
+                                &why),
+                      1);
+    ck_assert_ptr_nonnull(strstr(why, "a bind mount at /m of type \"ext4\""));
+    ck_assert_uint_eq(one_mount(&t, "{\"destination\":\"/m\",\"source\":\"/srv\"}", &why), 1);
+    ck_assert_ptr_nonnull(strstr(why, "has no type and no bind option"));
+    run_done(&t);
+}
+END_TEST
+
+/* Options are an allow-list per type; a comma would smuggle several into
+ * mount(2)'s data; rsuid/rdev/rrw undo brig's flags below the mount. */
+START_TEST(test_options)
+{
+    static const struct {
+        const char *type, *option;
+        bool ok;
+    } cases[] = {
+        {"tmpfs", "size=64m", true},
+        {"tmpfs", "mode=1777", true},
+        {"tmpfs", "nr_inodes=1k", true},
+        {"tmpfs", "mpol=bind", false},
+        {"tmpfs", "size=1m,huge=always", false},
+        {"devpts", "ptmxmode=0666", true},
+        {"devpts", "size=1m", false},
+        {"proc", "hidepid=2", true},
+        {"sysfs", "mode=755", false},
+        {"mqueue", "relatime", true},
+        {"bind", "rbind", true},
+        {"bind", "rslave", true},
+        {"bind", "rsuid", false},
+        {"bind", "rdev", false},
+        {"bind", "rrw", false},
+        {"bind", "remount", false},
+        {"bind", "mode=755", false},
+        {"bind", "idmap", false},
+        {"bind", "x-foo", false},
+        {"cgroup2", "nsdelegate", true},
+    };
+    _cleanup_free_ char *why = NULL;
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        Run t;
+        run_init(&t);
+        bool bind = streq(cases[i].type, "bind");
+        _cleanup_free_ char *m =
+            xasprintf("{\"destination\":\"/%s\",\"type\":\"%s\",\"source\":\"%s\",\"options\":"
+                      "[%s\"%s\"]}",
+                      streq(cases[i].type, "proc")    ? "proc"
+                      : streq(cases[i].type, "sysfs") ? "sys"
+                                                      : "m",
+                      cases[i].type, bind ? "/srv" : "x", bind ? "\"bind\"," : "", cases[i].option);
+        size_t n = one_mount(&t, m, &why);
+        ck_assert_msg(n == (cases[i].ok ? 0u : 1u), "%s %s: %s", cases[i].type, cases[i].option,
+                      why ? why : "accepted");
+        if (!cases[i].ok && !strchr(cases[i].option, ',')) {
+            ck_assert_ptr_nonnull(strstr(why, "(policy \"mountOptions\""));
+            t.policy->mount_options = strv_of(cases[i].option, NULL);
+            ck_assert_uint_eq(one_mount(&t, m, &why), 0);
+        }
+        run_done(&t);
+    }
+}
+END_TEST
+
+/* Overlay, once granted, has every directory judged, in every form
+ * (issue 13, row 4). */
+START_TEST(test_overlay)
+{
+    static const struct {
+        const char *option;
+        const char *needle; /* NULL: accepted */
+    } cases[] = {
+        {"lowerdir=/srv/l1:/srv/l2", NULL},
+        {"lowerdir=/srv/l1:/etc", "overlay directory /etc is the sensitive host path /etc"},
+        {"lowerdir+=/etc", "overlay directory /etc is the sensitive host path /etc"},
+        {"datadir+=/etc", "overlay directory /etc is the sensitive host path /etc"},
+        {"lowerdir=/srv/a\\\\:b::/usr", "overlay directory /usr is the sensitive host path"},
+        /* "\:" is a colon in a name, "\\" a backslash: as overlayfs splits */
+        {"lowerdir=/srv/a\\\\:/etc", NULL},
+        {"lowerdir=/srv/a\\\\\\\\:/etc", "overlay directory /etc is the sensitive host path"},
+        {"lowerdir+=/srv/a:/etc", "names no single directory"},
+        {"upperdir=//proc/./sys",
+         "overlay directory /proc/sys is below the sensitive host path /proc"},
+        {"workdir=work", "is not an absolute path"},
+        {"upperdir=/srv/u/../../etc", "has a \"..\" component"},
+        {"redirect_dir=on", "(policy \"mountOptions\": [\"redirect_dir=\"])"},
+    };
+    _cleanup_free_ char *why = NULL;
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        Run t;
+        run_init(&t);
+        t.policy->mount_types = strv_of("overlay", NULL);
+        _cleanup_free_ char *m =
+            xasprintf("{\"destination\":\"/o\",\"type\":\"overlay\",\"source\":\"overlay\","
+                      "\"options\":[\"%s\"]}",
+                      cases[i].option);
+        size_t n = one_mount(&t, m, &why);
+        if (!cases[i].needle)
+            ck_assert_msg(n == 0, "%s: %s", cases[i].option, why);
+        else
+            ck_assert_msg(n == 1 && strstr(why, cases[i].needle), "%s: %s", cases[i].option,
+                          why ? why : "accepted");
+        run_done(&t);
+    }
+}
+END_TEST
+
+/* The engines' per-container files: this container's, or another's
+ * read-only; a pod's only when the pod uid comes from the engine. */
+START_TEST(test_engine_identities)
+{
+    const char *id = "c0ffee";
+    _cleanup_free_ char *why = NULL;
+    Run t;
+    run_init(&t);
+    t.ctx.container_id = id;
+    ck_assert_uint_eq(
+        one_mount(&t,
+                  "{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":"
+                  "\"/var/lib/docker/containers/c0ffee/hosts\",\"options\":[\"rbind\"]}",
+                  &why),
+        0);
+    _cleanup_free_ char *o =
+        tu_compact(brig_json_get(brig_json_get(t.spec, "mounts")->kids[0], "options"));
+    ck_assert_str_eq(o, "[\"rbind\",\"nosuid\",\"nodev\"]");
+    /* docker run --network container:other: the other's hosts, read-only */
+    ck_assert_uint_eq(
+        one_mount(&t,
+                  "{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":"
+                  "\"/var/lib/docker/containers/beef/hosts\",\"options\":[\"rbind\"]}",
+                  &why),
+        0);
+    free(o);
+    o = tu_compact(brig_json_get(brig_json_get(t.spec, "mounts")->kids[0], "options"));
+    ck_assert_str_eq(o, "[\"rbind\",\"ro\",\"nosuid\",\"nodev\"]");
+    ck_assert_uint_eq(
+        one_mount(&t,
+                  "{\"destination\":\"/c\",\"type\":\"bind\",\"source\":"
+                  "\"/var/lib/docker/containers/beef/config.v2.json\",\"options\":[\"rbind\"]}",
+                  &why),
+        1);
+    ck_assert_uint_eq(
+        one_mount(&t,
+                  "{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":"
+                  "\"/var/lib/docker/containers/beef/mounts/shm\",\"options\":[\"rbind\"]}",
+                  &why),
+        1);
+    run_done(&t);
+
+    /* kubelet volumes: the pod uid counts from containerd's CRI bundle, or
+     * from a key the policy trusts; never as any pod's */
+    static const char *const pod_mount =
+        "{\"annotations\":{\"io.kubernetes.cri.sandbox-uid\":\"p1\","
+        "\"io.kubernetes.cri.sandbox-id\":\"s1\"},\"mounts\":["
+        "{\"destination\":\"/t\",\"type\":\"bind\",\"source\":"
+        "\"/var/lib/kubelet/pods/%s/volumes/kubernetes.io~projected/"
+        "token\",\"options\":[\"rbind\",\"ro\"]},"
+        "{\"destination\":\"/etc/hostname\",\"type\":\"bind\",\"source\":"
+        "\"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/%s/"
+        "hostname\",\"options\":[\"rbind\"]}]}";
+    static const struct {
+        const char *bundle, *pod, *sandbox;
+        bool trust;
+        size_t refused;
+    } pods[] = {
+        {"/run/containerd/io.containerd.runtime.v2.task/k8s.io/c0ffee", "p1", "s1", false, 0},
+        {"/run/containerd/io.containerd.runtime.v2.task/k8s.io/c0ffee", "p2", "s2", false, 2},
+        {"/run/containerd/io.containerd.runtime.v2.task/moby/c0ffee", "p1", "s1", false, 2},
+        {"/run/containerd/io.containerd.runtime.v2.task/k8s.io/other", "p1", "s1", false, 2},
+        {"/srv/bundle", "p1", "s1", true, 0},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(pods); i++) {
+        run_init(&t);
+        t.ctx.container_id = id;
+        t.ctx.bundle = pods[i].bundle;
+        if (pods[i].trust)
+            t.policy->trusted_annotations =
+                strv_of("io.kubernetes.cri.sandbox-uid", "io.kubernetes.cri.sandbox-id", NULL);
+        _cleanup_free_ char *json = xasprintf(pod_mount, pods[i].pod, pods[i].sandbox);
+        ck_assert_int_eq(run_pass(&t, json), 0);
+        ck_assert_msg(brig_report_count(&t.rep, BRIG_REFUSE) == pods[i].refused, "case %zu", i);
+        run_done(&t);
+    }
+}
+END_TEST
+
 START_TEST(test_wrong_types)
 {
     assert_error("{\"mounts\":{}}", "/mounts: expected an array, found object");
@@ -273,6 +522,10 @@ int main(void)
     tcase_add_test(tc, test_never_widens);
     tcase_add_test(tc, test_sysfs_read_only);
     tcase_add_test(tc, test_dev_destinations);
+    tcase_add_test(tc, test_types);
+    tcase_add_test(tc, test_options);
+    tcase_add_test(tc, test_overlay);
+    tcase_add_test(tc, test_engine_identities);
     tcase_add_test(tc, test_wrong_types);
     suite_add_tcase(s, tc);
     return tu_run(s);

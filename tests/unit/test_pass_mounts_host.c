@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The mounts pass with the host's real resolver (lib/hostpath.c): a bind
+ * source is judged by the host path it names, through root's own symlinks
+ * only; devices and sockets by what they are. */
+
+#define PASS pass_mounts
+#define DATA_DIR "pass_mounts"
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+
+#include "hostpath.h"
+#include "passtest.h"
+
+static char tmp[64];
+
+static void setup(void)
+{
+    snprintf(tmp, sizeof(tmp), "/tmp/brig-mounts-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmp));
+}
+
+static void teardown(void)
+{
+    _cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", tmp);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *at(const char *rel)
+{
+    return xasprintf("%s/%s", tmp, rel);
+}
+
+static void run_host_init(Run *t)
+{
+    run_init(t);
+    t->host.resolve_path = brig_host_path_resolve;
+}
+
+/* Runs the pass over one bind of `source`; returns the number of refusals
+ * and the first reason in *ret_reason (may be NULL). */
+static size_t bind_refusals(Run *t, const char *source, char **ret_reason)
+{
+    brig_report_clear(&t->rep);
+    _cleanup_free_ char *json =
+        xasprintf("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"%s\","
+                  "\"options\":[\"rbind\",\"nosuid\",\"nodev\"]}]}",
+                  source);
+    ck_assert_int_eq(run_pass(t, json), 0);
+    size_t n = brig_report_count(&t->rep, BRIG_REFUSE);
+    if (ret_reason)
+        *ret_reason = n ? xstrdup(t->rep.v[0].reason) : NULL;
+    return n;
+}
+
+static char *first_options(const Run *t)
+{
+    return tu_compact(brig_json_get(brig_json_get(t->spec, "mounts")->kids[0], "options"));
+}
+
+/* A symlink root owns, in a directory only root writes, is the admin's:
+ * followed, and the decision is made on where it leads. */
+START_TEST(test_trusted_symlink_followed)
+{
+    _cleanup_free_ char *d = at("d"), *l = at("d/etclink"), *ok = at("d/srvlink");
+    ck_assert_int_eq(mkdir(d, 0755), 0);
+    ck_assert_int_eq(symlink("/etc", l), 0);
+    ck_assert_int_eq(symlink(tmp, ok), 0);
+    Run t;
+    run_host_init(&t);
+    _cleanup_free_ char *why = NULL;
+    ck_assert_uint_eq(bind_refusals(&t, l, &why), 1);
+    _cleanup_free_ char *want =
+        xasprintf("bind source %s (on this host /etc) is the sensitive host "
+                  "path /etc",
+                  l);
+    ck_assert_msg(strstr(why, want), "%s", why);
+    ck_assert_uint_eq(bind_refusals(&t, ok, NULL), 0);
+    run_done(&t);
+}
+END_TEST
+
+/* A symlink someone else owns, or in a directory others can write, may
+ * point elsewhere by the time the runtime mounts: never followed. */
+START_TEST(test_untrusted_symlink_refused)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "skipped: a symlink owned by another user needs root (lchown)\n");
+        return;
+    }
+    _cleanup_free_ char *d = at("d"), *l = at("d/evil"), *w = at("w"), *wl = at("w/link");
+    ck_assert_int_eq(mkdir(d, 0755), 0);
+    ck_assert_int_eq(symlink("/srv", l), 0);
+    ck_assert_int_eq(lchown(l, 65534, 65534), 0);
+    ck_assert_int_eq(mkdir(w, 0777), 0);
+    ck_assert_int_eq(chmod(w, 0777), 0);
+    ck_assert_int_eq(symlink("/srv", wl), 0);
+    Run t;
+    run_host_init(&t);
+    _cleanup_free_ char *why = NULL, *why2 = NULL, *sub = at("d/evil/x");
+    ck_assert_uint_eq(bind_refusals(&t, sub, &why), 1);
+    _cleanup_free_ char *want =
+        xasprintf("goes through the symlink %s, which is not root's alone", l);
+    ck_assert_msg(strstr(why, want), "%s", why);
+    ck_assert_uint_eq(bind_refusals(&t, wl, &why2), 1);
+    ck_assert_ptr_nonnull(strstr(why2, "goes through the symlink"));
+    run_done(&t);
+}
+END_TEST
+
+/* Below the bundle (the image's rootfs), no symlink is root's own. */
+START_TEST(test_bundle_symlink_refused)
+{
+    _cleanup_free_ char *b = at("bundle"), *r = at("bundle/rootfs"), *l = at("bundle/rootfs/host");
+    ck_assert_int_eq(mkdir(b, 0700), 0);
+    ck_assert_int_eq(mkdir(r, 0755), 0);
+    ck_assert_int_eq(symlink("/", l), 0);
+    Run t;
+    run_host_init(&t);
+    t.ctx.bundle = b;
+    _cleanup_free_ char *why = NULL, *src = at("bundle/rootfs/host/etc");
+    ck_assert_uint_eq(bind_refusals(&t, src, &why), 1);
+    ck_assert_ptr_nonnull(strstr(why, "goes through the symlink"));
+    run_done(&t);
+}
+END_TEST
+
+/* A device node is judged by its number, whatever its name: refused
+ * unless "devices" grants that very device. */
+START_TEST(test_device_nodes)
+{
+    Run t;
+    run_host_init(&t);
+    _cleanup_free_ char *why = NULL;
+    ck_assert_uint_eq(bind_refusals(&t, "//dev/./null", &why), 1);
+    ck_assert_msg(strstr(why, "bind source /dev/null is the host device c 1:3; the built-in "
+                              "default policy does not grant it (policy \"devices\": "
+                              "[\"c 1:3\"])"),
+                  "%s", why);
+    t.policy->devices = strv_of("c 1:3 rw", NULL);
+    ck_assert_uint_eq(bind_refusals(&t, "/dev/null", NULL), 0);
+    if (geteuid() != 0) {
+        fprintf(stderr, "skipped: a device node of our own needs root (mknod)\n");
+        run_done(&t);
+        return;
+    }
+    /* a harmless name elsewhere for another device is that device */
+    _cleanup_free_ char *n = at("mynull");
+    ck_assert_int_eq(mknod(n, S_IFCHR | 0600, makedev(1, 11)), 0);
+    _cleanup_free_ char *why2 = NULL;
+    ck_assert_uint_eq(bind_refusals(&t, n, &why2), 1);
+    ck_assert_ptr_nonnull(strstr(why2, "is the host device c 1:11"));
+    run_done(&t);
+}
+END_TEST
+
+/* A socket: refused unless "hostSockets" names it; a read-only grant does
+ * not cover it (connect() needs no write permission on the mount). */
+START_TEST(test_sockets)
+{
+    _cleanup_free_ char *s = at("svc.sock");
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    close(fd);
+    Run t;
+    run_host_init(&t);
+    t.policy->host_paths_ro = strv_of(tmp, NULL);
+    _cleanup_free_ char *why = NULL;
+    ck_assert_uint_eq(bind_refusals(&t, s, &why), 1);
+    ck_assert_ptr_nonnull(strstr(why, "is a socket"));
+    ck_assert_ptr_nonnull(strstr(why, "\"hostSockets\""));
+    t.policy->host_sockets = strv_of(s, NULL);
+    ck_assert_uint_eq(bind_refusals(&t, s, NULL), 0);
+    run_done(&t);
+}
+END_TEST
+
+/* A grant that is a symlink grants where it leads today (the admin's
+ * intent), and only there, read-only. */
+START_TEST(test_grant_through_symlink)
+{
+    _cleanup_free_ char *data = at("data"), *g = at("grant"), *src = at("data/x");
+    ck_assert_int_eq(mkdir(data, 0755), 0);
+    ck_assert_int_eq(mkdir(src, 0755), 0);
+    ck_assert_int_eq(symlink(data, g), 0);
+    Run t;
+    run_host_init(&t);
+    t.policy->host_paths_ro = strv_of(g, NULL);
+    ck_assert_uint_eq(bind_refusals(&t, src, NULL), 0);
+    _cleanup_free_ char *out = first_options(&t);
+    ck_assert_str_eq(out, "[\"rbind\",\"nosuid\",\"nodev\",\"ro\"]");
+    strv_free(t.policy->host_paths_ro);
+    _cleanup_free_ char *pg = at("procgrant");
+    ck_assert_int_eq(symlink("/proc/sys", pg), 0);
+    t.policy->host_paths_ro = strv_of(pg, NULL);
+    ck_assert_uint_eq(bind_refusals(&t, "/proc/sys/kernel", NULL), 0);
+    out = (free(out), first_options(&t));
+    ck_assert_str_eq(out, "[\"rbind\",\"nosuid\",\"nodev\",\"ro\"]");
+    ck_assert_uint_eq(bind_refusals(&t, "/proc/1/root", NULL), 1);
+    run_done(&t);
+}
+END_TEST
+
+/* A granted filesystem type reads its source: a device there needs a
+ * device grant too (issue 13, row 3). */
+START_TEST(test_granted_type_source)
+{
+    Run t;
+    run_host_init(&t);
+    t.policy->mount_types = strv_of("ext4", NULL);
+    ck_assert_int_eq(run_pass(&t, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"ext4\","
+                                  "\"source\":\"/./dev/null\"}]}"),
+                     0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
+    const BrigChange *c = change_at(&t.rep, "/mounts/0/source");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_ptr_nonnull(strstr(c->reason, "mount source /dev/null is the host device c 1:3"));
+    run_done(&t);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pass_mounts_host");
+    TCase *tc = tcase_create("host");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_trusted_symlink_followed);
+    tcase_add_test(tc, test_untrusted_symlink_refused);
+    tcase_add_test(tc, test_bundle_symlink_refused);
+    tcase_add_test(tc, test_device_nodes);
+    tcase_add_test(tc, test_sockets);
+    tcase_add_test(tc, test_grant_through_symlink);
+    tcase_add_test(tc, test_granted_type_source);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}
