@@ -2,6 +2,8 @@
 /* Policy files: every validation message verbatim (an operator reads them
  * when containers stop starting), loading and its fail-closed rules, rule
  * matching, the embedded default, and the show/parse round trip. */
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -86,6 +88,70 @@ START_TEST(unknown_key_defaults)
            "  }\n"
            "}\n",
            "p.json: line 5: /defaults/pidslimit: unknown key (expected one of: " SETTINGS_KEYS ")");
+}
+END_TEST
+
+/* A socket granted read-only is still a socket: connect() needs no write
+ * permission on the mount, so the grant is refused at load (issue 13). */
+START_TEST(socket_grants)
+{
+    char dir[] = "/tmp/brig-policy-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    _cleanup_free_ char *sock = xasprintf("%s/s.sock", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    close(fd);
+    _cleanup_free_ char *ro =
+        xasprintf("{\"version\": 1,\n\"defaults\": {\"hostPathsReadOnly\": [\"%s\"]}}", sock);
+    _cleanup_free_ char *want = xasprintf(
+        "p.json: line 2: /defaults/hostPathsReadOnly/0: %s is a socket: a read-only bind does not "
+        "stop connect(), which is all a socket is for; grant it under \"hostSockets\" if the "
+        "container may talk to it",
+        sock);
+    ERR_EQ(ro, want);
+    _cleanup_free_ char *ok =
+        xasprintf("{\"version\": 1, \"defaults\": {\"hostSockets\": [\"%s\"]}}", sock);
+    VALID(ok);
+    _cleanup_free_ char *notsock =
+        xasprintf("{\"version\": 1,\n\"defaults\": {\"hostSockets\": [\"%s\"]}}", dir);
+    _cleanup_free_ char *want2 = xasprintf(
+        "p.json: line 2: /defaults/hostSockets/0: %s is not a socket; a host directory or file is "
+        "granted under \"hostPathsReadOnly\"",
+        dir);
+    ERR_EQ(notsock, want2);
+    unlink(sock);
+    rmdir(dir);
+}
+END_TEST
+
+/* mountTypes, mountOptions, devices: checked shapes */
+START_TEST(mount_grants)
+{
+    VALID("{\"version\": 1, \"defaults\": {\"mountTypes\": [\"overlay\"], \"mountOptions\": "
+          "[\"redirect_dir=\", \"idmap\"], \"devices\": [\"c 10:229\", \"b 7:* r\", \"c 1:3 "
+          "rwm\"]}}");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"mountOptions\": [\"size=1m,huge=always\"]}}",
+           "p.json: line 2: /defaults/mountOptions/0: expected a mount option, found "
+           "\"size=1m,huge=always\"");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"mountTypes\": [\"\"]}}",
+           "p.json: line 2: /defaults/mountTypes/0: expected a filesystem type, found \"\"");
+    static const char *const bad[] = {"c 10",     "x 1:3",  "c 1:3 rwx",   "c *:3",
+                                      "c 1:3 rr", "c 1:3 ", "c 99999999:1"};
+    for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+        _cleanup_free_ char *t =
+            xasprintf("{\"version\": 1, \"defaults\": {\"devices\": [\"%s\"]}}", bad[i]);
+        _cleanup_free_ char *m = perr(t);
+        ck_assert_msg(m && strstr(m, "expected \"TYPE MAJOR:MINOR [ACCESS]\""), "%s: %s", bad[i],
+                      m ? m : "valid");
+    }
+    BrigDeviceGrant g;
+    ck_assert_int_eq(brig_device_grant_parse("c 136:*", &g), 0);
+    ck_assert_int_eq(g.minor, -1);
+    ck_assert_str_eq(g.access, "rw");
+    ck_assert_int_eq(brig_device_grant_parse("b 7:0 mr", &g), 0);
+    ck_assert_str_eq(g.access, "rm");
 }
 END_TEST
 
@@ -1179,6 +1245,8 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, unknown_key_top);
     tcase_add_test(tc, unknown_key_defaults);
     tcase_add_test(tc, spec_fields);
+    tcase_add_test(tc, socket_grants);
+    tcase_add_test(tc, mount_grants);
     tcase_add_test(tc, unknown_key_user);
     tcase_add_test(tc, unknown_key_rule);
     tcase_add_test(tc, unknown_key_match);
