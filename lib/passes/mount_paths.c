@@ -501,9 +501,13 @@ PathVerdict mount_judge_host_path(MountHost *h, const char *raw, const char *wha
         s = sensitive(h, lex, &rel);
     if (!s)
         return PATH_OK;
+    /* an engine's socket, even one that is not there on this host */
+    bool sock = strlen(s) > 5 && streq(s + strlen(s) - 5, ".sock");
     brig_report_refuse(rep, ptr, val,
                        "%s %s %s the sensitive host path %s; %s does not allow mounting it at %s "
-                       "(policy \"hostPathsReadOnly\" grants a path read-only)",
-                       what, shown, rel, s, pol, dest);
+                       "(policy %s)",
+                       what, shown, rel, s, pol, dest,
+                       sock ? "\"hostSockets\" grants a socket"
+                            : "\"hostPathsReadOnly\" grants a path read-only");
     return PATH_REFUSED;
 }
