@@ -255,9 +255,10 @@ static const char *check_namespaces(const BrigJson *out, const BrigPolicy *polic
     return NULL;
 }
 
-/* The default devices (type c): major, minor (-1: any). */
-static const int64_t default_devs[][2] = {{1, 3}, {1, 5}, {1, 7}, {1, 8},   {1, 9},
-                                          {5, 0}, {5, 1}, {5, 2}, {136, -1}};
+/* The default devices (type c): major, minor (-1: any); runc's set, so not
+ * the host's console, c 5:1. */
+static const int64_t default_devs[][2] = {{1, 3}, {1, 5}, {1, 7}, {1, 8},
+                                          {1, 9}, {5, 0}, {5, 2}, {136, -1}};
 
 static bool num(const BrigJson *e, const char *key, int64_t *ret)
 {

@@ -117,12 +117,23 @@ START_TEST(test_overlay_dirs_refused)
         ck_assert_msg(fuzz_refused(&h.rep), "overlay [%s] was accepted", opts[i]);
         hardened_done(&h);
     }
-    /* and the same overlay of harmless directories runs */
+    /* and the same overlay of harmless directories runs, once the policy
+     * grants the type (mountTypes) */
     _cleanup_free_ char *cfg =
         with_mount("{\"destination\":\"/x\",\"type\":\"overlay\",\"source\":\"overlay\","
                    "\"options\":[\"lowerdir=/srv/l\",\"upperdir=/srv/u\",\"workdir=/srv/w\"]}");
     Hardened h;
     harden(&h, cfg);
+    ck_assert_msg(fuzz_refused(&h.rep), "overlay was accepted without a mountTypes grant");
+    hardened_done(&h);
+    memset(&h, 0, sizeof(h));
+    tu_ctx(&h.ctx, &h.host, &h.policy);
+    h.policy->mount_types = xcalloc(2, sizeof(char *));
+    h.policy->mount_types[0] = xstrdup("overlay");
+    h.in = tu_parse(cfg);
+    h.out = brig_json_copy(h.in);
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_harden(&h.ctx, h.out, &h.rep, &err), 0);
     ck_assert_msg(!fuzz_refused(&h.rep), "a harmless overlay was refused: %s", refusal(&h));
     const char *why = fuzz_check_spec(h.in, h.out, h.policy);
     ck_assert_msg(!why, "%s", why);
