@@ -38,7 +38,7 @@ add_mount() {
 # runtime never created the container.
 refused() {
 	local rt=$1 needle=$2 rtpath id
-	rtpath="$(runtime_path "$rt")"
+	runtime_path "$rt" rtpath >/dev/null
 	[[ $rt == crun ]] && ensure_crun_cgroups
 	id="$(new_container_id mnt)"
 	track_container "$rt" "$id"
@@ -53,7 +53,7 @@ refused() {
 # created RUNTIME: create through brig succeeds; sets ID and PID.
 created() {
 	local rt=$1 rtpath
-	rtpath="$(runtime_path "$rt")"
+	runtime_path "$rt" rtpath >/dev/null
 	[[ $rt == crun ]] && ensure_crun_cgroups
 	ID="$(new_container_id mnt)"
 	track_container "$rt" "$ID"
