@@ -39,9 +39,9 @@ int brig_harden(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
     for (size_t i = 0; i < brig_n_passes; i++) {
         rep->pass = brig_passes[i].name;
         int r = brig_passes[i].fn(ctx, spec, rep, err);
-        rep->pass = NULL;
         if (r < 0)
-            return r;
+            return r; /* rep->pass names the pass that failed */
+        rep->pass = NULL;
     }
     return 0;
 }
@@ -66,11 +66,34 @@ int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, 
     for (size_t i = 0; i < ELEMENTSOF(steps); i++) {
         rep->pass = steps[i].name;
         int r = steps[i].fn(ctx, process, "", rep, err);
-        rep->pass = NULL;
         if (r < 0)
             return r;
+        rep->pass = NULL;
     }
     return 0;
+}
+
+/* Input brig cannot read (not JSON, a wrong type, an unknown capability
+ * name) is a violation like the others: recorded, with the pointer the
+ * message starts with, so the audit log has it and audit mode can run the
+ * container as it is (the runtime judges it); err keeps the message. */
+static int invalid_input(BrigHardenFile *h, const char *pass, int r, BrigError **err)
+{
+    if (!h->policy) {
+        /* the config did not parse: rules can match on the container id only */
+        BrigMatchInput in = {.id = h->id};
+        if (brig_policy_resolve(h->doc, &in, &h->policy, NULL) < 0)
+            return r;
+    }
+    const char *msg = (*err)->msg, *sep = strstr(msg, ": ");
+    _cleanup_free_ char *ptr = msg[0] == '/' && sep ? xstrndup(msg, (size_t)(sep - msg)) : NULL;
+    h->rep.pass = pass;
+    brig_report_refuse(&h->rep, ptr ? ptr : "", NULL, "invalid input: %s", ptr ? sep + 2 : msg);
+    h->rep.pass = NULL;
+    h->invalid = true;
+    if (!h->engine)
+        h->engine = brig_engine_hint(h->root, NULL);
+    return r;
 }
 
 int brig_harden_file(BrigHardenFile *h, BrigError **err)
@@ -82,7 +105,7 @@ int brig_harden_file(BrigHardenFile *h, BrigError **err)
         return r;
     r = brig_json_parse(f->data, f->len, h->path, 0, &spec, err);
     if (r < 0)
-        return r;
+        return invalid_input(h, "parse", r, err);
 
     /* Rules match on the config's annotations; an exec process file has
      * none, so exec matches on the container id alone. */
@@ -97,8 +120,10 @@ int brig_harden_file(BrigHardenFile *h, BrigError **err)
     h->rep.no_values = h->no_values;
     r = h->process ? brig_harden_process(&ctx, spec, &h->rep, err)
                    : brig_harden(&ctx, spec, &h->rep, err);
-    if (r < 0)
+    if (r < 0) {
+        invalid_input(h, h->rep.pass, r, err);
         return brig_error_prefix(err, "%s", h->path);
+    }
 
     size_t len;
     /* the output is about the input's size: one buffer, not a doubling series */

@@ -46,6 +46,8 @@ typedef struct BrigHardenFile {
     bool changed; /* hardened bytes differ from the file's */
     bool written;
     const char *engine; /* brig_engine_hint() */
+    bool invalid;       /* the input is malformed: the failure returned is also a refusal
+                         * in rep (and policy is resolved), for the audit log */
     BrigJson *result;   /* what the file now holds, when that is the hardened tree
                          * (written, or already hardened); NULL otherwise.  Owned. */
 } BrigHardenFile;

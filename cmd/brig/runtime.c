@@ -99,6 +99,26 @@ static char *runc_exec_config(const BrigArgv *a)
     return NULL;
 }
 
+static void audit(const BrigArgv *a, const BrigPolicyDoc *doc, const BrigHardenFile *h,
+                  const char *decision, const char *runtime)
+{
+    BrigAuditEvent ev = {
+        .command = a->cmd,
+        .id = a->id,
+        .bundle = a->bundle,
+        .engine = h->engine,
+        .policy = h->policy,
+        .decision = decision,
+        .report = &h->rep,
+        .runtime = runtime,
+    };
+    _cleanup_(brig_error_freep) BrigError *aerr = NULL;
+    /* An audit log that cannot be written does not stop a container the
+     * policy allows; it is reported on stderr, which the engine keeps. */
+    if (brig_audit_write(doc, &ev, &aerr) < 0)
+        fprintf(stderr, "brig: warning: %s\n", aerr->msg);
+}
+
 static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char *runtime,
                               BrigError **err)
 {
@@ -131,6 +151,17 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     };
     if (path) {
         r = brig_harden_file(&h, err);
+        /* Malformed input is a violation like the others: logged, and under
+         * audit the container runs as the engine wrote it (the runtime
+         * judges what brig could not read). */
+        if (r < 0 && h.invalid) {
+            if (h.policy->mode == BRIG_MODE_AUDIT) {
+                brig_error_free(TAKE_PTR(*err));
+                r = 0;
+            } else {
+                audit(a, doc, &h, "refused", NULL);
+            }
+        }
     } else {
         /* inline exec: no file, rules match on the container id */
         BrigMatchInput in = {.id = a->id};
@@ -155,31 +186,18 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         mac_after_harden(a, path, !create && !runc_inline, &h, &mac);
     bool refused = brig_harden_refused(&h);
     mac_finish(a, &mac, refused);
-    BrigAuditEvent ev = {
-        .command = a->cmd,
-        .id = a->id,
-        .bundle = a->bundle,
-        .engine = h.engine,
-        .policy = h.policy,
-        .decision = decision(&h, refused),
-        .report = &h.rep,
-        .runtime = refused ? NULL : runtime,
-    };
-    _cleanup_(brig_error_freep) BrigError *aerr = NULL;
-    /* An audit log that cannot be written does not stop a container the
-     * policy allows; it is reported on stderr, which the engine keeps. */
-    if (brig_audit_write(doc, &ev, &aerr) < 0)
-        fprintf(stderr, "brig: warning: %s\n", aerr->msg);
+    const char *dec = decision(&h, refused);
+    audit(a, doc, &h, dec, refused ? NULL : runtime);
     if (refused) {
         _cleanup_free_ char *msg = refusal_message(a, &h);
         r = brig_error_set(err, EPERM, "%s", msg);
     } else if (create) {
-        explain_record_save(a, &h, ev.decision);
+        explain_record_save(a, &h, dec);
         if (a->debug) {
             _cleanup_free_ char *msg = xasprintf(
                 "brig: %s container %s under %s (mode %s, %zu change%s); brig explain %s shows "
                 "them",
-                ev.decision, a->id ? a->id : "", brig_policy_source(h.policy),
+                dec, a->id ? a->id : "", brig_policy_source(h.policy),
                 brig_mode_name(h.policy->mode), brig_report_count(&h.rep, BRIG_FIX),
                 brig_report_count(&h.rep, BRIG_FIX) == 1 ? "" : "s", a->id ? a->id : "ID");
             brig_log_engine(a->log, a->log_format, "info", msg);
