@@ -415,8 +415,9 @@ trace_log_action() {
 	grep -qE '^brig trace-denials: 1 denied call, 1 logged and allowed, container exit status 1$' <<<"$output"
 	grep -qE '^getppid +SCMP_ARCH_X86_64 +\(logged\) +1  ' <<<"$output"
 	# no raw escape byte from the container in brig's own lines
-	run ! grep -aq $'^brig.*\e' <<<"$output"
-	run ! grep -aq $'^getppid .*\e' <<<"$output"
+	local traced="$output"
+	run ! grep -aq $'^brig.*\e' <<<"$traced"
+	run ! grep -aq $'^getppid .*\e' <<<"$traced"
 }
 
 @test "runc: trace-denials answers SCMP_ACT_LOG as the profile does; names are escaped" {
