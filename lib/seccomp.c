@@ -226,7 +226,7 @@ static int keep_entry_with_names(BrigJson *entry, size_t idx, void *data)
     return !names || names->n > 0;
 }
 
-static void prune_names(BrigJson *prof)
+void brig_seccomp_prune_names(BrigJson *prof)
 {
     const BrigJson *archs = brig_json_get(prof, "architectures");
     BrigJson *sys = brig_json_get(prof, "syscalls");
@@ -286,7 +286,7 @@ static void narrow(BrigJson *prof, uint32_t native, bool x32_disabled)
         return;
     HostArch h = {native, x32_disabled};
     if (brig_json_filter(archs, keep_needed_arch, &h) > 0)
-        prune_names(prof);
+        brig_seccomp_prune_names(prof);
 }
 
 int brig_seccomp_resolve_for_host(const BrigJson *profile, uint64_t caps, uint32_t native,

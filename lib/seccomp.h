@@ -57,6 +57,33 @@ extern const struct BrigEmbeddedTree *const brig_seccomp_preresolved[2];
  * profile's (the pass need not serialize and hash what the build did). */
 extern const char *const brig_seccomp_preresolved_digest[2];
 
+/* What brig_seccomp_intersect() did, for the report. */
+typedef struct BrigSeccompMerge {
+    size_t engine_stricter; /* syscalls where the engine's rules decide */
+    size_t both_tested;     /* syscalls both profiles test arguments of */
+    size_t gave_up;         /* of those and others, denied outright: no exact form */
+    size_t names_added, rules_added;
+    size_t archs_dropped;
+    bool engine_default;     /* the engine's default action is the stricter */
+    bool spec_allow_dropped; /* SECCOMP_FILTER_FLAG_SPEC_ALLOW left out */
+} BrigSeccompMerge;
+
+/* Narrows brig's resolved profile `brig` (an OCI linux.seccomp object,
+ * changed in place) so that it also denies everything the engine's
+ * profile `engine` denies: per syscall the stricter action, argument
+ * tests combined (lib/seccomp_merge.c says how, docs/seccomp.md why),
+ * the stricter default, the architectures both cover (the engine's
+ * list, plus `native`, the host's, which the runtime always adds; 0:
+ * libseccomp's), the engine's flags
+ * but SECCOMP_FILTER_FLAG_SPEC_ALLOW.  Refuses an engine profile it
+ * cannot read exactly as the runtime would.  Idempotent: intersecting
+ * the result with brig's profile again gives the same bytes. */
+int brig_seccomp_intersect(BrigJson *brig, const BrigJson *engine, uint32_t native,
+                           BrigSeccompMerge *ret_stats, BrigError **err);
+
+/* Drops names that no architecture the profile lists knows. */
+void brig_seccomp_prune_names(BrigJson *prof);
+
 /* Checks a profile: known actions, known architectures, well-formed args
  * (at most one test per argument in an entry), known capability names, and
  * every syscall name known to libseccomp on at least one of its

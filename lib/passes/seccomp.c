@@ -2,11 +2,12 @@
 /* Seccomp: linux.seccomp becomes brig's default profile (or the policy's),
  * resolved against the capabilities the container keeps, so a syscall
  * group opens only when the capability the kernel would check anyway is
- * kept.  The engine's own profile (Docker's, Podman's) is replaced: it was
- * written for a container that may keep CAP_SYS_ADMIN, and conditions in it
- * on capabilities were already resolved against the engine's view of them.
- * Its seccomp-notify listener is kept, as an engine (or a tracing tool) set
- * it up for a reason and it only ever adds a supervisor. */
+ * kept.  Where the engine sent a profile of its own (Docker and Podman
+ * always do), the filter denies whatever either profile denies
+ * (brig_seccomp_intersect): brig is never looser than the engine, so a
+ * profile stricter than brig's (runtime-tools' denies getcwd) stays as
+ * strict.  The engine's seccomp-notify listener is kept: its NOTIFY rules
+ * survive where brig allows the call, and a supervisor only adds checks. */
 #include <stdio.h>
 
 #include "../caps.h"
@@ -77,6 +78,31 @@ static BrigJson *summary(const BrigJson *prof, const char *name, const char *kno
     return s;
 }
 
+/* "; the engine's rules decide 12 syscalls, ..." */
+static char *merge_text(const BrigSeccompMerge *m)
+{
+    char buf[512];
+    size_t n = 0;
+    buf[0] = '\0';
+#define ADD(...) n += (size_t)snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, __VA_ARGS__)
+    if (m->engine_stricter)
+        ADD("; the engine's rules decide %zu syscall%s", m->engine_stricter,
+            m->engine_stricter == 1 ? "" : "s");
+    if (m->both_tested)
+        ADD("; %zu tested by both, allowed where both allow", m->both_tested);
+    if (m->gave_up)
+        ADD("; %zu denied outright (no exact combined form)", m->gave_up);
+    if (m->engine_default)
+        ADD("; the engine's default action");
+    if (m->archs_dropped)
+        ADD("; %zu architecture%s the engine does not cover dropped", m->archs_dropped,
+            m->archs_dropped == 1 ? "" : "s");
+    if (m->spec_allow_dropped)
+        ADD("; SECCOMP_FILTER_FLAG_SPEC_ALLOW dropped (it turns a mitigation off)");
+#undef ADD
+    return xstrdup(buf);
+}
+
 int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     const BrigPolicy *pol = ctx->policy;
@@ -127,6 +153,17 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
     if (r < 0)
         return r;
 
+    /* brig's own profile, written by an earlier run: nothing to combine */
+    if (cur && brig_json_equal(cur, want))
+        return 0;
+    BrigSeccompMerge merged = {0};
+    bool merge = cur && cur->n > 0;
+    if (merge) {
+        r = brig_seccomp_intersect(want, cur, ctx->host->seccomp_arch, &merged, err);
+        if (r < 0)
+            return brig_error_prefix(err, "the engine's seccomp profile");
+    }
+
     bool kept_listener = false;
     static const char *const listener_keys[] = {"listenerPath", "listenerMetadata"};
     for (size_t k = 0; k < ELEMENTSOF(listener_keys); k++) {
@@ -142,7 +179,7 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
     _cleanup_free_ char *ct = caps_text(caps);
     /* the summaries serialize and hash both profiles, so only for a reader
      * of the values; the build hashed the pre-resolved profile already */
-    const char *known = loaded || kept_listener
+    const char *known = loaded || kept_listener || merge
                             ? NULL
                             : brig_seccomp_default_resolved_digest(caps, ctx->host->seccomp_arch,
                                                                    ctx->host->x32_disabled);
@@ -160,11 +197,12 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
             rep->no_values ? NULL : summary(cur, NULL, NULL);
         const BrigJson *rules = brig_json_get(cur, "syscalls");
         const char *def = brig_json_str(brig_json_get(cur, "defaultAction"));
+        _cleanup_free_ char *how = merge_text(&merged);
         brig_report_fix(rep, "/linux/seccomp", before, after,
-                        "replaced the engine's seccomp profile (%zu rules, default %s) with the %s "
-                        "profile, resolved for %s (%s)%s",
+                        "combined the engine's seccomp profile (%zu rules, default %s) with the %s "
+                        "profile, resolved for %s (%s): a call either denies is denied%s%s",
                         rules && rules->type == BRIG_JSON_ARRAY ? rules->n : (size_t)0,
-                        def ? def : "unset", profile_name, ct, brig_policy_source(pol),
+                        def ? def : "unset", profile_name, ct, brig_policy_source(pol), how,
                         kept_listener ? "; kept the engine's seccomp-notify listener" : "");
     }
     brig_json_set(linux_, "seccomp", TAKE_PTR(want));

@@ -1,0 +1,1209 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Never looser than the engine: brig's resolved profile and the engine's
+ * own, combined into one OCI object that denies whatever either denies
+ * (docs/seccomp.md, "The engine's profile").
+ *
+ * Per syscall name, each profile gives either one unconditioned action (an
+ * entry without args names it, or no entry does and the default applies)
+ * or a list of rules with argument tests.  Two unconditioned actions
+ * combine into the stricter (ALLOW < LOG < TRACE, NOTIFY < ERRNO, TRAP,
+ * KILL; brig's where both are as strict).  An unconditioned ALLOW on one
+ * side leaves the other side's rules as they are, copied.  Where both
+ * sides test arguments, the result is written as ALLOW rules only, the
+ * conjunctions of one side's allowed cases with the other's: libseccomp
+ * checks rules of different actions in an order of its own (a test on
+ * arg2 before one on arg0), so a deny rule next to an allow rule that
+ * tests another argument can lose.  Allow rules alone are a plain union,
+ * whatever the order.  Where two tests on one argument cannot be written
+ * as one comparison, that case is dropped: the stricter side.
+ *
+ * The engine's rules are read the strict way: a call one of its deny rules
+ * matches is denied, even where an allow rule matches too; an entry that
+ * tests one argument twice (runc reads it as an OR, crun refuses it) is
+ * refused.  Everything here is linear in the number of names, but for
+ * syscalls both profiles test, whose products are capped. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "seccomp.h"
+
+enum { OP_NONE, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_MEQ };
+static const char *const op_names[] = {
+    [OP_EQ] = "SCMP_CMP_EQ",         [OP_NE] = "SCMP_CMP_NE", [OP_LT] = "SCMP_CMP_LT",
+    [OP_LE] = "SCMP_CMP_LE",         [OP_GT] = "SCMP_CMP_GT", [OP_GE] = "SCMP_CMP_GE",
+    [OP_MEQ] = "SCMP_CMP_MASKED_EQ",
+};
+
+/* One comparison on one argument; MEQ: (arg & a) == b. */
+typedef struct {
+    uint8_t op;
+    uint64_t a, b;
+} Cmp;
+/* A conjunction: at most one comparison per argument. */
+typedef struct {
+    Cmp c[6];
+} Conj;
+typedef struct {
+    Conj *v;
+    size_t n, cap;
+    bool overflow;
+} Dnf;
+
+/* Products of two profiles' cases for one syscall beyond this are given
+ * up on (the stricter side: the syscall is denied, and the report says
+ * so).  brig's socket rules against Podman's take ~40. */
+#define MAX_CASES 512
+
+/* ---- actions ---- */
+
+typedef struct {
+    const char *name;
+    const BrigJson *errno_ret; /* errnoRet / defaultErrnoRet node, may be NULL */
+    int rank;
+} Act;
+
+static int action_rank(const char *name)
+{
+    if (!name)
+        return -1;
+    if (streq(name, "SCMP_ACT_ALLOW"))
+        return 0;
+    if (streq(name, "SCMP_ACT_LOG"))
+        return 1;
+    if (streq(name, "SCMP_ACT_TRACE") || streq(name, "SCMP_ACT_NOTIFY"))
+        return 2;
+    if (streq(name, "SCMP_ACT_ERRNO") || streq(name, "SCMP_ACT_TRAP") ||
+        streq(name, "SCMP_ACT_KILL") || streq(name, "SCMP_ACT_KILL_PROCESS") ||
+        streq(name, "SCMP_ACT_KILL_THREAD"))
+        return 3;
+    return -1;
+}
+
+static int act_read(const BrigJson *obj, const char *akey, const char *ekey, const char *ptr,
+                    Act *ret, BrigError **err)
+{
+    const char *name = brig_json_str(brig_json_get(obj, akey));
+    ret->name = name;
+    ret->rank = action_rank(name);
+    ret->errno_ret = brig_json_get(obj, ekey);
+    if (ret->rank < 0)
+        return brig_error_set(err, EINVAL, "%s/%s: %s action \"%s\"", ptr, akey,
+                              name ? "unknown" : "missing", name ? name : "");
+    uint64_t v;
+    if (ret->errno_ret && brig_json_to_uint64(ret->errno_ret, &v) < 0)
+        return brig_error_set(err, EINVAL, "%s/%s: expected an unsigned integer", ptr, ekey);
+    return 0;
+}
+
+/* runc and crun return EPERM for an ERRNO without a value */
+static uint64_t act_errno(const Act *a)
+{
+    uint64_t v = 1;
+    if (a->errno_ret)
+        brig_json_to_uint64(a->errno_ret, &v);
+    return v;
+}
+
+static bool act_eq(const Act *x, const Act *y)
+{
+    return streq(x->name, y->name) && act_errno(x) == act_errno(y);
+}
+
+/* the stricter; brig's (x) where both are as strict */
+static const Act *act_comb(const Act *x, const Act *y)
+{
+    return y->rank > x->rank ? y : x;
+}
+
+/* ---- comparisons ---- */
+
+static int cmp_read(const BrigJson *arg, const char *ptr, size_t *ret_index, Cmp *ret,
+                    BrigError **err)
+{
+    uint64_t idx, a = 0, b = 0;
+    const char *op = brig_json_str(brig_json_get(arg, "op"));
+    const BrigJson *vt = brig_json_get(arg, "valueTwo");
+    if (brig_json_to_uint64(brig_json_get(arg, "index"), &idx) < 0 || idx > 5 ||
+        brig_json_to_uint64(brig_json_get(arg, "value"), &a) < 0 ||
+        (vt && brig_json_to_uint64(vt, &b) < 0))
+        return brig_error_set(err, EINVAL, "%s: expected an index 0-5 and unsigned 64-bit values",
+                              ptr);
+    *ret = (Cmp){0};
+    for (uint8_t o = OP_EQ; o <= OP_MEQ; o++)
+        if (streq(op, op_names[o]))
+            ret->op = o;
+    if (!ret->op)
+        return brig_error_set(err, EINVAL, "%s/op: unknown comparison \"%s\"", ptr,
+                              op ? op : "(missing)");
+    ret->a = a;
+    /* libseccomp compares the masked argument with the masked value: bits
+     * of valueTwo outside the mask do not count */
+    ret->b = ret->op == OP_MEQ ? b & a : 0;
+    *ret_index = (size_t)idx;
+    return 0;
+}
+
+static bool cmp_holds(const Cmp *c, uint64_t x)
+{
+    switch (c->op) {
+    case OP_EQ:
+        return x == c->a;
+    case OP_NE:
+        return x != c->a;
+    case OP_LT:
+        return x < c->a;
+    case OP_LE:
+        return x <= c->a;
+    case OP_GT:
+        return x > c->a;
+    case OP_GE:
+        return x >= c->a;
+    case OP_MEQ:
+        return (x & c->a) == c->b;
+    }
+    return true;
+}
+
+static bool cmp_always(const Cmp *c)
+{
+    return c->op == OP_NONE || (c->op == OP_GE && c->a == 0) ||
+           (c->op == OP_LE && c->a == UINT64_MAX) || (c->op == OP_MEQ && c->a == 0 && c->b == 0);
+}
+
+static bool cmp_never(const Cmp *c)
+{
+    return (c->op == OP_LT && c->a == 0) || (c->op == OP_GT && c->a == UINT64_MAX);
+}
+
+static bool is_range(const Cmp *c)
+{
+    return c->op >= OP_LT && c->op <= OP_GE;
+}
+
+static void range_of(const Cmp *c, uint64_t *lo, uint64_t *hi)
+{
+    *lo = 0, *hi = UINT64_MAX;
+    switch (c->op) {
+    case OP_LT:
+        *hi = c->a - 1; /* a > 0: cmp_never ruled it out */
+        break;
+    case OP_LE:
+        *hi = c->a;
+        break;
+    case OP_GT:
+        *lo = c->a + 1;
+        break;
+    case OP_GE:
+        *lo = c->a;
+        break;
+    }
+}
+
+/* [lo, hi] as one comparison, if it is one */
+static int range_cmp(uint64_t lo, uint64_t hi, Cmp *ret)
+{
+    if (lo > hi)
+        return 0;
+    if (lo == hi)
+        *ret = (Cmp){OP_EQ, lo, 0};
+    else if (lo == 0)
+        *ret = (Cmp){OP_LE, hi, 0};
+    else if (hi == UINT64_MAX)
+        *ret = (Cmp){OP_GE, lo, 0};
+    else
+        return -1;
+    return 1;
+}
+
+/* x AND y on one argument: 1 and *ret, 0 when no value satisfies both, -1
+ * when no single comparison says it.  Exact: a case it returns holds for
+ * exactly the values both hold for, so x AND y == x when x implies y. */
+static bool cmp_eq(const Cmp *x, const Cmp *y)
+{
+    return x->op == y->op && x->a == y->a && x->b == y->b;
+}
+
+static int cmp_and(const Cmp *x, const Cmp *y, Cmp *ret)
+{
+    if (cmp_never(x) || cmp_never(y))
+        return 0;
+    if (cmp_eq(x, y)) {
+        *ret = *x;
+        return 1;
+    }
+    if (cmp_always(y)) {
+        *ret = *x;
+        return 1;
+    }
+    if (cmp_always(x)) {
+        *ret = *y;
+        return 1;
+    }
+    if (x->op == OP_EQ || y->op == OP_EQ) {
+        const Cmp *e = x->op == OP_EQ ? x : y, *o = e == x ? y : x;
+        if (!cmp_holds(o, e->a))
+            return 0;
+        *ret = *e;
+        return 1;
+    }
+    if (x->op == OP_MEQ && y->op == OP_MEQ) {
+        if ((x->b ^ y->b) & x->a & y->a)
+            return 0;
+        *ret = (Cmp){OP_MEQ, x->a | y->a, x->b | y->b};
+        return 1;
+    }
+    if (x->op == OP_MEQ || y->op == OP_MEQ) {
+        const Cmp *m = x->op == OP_MEQ ? x : y, *o = m == x ? y : x;
+        if (o->op == OP_NE && (o->a & m->a) != m->b) {
+            *ret = *m; /* the mask already rules the value out */
+            return 1;
+        }
+        return -1;
+    }
+    if (x->op == OP_NE && y->op == OP_NE) {
+        if (x->a != y->a)
+            return -1;
+        *ret = *x;
+        return 1;
+    }
+    uint64_t lo = 0, hi = UINT64_MAX, l2, h2;
+    if (is_range(x))
+        range_of(x, &lo, &hi);
+    if (is_range(y)) {
+        range_of(y, &l2, &h2);
+        lo = l2 > lo ? l2 : lo;
+        hi = h2 < hi ? h2 : hi;
+    }
+    const Cmp *ne = x->op == OP_NE ? x : y->op == OP_NE ? y : NULL;
+    if (ne && ne->a >= lo && ne->a <= hi) {
+        if (ne->a == lo && lo != hi)
+            lo++;
+        else if (ne->a == hi && lo != hi)
+            hi--;
+        else if (lo == hi)
+            return 0;
+        else
+            return -1;
+    }
+    return range_cmp(lo, hi, ret);
+}
+
+/* the same values, however written (LT 40 and LE 39) */
+static bool cmp_equiv(const Cmp *x, const Cmp *y)
+{
+    if (cmp_eq(x, y) || (cmp_always(x) && cmp_always(y)))
+        return true;
+    bool rx = is_range(x) || x->op == OP_EQ, ry = is_range(y) || y->op == OP_EQ;
+    if (!rx || !ry)
+        return false;
+    uint64_t l1 = x->a, h1 = x->a, l2 = y->a, h2 = y->a;
+    if (is_range(x))
+        range_of(x, &l1, &h1);
+    if (is_range(y))
+        range_of(y, &l2, &h2);
+    return l1 == l2 && h1 == h2;
+}
+
+/* ---- sets of cases ---- */
+
+static void dnf_free(Dnf *d)
+{
+    free(d->v);
+    *d = (Dnf){0};
+}
+
+static void dnf_add(Dnf *d, const Conj *c)
+{
+    if (d->n >= MAX_CASES) {
+        d->overflow = true;
+        return;
+    }
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 8;
+        d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+    }
+    d->v[d->n++] = *c;
+}
+
+/* 1 and *ret, 0: empty, -1: not one conjunction */
+static int conj_and(const Conj *x, const Conj *y, Conj *ret)
+{
+    for (int i = 0; i < 6; i++) {
+        int r = cmp_and(&x->c[i], &y->c[i], &ret->c[i]);
+        if (r <= 0)
+            return r;
+        if (cmp_always(&ret->c[i]))
+            ret->c[i] = (Cmp){0};
+    }
+    return 1;
+}
+
+/* every value x admits, y admits too */
+static bool conj_implies(const Conj *x, const Conj *y)
+{
+    Conj m;
+    if (conj_and(x, y, &m) != 1)
+        return false;
+    for (int i = 0; i < 6; i++)
+        if (!cmp_equiv(&m.c[i], &x->c[i]))
+            return false;
+    return true;
+}
+
+static int conj_order(const void *p, const void *q)
+{
+    const Conj *x = p, *y = q;
+    for (int i = 0; i < 6; i++) {
+        const Cmp *a = &x->c[i], *b = &y->c[i];
+        if (a->op != b->op)
+            return a->op < b->op ? -1 : 1;
+        if (a->a != b->a)
+            return a->a < b->a ? -1 : 1;
+        if (a->b != b->b)
+            return a->b < b->b ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Sorted, without a case another one covers: the same set of calls always
+ * gives the same rules, so hardening a hardened config changes nothing. */
+static void dnf_simplify(Dnf *d)
+{
+    if (d->overflow)
+        return;
+    qsort(d->v, d->n, sizeof(*d->v), conj_order);
+    size_t w = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        bool covered = false;
+        for (size_t j = 0; j < d->n && !covered; j++)
+            covered = j != i && conj_implies(&d->v[i], &d->v[j]) &&
+                      (!conj_implies(&d->v[j], &d->v[i]) || j < i);
+        if (!covered)
+            d->v[w++] = d->v[i];
+    }
+    d->n = w;
+}
+
+static void dnf_and(const Dnf *x, const Dnf *y, Dnf *ret)
+{
+    *ret = (Dnf){.overflow = x->overflow || y->overflow};
+    for (size_t i = 0; i < x->n && !ret->overflow; i++)
+        for (size_t j = 0; j < y->n && !ret->overflow; j++) {
+            Conj m;
+            if (conj_and(&x->v[i], &y->v[j], &m) != 1)
+                continue;
+            /* most products repeat a case already there, or a part of one;
+             * a broader one replaces the parts of it kept so far, so the
+             * set only ever holds what the result will */
+            bool covered = false;
+            for (size_t k = 0; k < ret->n && !covered; k++)
+                covered = conj_implies(&m, &ret->v[k]);
+            if (covered)
+                continue;
+            size_t w = 0;
+            for (size_t k = 0; k < ret->n; k++)
+                if (!conj_implies(&ret->v[k], &m))
+                    ret->v[w++] = ret->v[k];
+            ret->n = w;
+            dnf_add(ret, &m);
+        }
+    dnf_simplify(ret);
+}
+
+/* NOT c, as cases of one comparison each */
+static void cmp_not(const Cmp *c, int idx, Dnf *ret)
+{
+    Conj k = {0};
+    static const uint8_t inverse[] = {[OP_EQ] = OP_NE, [OP_NE] = OP_EQ, [OP_LT] = OP_GE,
+                                      [OP_LE] = OP_GT, [OP_GT] = OP_LE, [OP_GE] = OP_LT};
+    if (cmp_never(c)) {
+        dnf_add(ret, &k); /* always */
+        return;
+    }
+    if (cmp_always(c))
+        return;
+    if (c->op != OP_MEQ) {
+        k.c[idx] = (Cmp){inverse[c->op], c->a, 0};
+        dnf_add(ret, &k);
+        return;
+    }
+    /* (x & m) != v: some bit of the mask differs */
+    for (int bit = 0; bit < 64; bit++) {
+        uint64_t m = UINT64_C(1) << bit;
+        if (!(c->a & m))
+            continue;
+        k.c[idx] = (Cmp){OP_MEQ, m, ~c->b & m};
+        dnf_add(ret, &k);
+    }
+}
+
+/* ---- one profile's view of one syscall ---- */
+
+typedef struct {
+    const BrigJson *entry;
+    int next;
+} Ref;
+
+typedef struct {
+    const char *name;
+    int head[2], tail[2]; /* [0] brig's, [1] the engine's rules naming it */
+    bool drop_from_brig;
+} Name;
+
+typedef struct {
+    Name *v;
+    size_t n, cap;
+    uint32_t *slots; /* index + 1 into v; 0 empty */
+    size_t mask;
+    Ref *refs;
+    size_t n_refs, cap_refs;
+} Names;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    return h;
+}
+
+static Name *names_get(Names *t, const char *s)
+{
+    if ((t->n + 1) * 2 > t->mask + 1) {
+        size_t cap = (t->mask + 1) * 2;
+        cap = cap < 1024 ? 1024 : cap;
+        free(t->slots);
+        t->slots = xcalloc(cap, sizeof(*t->slots));
+        t->mask = cap - 1;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t k = hash_str(t->v[i].name) & t->mask;
+            while (t->slots[k])
+                k = (k + 1) & t->mask;
+            t->slots[k] = (uint32_t)i + 1;
+        }
+    }
+    size_t k = hash_str(s) & t->mask;
+    for (; t->slots[k]; k = (k + 1) & t->mask)
+        if (streq(t->v[t->slots[k] - 1].name, s))
+            return &t->v[t->slots[k] - 1];
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 512;
+        t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+    }
+    t->slots[k] = (uint32_t)t->n + 1;
+    t->v[t->n] = (Name){.name = s, .head = {-1, -1}, .tail = {-1, -1}};
+    return &t->v[t->n++];
+}
+
+static void names_ref(Names *t, Name *nm, int side, const BrigJson *entry)
+{
+    if (t->n_refs == t->cap_refs) {
+        t->cap_refs = t->cap_refs ? t->cap_refs * 2 : 1024;
+        t->refs = xrealloc(t->refs, t->cap_refs * sizeof(*t->refs));
+    }
+    int i = (int)t->n_refs++;
+    t->refs[i] = (Ref){entry, -1};
+    if (nm->tail[side] >= 0)
+        t->refs[nm->tail[side]].next = i;
+    else
+        nm->head[side] = i;
+    nm->tail[side] = i;
+}
+
+static void names_free(Names *t)
+{
+    free(t->v);
+    free(t->slots);
+    free(t->refs);
+}
+
+/* Reads an entry's tests; -EINVAL when one argument is tested twice. */
+static int entry_conj(const BrigJson *e, const char *ptr, Conj *ret, BrigError **err)
+{
+    *ret = (Conj){0};
+    const BrigJson *a;
+    size_t k = 0;
+    BRIG_JSON_FOREACH (a, brig_json_get(e, "args")) {
+        _cleanup_free_ char *p = xasprintf("%s/args/%zu", ptr, k++);
+        size_t idx = 0;
+        Cmp c;
+        int r = cmp_read(a, p, &idx, &c, err);
+        if (r < 0)
+            return r;
+        if (ret->c[idx].op)
+            return brig_error_set(err, EINVAL,
+                                  "%s: tests argument %zu twice, which runc reads as either "
+                                  "test and crun refuses",
+                                  ptr, idx);
+        ret->c[idx] = c;
+    }
+    return 0;
+}
+
+static bool has_args(const BrigJson *e)
+{
+    const BrigJson *a = brig_json_get(e, "args");
+    return a && a->type == BRIG_JSON_ARRAY && a->n > 0;
+}
+
+typedef struct {
+    const BrigJson *prof;
+    Act def;
+    const char *label; /* for errors */
+} Side;
+
+/* Whether the profile gives the syscall one action whatever the arguments
+ * (*ret), which an entry without args does even next to rules with them:
+ * libseccomp keeps the unconditioned rule. */
+static bool unconditioned(const Names *t, const Name *nm, int side, const Side *s, Act *ret)
+{
+    bool found = false, conditional = false;
+    for (int i = nm->head[side]; i >= 0; i = t->refs[i].next) {
+        const BrigJson *e = t->refs[i].entry;
+        if (has_args(e)) {
+            conditional = true;
+            continue;
+        }
+        Act a = {brig_json_str(brig_json_get(e, "action")), brig_json_get(e, "errnoRet"), 0};
+        a.rank = action_rank(a.name);
+        if (!found || a.rank > ret->rank)
+            *ret = a;
+        found = true;
+    }
+    if (!found && !conditional)
+        *ret = s->def;
+    return found || !conditional;
+}
+
+/* A deny rule that holds for every call: brig's profiles end a syscall's
+ * rules with one (SCMP_CMP_GE 0) to give EPERM rather than the default. */
+static bool catch_all(const BrigJson *e, const Conj *c)
+{
+    for (int i = 0; i < 6; i++)
+        if (!cmp_always(&c->c[i]))
+            return false;
+    return action_rank(brig_json_str(brig_json_get(e, "action"))) > 0;
+}
+
+/* The one argument every allow rule of the syscall tests, with one
+ * equality test each, or -1.  Only in that shape does libseccomp check the
+ * allow rules before a catch-all range test on that argument (equality
+ * before range), which is what brig's own profiles rely on. */
+static int equality_arg(const Dnf *d)
+{
+    int arg = -1;
+    for (size_t i = 0; i < d->n; i++)
+        for (int k = 0; k < 6; k++) {
+            const Cmp *c = &d->v[i].c[k];
+            if (!c->op)
+                continue;
+            if ((c->op != OP_EQ && c->op != OP_MEQ) || (arg >= 0 && arg != k))
+                return -1;
+            arg = k;
+        }
+    return arg;
+}
+
+/* A deny rule with one masked test: brig's socket families. */
+typedef struct {
+    int arg;
+    uint64_t mask, value;
+    bool used;
+} Meq;
+
+static int single_meq(const Conj *c)
+{
+    int arg = -1;
+    for (int k = 0; k < 6; k++) {
+        if (!c->c[k].op)
+            continue;
+        if (arg >= 0 || c->c[k].op != OP_MEQ || cmp_never(&c->c[k]))
+            return -1;
+        arg = k;
+    }
+    return arg;
+}
+
+/* NOT (x & m in {v...}) for the tests in `g` sharing g[0]'s argument and
+ * mask (marked used): either a bit on which all the values agree differs,
+ * or those bits agree and the others form a pattern none of the values
+ * has.  Negating the tests one by one and multiplying would give
+ * |m|^n cases (1024 for brig's two socket families) before simplifying to
+ * the same ~35. */
+static void meq_not(Meq *g, size_t n, Dnf *ret)
+{
+    uint64_t m = g[0].mask, v0 = g[0].value, diff = 0;
+    size_t k = 0;
+    uint64_t vals[16];
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].used || g[i].arg != g[0].arg || g[i].mask != m)
+            continue;
+        g[i].used = true;
+        diff |= g[i].value ^ v0;
+        if (k < ELEMENTSOF(vals))
+            vals[k] = g[i].value;
+        k++;
+    }
+    int nd = __builtin_popcountll(diff);
+    if (k > ELEMENTSOF(vals) || nd > 6) {
+        /* too many patterns: each value's negation, multiplied */
+        for (size_t i = 0; i < k && i < ELEMENTSOF(vals); i++) {
+            Dnf one = {0}, next;
+            Cmp c = {OP_MEQ, m, vals[i]};
+            cmp_not(&c, g[0].arg, &one);
+            if (i == 0) {
+                *ret = one;
+                continue;
+            }
+            dnf_and(ret, &one, &next);
+            dnf_free(ret);
+            dnf_free(&one);
+            *ret = next;
+        }
+        ret->overflow = ret->overflow || k > ELEMENTSOF(vals);
+        return;
+    }
+    uint64_t common = m & ~diff;
+    Conj c = {0};
+    for (int bit = 0; bit < 64; bit++) {
+        uint64_t b = UINT64_C(1) << bit;
+        if (!(common & b))
+            continue;
+        c.c[g[0].arg] = (Cmp){OP_MEQ, b, ~v0 & b};
+        dnf_add(ret, &c);
+    }
+    /* every pattern of the differing bits, spread onto them */
+    for (uint64_t p = 0; p < (UINT64_C(1) << nd); p++) {
+        uint64_t spread = 0, bits = diff;
+        for (int i = 0; bits; i++, bits &= bits - 1)
+            if (p & (UINT64_C(1) << i))
+                spread |= bits & -bits;
+        bool taken = false;
+        for (size_t i = 0; i < k && !taken; i++)
+            taken = (vals[i] & diff) == spread;
+        if (taken)
+            continue;
+        c.c[g[0].arg] = (Cmp){OP_MEQ, m, (v0 & common) | spread};
+        dnf_add(ret, &c);
+    }
+}
+
+/* The calls a profile allows, as cases, and its catch-all deny if it has
+ * one in the shape libseccomp orders last. */
+static int allowed_cases(const Names *t, const Name *nm, int side, const Act *def, Dnf *ret,
+                         const BrigJson **ret_catch_all, BrigError **err)
+{
+    Dnf allow = {0};
+    Dnf denies[64];
+    Meq meq[64];
+    size_t n_denies = 0, n_meq = 0;
+    *ret_catch_all = NULL;
+    int r = 0;
+    for (int i = nm->head[side]; i >= 0; i = t->refs[i].next) {
+        const BrigJson *e = t->refs[i].entry;
+        Conj c;
+        r = entry_conj(e, nm->name, &c, err);
+        if (r < 0)
+            goto out;
+        for (int k = 0; k < 6; k++)
+            if (cmp_always(&c.c[k]))
+                c.c[k] = (Cmp){0};
+        if (action_rank(brig_json_str(brig_json_get(e, "action"))) == 0) {
+            dnf_add(&allow, &c);
+        } else if (catch_all(e, &c)) {
+            *ret_catch_all = e;
+        } else if (single_meq(&c) >= 0 && n_meq < ELEMENTSOF(meq)) {
+            int k = single_meq(&c);
+            meq[n_meq++] = (Meq){k, c.c[k].a, c.c[k].b};
+        } else if (n_denies < ELEMENTSOF(denies)) {
+            /* LOG, TRACE and NOTIFY count as denials here: the stricter side */
+            denies[n_denies] = (Dnf){0};
+            for (int k = 0; k < 6; k++)
+                if (c.c[k].op)
+                    cmp_not(&c.c[k], k, &denies[n_denies]);
+            n_denies++;
+        } else {
+            allow.overflow = true;
+        }
+    }
+    /* masked tests of one argument under one mask, negated together */
+    for (size_t i = 0; i < n_meq; i++) {
+        if (meq[i].used)
+            continue;
+        Dnf *d = n_denies < ELEMENTSOF(denies) ? &denies[n_denies++] : NULL;
+        if (!d) {
+            allow.overflow = true;
+            break;
+        }
+        *d = (Dnf){0};
+        meq_not(meq + i, n_meq - i, d);
+    }
+    /* where no rule matches, an allowing default allows: then only the
+     * denials count */
+    if (!*ret_catch_all && def->rank == 0) {
+        dnf_free(&allow);
+        Conj every = {0};
+        dnf_add(&allow, &every);
+    }
+    dnf_simplify(&allow);
+    for (size_t d = 0; d < n_denies; d++) {
+        Dnf next;
+        dnf_and(&allow, &denies[d], &next);
+        dnf_free(&allow);
+        allow = next;
+    }
+    /* a catch-all the allow rules might not come before reads as a denial
+     * of everything */
+    if (*ret_catch_all && side == 1 && equality_arg(&allow) < 0) {
+        dnf_free(&allow);
+        *ret_catch_all = NULL;
+    }
+    *ret = allow;
+    allow = (Dnf){0};
+out:
+    for (size_t d = 0; d < n_denies; d++)
+        dnf_free(&denies[d]);
+    dnf_free(&allow);
+    return r;
+}
+
+/* ---- output ---- */
+
+typedef struct {
+    BrigJson *groups;  /* unconditioned entries, one per action, in order */
+    BrigJson *entries; /* conditional ones */
+    BrigSeccompMerge *stats;
+    Names by_action; /* "ACTION errno" -> group, so many actions stay linear */
+    char **keys;
+} Out;
+
+static void out_free(Out *o)
+{
+    brig_json_free(o->groups);
+    brig_json_free(o->entries);
+    for (size_t i = 0; i < o->by_action.n; i++)
+        free(o->keys[i]);
+    free(o->keys);
+    names_free(&o->by_action);
+}
+
+static void set_action(BrigJson *e, const Act *a)
+{
+    brig_json_set(e, "action", brig_json_new_string(a->name));
+    if (a->errno_ret)
+        brig_json_set(e, "errnoRet", brig_json_copy(a->errno_ret));
+}
+
+static void emit_unconditioned(Out *o, const char *name, const Act *a)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "%s %" PRIu64, a->name, act_errno(a));
+    Name *slot = names_get(&o->by_action, key);
+    if (slot->name != key) {
+        BrigJson *g = o->groups->kids[slot->head[0]];
+        brig_json_append(brig_json_get(g, "names"), brig_json_new_string(name));
+        return;
+    }
+    /* new: the table keeps its own copy of the key */
+    size_t n = o->groups->n;
+    o->keys = xrealloc(o->keys, (n + 1) * sizeof(*o->keys));
+    slot->name = o->keys[n] = xstrdup(key);
+    slot->head[0] = (int)n;
+    BrigJson *g = brig_json_new(BRIG_JSON_OBJECT);
+    BrigJson *names = brig_json_new(BRIG_JSON_ARRAY);
+    brig_json_append(names, brig_json_new_string(name));
+    brig_json_set(g, "names", names);
+    set_action(g, a);
+    brig_json_append(o->groups, g);
+}
+
+/* The profile's rules for the syscall, as they are but naming it alone. */
+static void emit_copies(Out *o, const Names *t, const Name *nm, int side)
+{
+    for (int i = nm->head[side]; i >= 0; i = t->refs[i].next) {
+        const BrigJson *e = t->refs[i].entry, *k;
+        BrigJson *c = brig_json_new(BRIG_JSON_OBJECT);
+        BRIG_JSON_FOREACH (k, e) {
+            if (streq(k->key, "names")) {
+                BrigJson *names = brig_json_new(BRIG_JSON_ARRAY);
+                brig_json_append(names, brig_json_new_string(nm->name));
+                brig_json_set(c, "names", names);
+            } else {
+                brig_json_set(c, k->key, brig_json_copy(k));
+            }
+        }
+        brig_json_append(o->entries, c);
+    }
+}
+
+static BrigJson *cmp_json(int idx, const Cmp *c)
+{
+    BrigJson *a = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(a, "index", brig_json_new_uint((uint64_t)idx));
+    brig_json_set(a, "value", brig_json_new_uint(c->a));
+    if (c->op == OP_MEQ)
+        brig_json_set(a, "valueTwo", brig_json_new_uint(c->b));
+    brig_json_set(a, "op", brig_json_new_string(op_names[c->op]));
+    return a;
+}
+
+static void emit_rule(Out *o, const char *name, const Act *a, const Conj *c)
+{
+    BrigJson *e = brig_json_new(BRIG_JSON_OBJECT), *names = brig_json_new(BRIG_JSON_ARRAY);
+    brig_json_append(names, brig_json_new_string(name));
+    brig_json_set(e, "names", names);
+    set_action(e, a);
+    BrigJson *args = brig_json_new(BRIG_JSON_ARRAY);
+    for (int k = 0; k < 6; k++)
+        if (c->c[k].op)
+            brig_json_append(args, cmp_json(k, &c->c[k]));
+    brig_json_set(e, "args", args);
+    brig_json_append(o->entries, e);
+}
+
+static bool same_rules(const Names *t, const Name *nm)
+{
+    int i = nm->head[0], j = nm->head[1];
+    for (; i >= 0 && j >= 0; i = t->refs[i].next, j = t->refs[j].next) {
+        const BrigJson *x = t->refs[i].entry, *y = t->refs[j].entry;
+        static const char *const keys[] = {"action", "errnoRet", "args"};
+        for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+            const BrigJson *a = brig_json_get(x, keys[k]), *b = brig_json_get(y, keys[k]);
+            if ((a || b) && (!a || !b || !brig_json_equal(a, b)))
+                return false;
+        }
+    }
+    return i < 0 && j < 0;
+}
+
+static const Act allow_act = {"SCMP_ACT_ALLOW", NULL, 0};
+
+/* Both profiles test arguments: ALLOW rules for the calls both allow. */
+static const Act eperm = {"SCMP_ACT_ERRNO", NULL, 3};
+
+static int both_conditional(Out *o, const Names *t, Name *nm, const Act *b_def, const Act *e_def,
+                            const Act *r_def, BrigError **err)
+{
+    Dnf b = {0}, e = {0}, both = {0};
+    const BrigJson *b_catch, *e_catch;
+    int r = allowed_cases(t, nm, 0, b_def, &b, &b_catch, err);
+    if (r >= 0)
+        r = allowed_cases(t, nm, 1, e_def, &e, &e_catch, err);
+    if (r < 0)
+        goto out;
+    dnf_and(&b, &e, &both);
+    Act deny = r_def->rank == 3 ? *r_def : eperm;
+    if (b_catch) {
+        deny = (Act){brig_json_str(brig_json_get(b_catch, "action")),
+                     brig_json_get(b_catch, "errnoRet"), 3};
+    }
+    int arg = equality_arg(&both);
+    /* calls no rule matches get the default, unless a catch-all (only
+     * in the shape libseccomp orders last) says otherwise: an allowing
+     * default cannot stand, so the syscall is denied outright */
+    bool catch_needed = !act_eq(&deny, r_def);
+    if (both.overflow || (catch_needed && arg < 0 && r_def->rank < 3)) {
+        o->stats->gave_up++;
+        both.n = 0;
+    }
+    o->stats->both_tested++;
+    nm->drop_from_brig = true;
+    if (both.n == 0) {
+        if (!act_eq(&deny, r_def))
+            emit_unconditioned(o, nm->name, &deny);
+        goto out;
+    }
+    for (size_t i = 0; i < both.n; i++) {
+        bool any = false;
+        for (int k = 0; k < 6; k++)
+            any = any || both.v[i].c[k].op;
+        if (!any) /* an empty case would be an unconditioned rule */
+            both.v[i].c[0] = (Cmp){OP_GE, 0, 0};
+        emit_rule(o, nm->name, &allow_act, &both.v[i]);
+    }
+    if (catch_needed && arg >= 0) {
+        Conj all = {0};
+        all.c[arg] = (Cmp){OP_GE, 0, 0};
+        emit_rule(o, nm->name, &deny, &all);
+    }
+out:
+    dnf_free(&b);
+    dnf_free(&e);
+    dnf_free(&both);
+    return r;
+}
+
+/* ---- the profiles' other fields ---- */
+
+static int keep_shared_arch(BrigJson *a, size_t idx, void *data)
+{
+    const BrigJson *other = data;
+    (void)idx;
+    uint32_t tok = brig_seccomp_arch_token(brig_json_str(a));
+    const BrigJson *o;
+    BRIG_JSON_FOREACH (o, other)
+        if (tok && brig_seccomp_arch_token(brig_json_str(o)) == tok)
+            return 1;
+    return 0;
+}
+
+/* A filter covers the architectures it lists and the runtime's native
+ * one; a call from any other meets its bad-architecture action.  So the
+ * result lists what both cover: where the engine listed nothing, the
+ * native architecture alone. */
+static int merge_architectures(BrigJson *brig, const BrigJson *engine, uint32_t native,
+                               BrigSeccompMerge *st)
+{
+    const BrigJson *ea = brig_json_get(engine, "architectures");
+    BrigJson *ba = brig_json_get(brig, "architectures");
+    if (!ba)
+        return 0;
+    size_t before = ba->n;
+    _cleanup_(brig_json_freep) BrigJson *cover = brig_json_new(BRIG_JSON_ARRAY);
+    const BrigJson *a;
+    if (ea && ea->type == BRIG_JSON_ARRAY)
+        BRIG_JSON_FOREACH (a, ea)
+            brig_json_append(cover, brig_json_copy(a));
+    if (native && brig_seccomp_arch_name(native))
+        brig_json_append(cover, brig_json_new_string(brig_seccomp_arch_name(native)));
+    brig_json_filter(ba, keep_shared_arch, cover);
+    ba = brig_json_get(brig, "architectures");
+    if (ba && ba->n == 0)
+        brig_json_remove(brig, "architectures");
+    ba = brig_json_get(brig, "architectures");
+    st->archs_dropped = before - (ba ? ba->n : 0);
+    return 0;
+}
+
+static const char *const known_flags[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+};
+
+/* Flags: the union, less SPEC_ALLOW, which turns the kernel's
+ * speculative-store-bypass mitigation off for the container. */
+static int merge_flags(BrigJson *brig, const BrigJson *engine, BrigSeccompMerge *st,
+                       BrigError **err)
+{
+    const BrigJson *ef = brig_json_get(engine, "flags"), *f;
+    if (!ef)
+        return 0;
+    if (ef->type != BRIG_JSON_ARRAY)
+        return brig_error_set(err, EINVAL, "/linux/seccomp/flags: expected an array");
+    size_t i = 0;
+    BRIG_JSON_FOREACH (f, ef) {
+        const char *name = brig_json_str(f);
+        bool known = false;
+        for (size_t k = 0; name && k < ELEMENTSOF(known_flags); k++)
+            known = known || streq(name, known_flags[k]);
+        if (!known)
+            return brig_error_set(err, EINVAL, "/linux/seccomp/flags/%zu: unknown flag \"%s\"", i,
+                                  name ? name : "(not a string)");
+        i++;
+        if (streq(name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW")) {
+            st->spec_allow_dropped = true;
+            continue;
+        }
+        BrigJson *bf = brig_json_get(brig, "flags");
+        if (brig_json_array_has_string(bf, name))
+            continue;
+        if (!bf) {
+            bf = brig_json_new(BRIG_JSON_ARRAY);
+            brig_json_set(brig, "flags", bf);
+        }
+        brig_json_append(bf, brig_json_new_string(name));
+    }
+    return 0;
+}
+
+/* Which of brig's names go, decided before any is freed: the table's keys
+ * point into them. */
+typedef struct {
+    bool *drop;
+    size_t i;
+} Drops;
+
+static int keep_name(BrigJson *n, size_t idx, void *data)
+{
+    Drops *d = data;
+    (void)n, (void)idx;
+    return !d->drop[d->i++];
+}
+
+static int keep_entry(BrigJson *e, size_t idx, void *data)
+{
+    BrigJson *names = brig_json_get(e, "names");
+    (void)idx;
+    brig_json_filter(names, keep_name, data);
+    return !names || names->n > 0;
+}
+
+/* runc and crun skip an entry whose action is the default's: it would
+ * change nothing there, but copied into a profile with another default it
+ * would, so it is not read at all. */
+static int collect(Names *t, const BrigJson *prof, int side, const Act *def, const char *label,
+                   BrigError **err)
+{
+    const BrigJson *sys = brig_json_get(prof, "syscalls"), *e, *n;
+    if (sys && sys->type != BRIG_JSON_ARRAY)
+        return brig_error_set(err, EINVAL, "%s/syscalls: expected an array", label);
+    size_t i = 0;
+    BRIG_JSON_FOREACH (e, sys) {
+        char ptr[96];
+        snprintf(ptr, sizeof(ptr), "%s/syscalls/%zu", label, i++);
+        const BrigJson *names = brig_json_get(e, "names");
+        if (e->type != BRIG_JSON_OBJECT || (names && names->type != BRIG_JSON_ARRAY))
+            return brig_error_set(err, EINVAL, "%s: expected an object with a names array", ptr);
+        Act a;
+        int r = act_read(e, "action", "errnoRet", ptr, &a, err);
+        if (r < 0)
+            return r;
+        Conj c;
+        if (side == 1 && (r = entry_conj(e, ptr, &c, err)) < 0)
+            return r;
+        bool skip = act_eq(&a, def);
+        BRIG_JSON_FOREACH (n, names) {
+            if (n->type != BRIG_JSON_STRING)
+                return brig_error_set(err, EINVAL, "%s/names: expected strings", ptr);
+            Name *nm = names_get(t, n->text);
+            if (!skip)
+                names_ref(t, nm, side, e);
+        }
+    }
+    return 0;
+}
+
+int brig_seccomp_intersect(BrigJson *brig, const BrigJson *engine, uint32_t native,
+                           BrigSeccompMerge *ret_stats, BrigError **err)
+{
+    BrigSeccompMerge st = {0};
+    Side sb = {brig, {0}, "brig's profile"}, se = {engine, {0}, "/linux/seccomp"};
+    int r = act_read(brig, "defaultAction", "defaultErrnoRet", "brig's profile", &sb.def, err);
+    if (r < 0)
+        return r;
+    r = act_read(engine, "defaultAction", "defaultErrnoRet", "/linux/seccomp", &se.def, err);
+    if (r < 0)
+        return r;
+
+    _cleanup_(names_free) Names t = {0};
+    r = collect(&t, brig, 0, &sb.def, "brig's profile", err);
+    if (r < 0)
+        return r;
+    r = collect(&t, engine, 1, &se.def, "/linux/seccomp", err);
+    if (r < 0)
+        return r;
+
+    /* the default: the stricter; brig's where both are as strict */
+    const Act *r_def = act_comb(&sb.def, &se.def);
+    Act def = *r_def;
+    _cleanup_(brig_json_freep) BrigJson *def_errno =
+        def.errno_ret ? brig_json_copy(def.errno_ret) : NULL;
+    def.errno_ret = def_errno;
+
+    Out o = {brig_json_new(BRIG_JSON_ARRAY), brig_json_new(BRIG_JSON_ARRAY), &st};
+    for (size_t i = 0; i < t.n && r >= 0; i++) {
+        Name *nm = &t.v[i];
+        Act ub, ue;
+        bool b_u = unconditioned(&t, nm, 0, &sb, &ub), e_u = unconditioned(&t, nm, 1, &se, &ue);
+        bool in_brig = nm->head[0] >= 0;
+        if (b_u && e_u) {
+            const Act *c = act_comb(&ub, &ue);
+            if (in_brig && act_eq(c, &ub))
+                continue;
+            nm->drop_from_brig = true;
+            if (!act_eq(c, &def))
+                emit_unconditioned(&o, nm->name, c);
+            if (c == &ue && c->rank > ub.rank)
+                st.engine_stricter++;
+            continue;
+        }
+        const Act *u = b_u ? &ub : &ue;
+        int side_c = b_u ? 1 : 0; /* the side with argument tests */
+        if ((b_u || e_u) && u->rank == 0) {
+            /* the other side's rules, as they are, after the unconditioned
+             * groups (brig's too: hardening the result again must put them
+             * in the same place) */
+            nm->drop_from_brig = true;
+            emit_copies(&o, &t, nm, side_c);
+            st.engine_stricter += side_c == 1;
+            continue;
+        }
+        if (b_u || e_u) {
+            /* a denial, or LOG/TRACE/NOTIFY against argument tests, which
+             * cannot be written together: the stricter side, a denial */
+            const Act *d = u;
+            if (u->rank < 3) {
+                d = def.rank == 3 ? &def : &eperm;
+                st.gave_up++;
+            }
+            if (in_brig && b_u && act_eq(d, &ub))
+                continue;
+            nm->drop_from_brig = true;
+            if (!act_eq(d, &def))
+                emit_unconditioned(&o, nm->name, d);
+            if (e_u)
+                st.engine_stricter++;
+            continue;
+        }
+        /* both test arguments */
+        if (same_rules(&t, nm)) {
+            nm->drop_from_brig = true;
+            emit_copies(&o, &t, nm, 0);
+            continue;
+        }
+        r = both_conditional(&o, &t, nm, &sb.def, &se.def, &def, err);
+    }
+    if (r < 0) {
+        out_free(&o);
+        return r;
+    }
+
+    /* brig's entries lose the names decided elsewhere, in one pass */
+    BrigJson *sys = brig_json_get(brig, "syscalls");
+    const BrigJson *e, *n;
+    size_t total = 0;
+    BRIG_JSON_FOREACH (e, sys) {
+        const BrigJson *names = brig_json_get(e, "names");
+        total += names ? names->n : 0;
+    }
+    Drops drops = {xcalloc(total + 1, sizeof(bool)), 0};
+    BRIG_JSON_FOREACH (e, sys)
+        BRIG_JSON_FOREACH (n, brig_json_get(e, "names"))
+            drops.drop[drops.i++] = names_get(&t, n->text)->drop_from_brig;
+    drops.i = 0;
+    brig_json_filter(sys, keep_entry, &drops);
+    free(drops.drop);
+    if (!sys && (o.groups->n || o.entries->n)) {
+        sys = brig_json_new(BRIG_JSON_ARRAY);
+        brig_json_set(brig, "syscalls", sys);
+    }
+    const BrigJson *g;
+    BRIG_JSON_FOREACH (g, o.groups)
+        st.names_added += brig_json_get(g, "names")->n;
+    st.rules_added = o.entries->n;
+    for (size_t i = 0; i < o.groups->n; i++)
+        brig_json_append(sys, o.groups->kids[i]);
+    for (size_t i = 0; i < o.entries->n; i++)
+        brig_json_append(sys, o.entries->kids[i]);
+    o.groups->n = o.entries->n = 0;
+    out_free(&o);
+
+    if (r_def != &sb.def) {
+        brig_json_set(brig, "defaultAction", brig_json_new_string(def.name));
+        brig_json_remove(brig, "defaultErrnoRet");
+        if (def.errno_ret)
+            brig_json_set(brig, "defaultErrnoRet", brig_json_copy(def.errno_ret));
+        st.engine_default = true;
+    }
+    r = merge_flags(brig, engine, &st, err);
+    if (r < 0)
+        return r;
+    merge_architectures(brig, engine, native ? native : seccomp_arch_native(), &st);
+    if (st.archs_dropped)
+        brig_seccomp_prune_names(brig);
+    if (ret_stats)
+        *ret_stats = st;
+    return 0;
+}
