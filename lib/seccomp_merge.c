@@ -60,39 +60,28 @@ typedef struct {
     const char *name;
     const BrigJson *errno_ret; /* errnoRet / defaultErrnoRet node, may be NULL */
     int rank;
+    uint64_t key; /* the action and its value, as one number to compare */
 } Act;
 
-static int action_rank(const char *name)
+static const char *const action_kinds[] = {
+    "SCMP_ACT_ALLOW",  "SCMP_ACT_LOG",          "SCMP_ACT_TRACE",
+    "SCMP_ACT_NOTIFY", "SCMP_ACT_ERRNO",        "SCMP_ACT_TRAP",
+    "SCMP_ACT_KILL",   "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+};
+
+static int action_kind(const char *name)
 {
-    if (!name)
-        return -1;
-    if (streq(name, "SCMP_ACT_ALLOW"))
-        return 0;
-    if (streq(name, "SCMP_ACT_LOG"))
-        return 1;
-    if (streq(name, "SCMP_ACT_TRACE") || streq(name, "SCMP_ACT_NOTIFY"))
-        return 2;
-    if (streq(name, "SCMP_ACT_ERRNO") || streq(name, "SCMP_ACT_TRAP") ||
-        streq(name, "SCMP_ACT_KILL") || streq(name, "SCMP_ACT_KILL_PROCESS") ||
-        streq(name, "SCMP_ACT_KILL_THREAD"))
-        return 3;
+    for (size_t i = 0; name && i < ELEMENTSOF(action_kinds); i++)
+        if (streq(name, action_kinds[i]))
+            return (int)i;
     return -1;
 }
 
-static int act_read(const BrigJson *obj, const char *akey, const char *ekey, const char *ptr,
-                    Act *ret, BrigError **err)
+static int action_rank(const char *name)
 {
-    const char *name = brig_json_str(brig_json_get(obj, akey));
-    ret->name = name;
-    ret->rank = action_rank(name);
-    ret->errno_ret = brig_json_get(obj, ekey);
-    if (ret->rank < 0)
-        return brig_error_set(err, EINVAL, "%s/%s: %s action \"%s\"", ptr, akey,
-                              name ? "unknown" : "missing", name ? name : "");
-    uint64_t v;
-    if (ret->errno_ret && brig_json_to_uint64(ret->errno_ret, &v) < 0)
-        return brig_error_set(err, EINVAL, "%s/%s: expected an unsigned integer", ptr, ekey);
-    return 0;
+    static const int ranks[] = {0, 1, 2, 2, 3, 3, 3, 3, 3};
+    int k = action_kind(name);
+    return k < 0 ? -1 : ranks[k];
 }
 
 /* runc and crun return EPERM for an ERRNO without a value */
@@ -104,9 +93,39 @@ static uint64_t act_errno(const Act *a)
     return v;
 }
 
+/* -1 for an unknown action or a value that is not a number */
+static int act_make(const char *name, const BrigJson *errno_ret, Act *ret)
+{
+    uint64_t v;
+    int k = action_kind(name);
+    *ret = (Act){name, errno_ret, action_rank(name), 0};
+    if (k < 0 || (errno_ret && brig_json_to_uint64(errno_ret, &v) < 0))
+        return -1;
+    /* ERRNO and TRACE carry their value; the others ignore it */
+    bool valued = streq(name, "SCMP_ACT_ERRNO") || streq(name, "SCMP_ACT_TRACE");
+    ret->key = (uint64_t)k << 32 | (valued ? act_errno(ret) & 0xffffffffu : 0);
+    return 0;
+}
+
+/* ptr names the object; idx, unless SIZE_MAX, the entry in it */
+static int act_read(const BrigJson *obj, const char *akey, const char *ekey, const char *ptr,
+                    size_t idx, Act *ret, BrigError **err)
+{
+    const char *name = brig_json_str(brig_json_get(obj, akey));
+    if (act_make(name, brig_json_get(obj, ekey), ret) == 0)
+        return 0;
+    char at[32] = "";
+    if (idx != SIZE_MAX)
+        snprintf(at, sizeof(at), "/syscalls/%zu", idx);
+    if (ret->rank < 0)
+        return brig_error_set(err, EINVAL, "%s%s/%s: %s action \"%s\"", ptr, at, akey,
+                              name ? "unknown" : "missing", name ? name : "");
+    return brig_error_set(err, EINVAL, "%s%s/%s: expected an unsigned integer", ptr, at, ekey);
+}
+
 static bool act_eq(const Act *x, const Act *y)
 {
-    return streq(x->name, y->name) && act_errno(x) == act_errno(y);
+    return x->key == y->key;
 }
 
 /* the stricter; brig's (x) where both are as strict */
@@ -117,7 +136,7 @@ static const Act *act_comb(const Act *x, const Act *y)
 
 /* ---- comparisons ---- */
 
-static int cmp_read(const BrigJson *arg, const char *ptr, size_t *ret_index, Cmp *ret,
+static int cmp_read(const BrigJson *arg, const char *ptr, size_t k, size_t *ret_index, Cmp *ret,
                     BrigError **err)
 {
     uint64_t idx, a = 0, b = 0;
@@ -126,14 +145,14 @@ static int cmp_read(const BrigJson *arg, const char *ptr, size_t *ret_index, Cmp
     if (brig_json_to_uint64(brig_json_get(arg, "index"), &idx) < 0 || idx > 5 ||
         brig_json_to_uint64(brig_json_get(arg, "value"), &a) < 0 ||
         (vt && brig_json_to_uint64(vt, &b) < 0))
-        return brig_error_set(err, EINVAL, "%s: expected an index 0-5 and unsigned 64-bit values",
-                              ptr);
+        return brig_error_set(
+            err, EINVAL, "%s/args/%zu: expected an index 0-5 and unsigned 64-bit values", ptr, k);
     *ret = (Cmp){0};
     for (uint8_t o = OP_EQ; o <= OP_MEQ; o++)
         if (streq(op, op_names[o]))
             ret->op = o;
     if (!ret->op)
-        return brig_error_set(err, EINVAL, "%s/op: unknown comparison \"%s\"", ptr,
+        return brig_error_set(err, EINVAL, "%s/args/%zu/op: unknown comparison \"%s\"", ptr, k,
                               op ? op : "(missing)");
     ret->a = a;
     /* libseccomp compares the masked argument with the masked value: bits
@@ -329,6 +348,10 @@ static void dnf_add(Dnf *d, const Conj *c)
 static int conj_and(const Conj *x, const Conj *y, Conj *ret)
 {
     for (int i = 0; i < 6; i++) {
+        if (!x->c[i].op || !y->c[i].op) { /* the common case: one side leaves it free */
+            ret->c[i] = x->c[i].op ? x->c[i] : y->c[i];
+            continue;
+        }
         int r = cmp_and(&x->c[i], &y->c[i], &ret->c[i]);
         if (r <= 0)
             return r;
@@ -341,12 +364,14 @@ static int conj_and(const Conj *x, const Conj *y, Conj *ret)
 /* every value x admits, y admits too */
 static bool conj_implies(const Conj *x, const Conj *y)
 {
-    Conj m;
-    if (conj_and(x, y, &m) != 1)
-        return false;
-    for (int i = 0; i < 6; i++)
-        if (!cmp_equiv(&m.c[i], &x->c[i]))
+    for (int i = 0; i < 6; i++) {
+        const Cmp *xs = &x->c[i], *ys = &y->c[i];
+        Cmp m;
+        if (!ys->op || cmp_eq(xs, ys))
+            continue;
+        if (!xs->op || cmp_and(xs, ys, &m) != 1 || !cmp_equiv(&m, xs))
             return false;
+    }
     return true;
 }
 
@@ -384,9 +409,28 @@ static void dnf_simplify(Dnf *d)
     d->n = w;
 }
 
+static bool is_true(const Dnf *d)
+{
+    if (d->n != 1 || d->overflow)
+        return false;
+    for (int k = 0; k < 6; k++)
+        if (d->v[0].c[k].op)
+            return false;
+    return true;
+}
+
+/* x AND y; both simplified, and so is the result */
 static void dnf_and(const Dnf *x, const Dnf *y, Dnf *ret)
 {
     *ret = (Dnf){.overflow = x->overflow || y->overflow};
+    if (is_true(x) || is_true(y)) { /* brig's catch-all ALLOW: nothing to multiply */
+        const Dnf *o = is_true(x) ? y : x;
+        for (size_t i = 0; i < o->n; i++)
+            dnf_add(ret, &o->v[i]);
+        if (!ret->overflow)
+            qsort(ret->v, ret->n, sizeof(*ret->v), conj_order);
+        return;
+    }
     for (size_t i = 0; i < x->n && !ret->overflow; i++)
         for (size_t j = 0; j < y->n && !ret->overflow; j++) {
             Conj m;
@@ -407,7 +451,9 @@ static void dnf_and(const Dnf *x, const Dnf *y, Dnf *ret)
             ret->n = w;
             dnf_add(ret, &m);
         }
-    dnf_simplify(ret);
+    /* no case covers another already: only the order is left */
+    if (!ret->overflow)
+        qsort(ret->v, ret->n, sizeof(*ret->v), conj_order);
 }
 
 /* NOT c, as cases of one comparison each */
@@ -439,70 +485,121 @@ static void cmp_not(const Cmp *c, int idx, Dnf *ret)
 
 /* ---- one profile's view of one syscall ---- */
 
+/* An entry of either profile, read once.  The tables below are small on
+ * purpose: a fresh process pays ~1.7 us for every page it touches
+ * (docs/performance.md), and a Docker profile names ~750 syscalls. */
 typedef struct {
     const BrigJson *entry;
-    int next;
+    Act act;
+    bool cond; /* has argument tests */
+} Ent;
+
+/* one entry naming one syscall, in a list per syscall and profile */
+typedef struct {
+    uint32_t ent;
+    int32_t next;
 } Ref;
 
 typedef struct {
     const char *name;
     int head[2], tail[2]; /* [0] brig's, [1] the engine's rules naming it */
-    bool drop_from_brig;
+    uint32_t hash;
+    uint32_t len : 31, drop_from_brig : 1;
 } Name;
 
 typedef struct {
     Name *v;
     size_t n, cap;
-    uint32_t *slots; /* index + 1 into v; 0 empty */
+    uint32_t *slots; /* index + 1 into v, 0 empty; half full at most */
     size_t mask;
     Ref *refs;
     size_t n_refs, cap_refs;
+    Ent *ents;
+    size_t n_ents, cap_ents;
+    uint32_t *order; /* brig's names, as its entries list them: index into v */
+    size_t n_order, cap_order;
 } Names;
 
-static uint64_t hash_str(const char *s)
+/* A word at a time: looking names up was a third of combining Docker's
+ * profile with brig's, FNV's byte loop most of it. */
+static uint32_t hash_mem(const char *s, size_t n)
 {
-    uint64_t h = UINT64_C(1469598103934665603);
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-    return h;
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 32;
+    }
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+    return (uint32_t)(h ^ (h >> 29));
 }
 
-static Name *names_get(Names *t, const char *s)
+/* room for n names without growing (a growing table rehashes every key) */
+static void names_reserve(Names *t, size_t n)
+{
+    size_t cap = 64;
+    while (cap < 2 * n)
+        cap *= 2;
+    t->slots = xcalloc(cap, sizeof(*t->slots));
+    t->mask = cap - 1;
+    t->v = xmalloc((n ? n : 1) * sizeof(*t->v));
+    t->cap = n ? n : 1;
+    t->refs = xmalloc((n ? n : 1) * sizeof(*t->refs));
+    t->cap_refs = n ? n : 1;
+}
+
+static size_t count_names(const BrigJson *prof)
+{
+    const BrigJson *e, *names;
+    size_t n = 0;
+    BRIG_JSON_FOREACH (e, brig_json_get(prof, "syscalls"))
+        if ((names = brig_json_get(e, "names")) && names->type == BRIG_JSON_ARRAY)
+            n += names->n;
+    return n;
+}
+
+static Name *names_get(Names *t, const char *s, size_t len)
 {
     if ((t->n + 1) * 2 > t->mask + 1) {
         size_t cap = (t->mask + 1) * 2;
-        cap = cap < 1024 ? 1024 : cap;
+        cap = cap < 64 ? 64 : cap;
         free(t->slots);
         t->slots = xcalloc(cap, sizeof(*t->slots));
         t->mask = cap - 1;
         for (size_t i = 0; i < t->n; i++) {
-            size_t k = hash_str(t->v[i].name) & t->mask;
+            size_t k = t->v[i].hash & t->mask;
             while (t->slots[k])
                 k = (k + 1) & t->mask;
             t->slots[k] = (uint32_t)i + 1;
         }
     }
-    size_t k = hash_str(s) & t->mask;
-    for (; t->slots[k]; k = (k + 1) & t->mask)
-        if (streq(t->v[t->slots[k] - 1].name, s))
-            return &t->v[t->slots[k] - 1];
+    uint32_t h = hash_mem(s, len);
+    size_t k = h & t->mask;
+    for (; t->slots[k]; k = (k + 1) & t->mask) {
+        Name *o = &t->v[t->slots[k] - 1];
+        if (o->hash == h && o->len == len && memcmp(o->name, s, len) == 0)
+            return o;
+    }
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 512;
         t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
     }
     t->slots[k] = (uint32_t)t->n + 1;
-    t->v[t->n] = (Name){.name = s, .head = {-1, -1}, .tail = {-1, -1}};
+    t->v[t->n] =
+        (Name){.name = s, .head = {-1, -1}, .tail = {-1, -1}, .hash = h, .len = (uint32_t)len};
     return &t->v[t->n++];
 }
 
-static void names_ref(Names *t, Name *nm, int side, const BrigJson *entry)
+static void names_ref(Names *t, Name *nm, int side)
 {
     if (t->n_refs == t->cap_refs) {
         t->cap_refs = t->cap_refs ? t->cap_refs * 2 : 1024;
         t->refs = xrealloc(t->refs, t->cap_refs * sizeof(*t->refs));
     }
     int i = (int)t->n_refs++;
-    t->refs[i] = (Ref){entry, -1};
+    t->refs[i] = (Ref){(uint32_t)t->n_ents - 1, -1};
     if (nm->tail[side] >= 0)
         t->refs[nm->tail[side]].next = i;
     else
@@ -515,6 +612,8 @@ static void names_free(Names *t)
     free(t->v);
     free(t->slots);
     free(t->refs);
+    free(t->ents);
+    free(t->order);
 }
 
 /* Reads an entry's tests; -EINVAL when one argument is tested twice. */
@@ -524,10 +623,9 @@ static int entry_conj(const BrigJson *e, const char *ptr, Conj *ret, BrigError *
     const BrigJson *a;
     size_t k = 0;
     BRIG_JSON_FOREACH (a, brig_json_get(e, "args")) {
-        _cleanup_free_ char *p = xasprintf("%s/args/%zu", ptr, k++);
         size_t idx = 0;
         Cmp c;
-        int r = cmp_read(a, p, &idx, &c, err);
+        int r = cmp_read(a, ptr, k++, &idx, &c, err);
         if (r < 0)
             return r;
         if (ret->c[idx].op)
@@ -559,15 +657,13 @@ static bool unconditioned(const Names *t, const Name *nm, int side, const Side *
 {
     bool found = false, conditional = false;
     for (int i = nm->head[side]; i >= 0; i = t->refs[i].next) {
-        const BrigJson *e = t->refs[i].entry;
-        if (has_args(e)) {
+        const Ent *f = &t->ents[t->refs[i].ent];
+        if (f->cond) {
             conditional = true;
             continue;
         }
-        Act a = {brig_json_str(brig_json_get(e, "action")), brig_json_get(e, "errnoRet"), 0};
-        a.rank = action_rank(a.name);
-        if (!found || a.rank > ret->rank)
-            *ret = a;
+        if (!found || f->act.rank > ret->rank)
+            *ret = f->act;
         found = true;
     }
     if (!found && !conditional)
@@ -700,7 +796,7 @@ static int allowed_cases(const Names *t, const Name *nm, int side, const Act *de
     *ret_catch_all = NULL;
     int r = 0;
     for (int i = nm->head[side]; i >= 0; i = t->refs[i].next) {
-        const BrigJson *e = t->refs[i].entry;
+        const BrigJson *e = t->ents[t->refs[i].ent].entry;
         Conj c;
         r = entry_conj(e, nm->name, &c, err);
         if (r < 0)
@@ -798,7 +894,7 @@ static void emit_unconditioned(Out *o, const char *name, const Act *a)
 {
     char key[64];
     snprintf(key, sizeof(key), "%s %" PRIu64, a->name, act_errno(a));
-    Name *slot = names_get(&o->by_action, key);
+    Name *slot = names_get(&o->by_action, key, strlen(key));
     if (slot->name != key) {
         BrigJson *g = o->groups->kids[slot->head[0]];
         brig_json_append(brig_json_get(g, "names"), brig_json_new_string(name));
@@ -821,7 +917,7 @@ static void emit_unconditioned(Out *o, const char *name, const Act *a)
 static void emit_copies(Out *o, const Names *t, const Name *nm, int side)
 {
     for (int i = nm->head[side]; i >= 0; i = t->refs[i].next) {
-        const BrigJson *e = t->refs[i].entry, *k;
+        const BrigJson *e = t->ents[t->refs[i].ent].entry, *k;
         BrigJson *c = brig_json_new(BRIG_JSON_OBJECT);
         BRIG_JSON_FOREACH (k, e) {
             if (streq(k->key, "names")) {
@@ -865,7 +961,7 @@ static bool same_rules(const Names *t, const Name *nm)
 {
     int i = nm->head[0], j = nm->head[1];
     for (; i >= 0 && j >= 0; i = t->refs[i].next, j = t->refs[j].next) {
-        const BrigJson *x = t->refs[i].entry, *y = t->refs[j].entry;
+        const BrigJson *x = t->ents[t->refs[i].ent].entry, *y = t->ents[t->refs[j].ent].entry;
         static const char *const keys[] = {"action", "errnoRet", "args"};
         for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
             const BrigJson *a = brig_json_get(x, keys[k]), *b = brig_json_get(y, keys[k]);
@@ -876,10 +972,10 @@ static bool same_rules(const Names *t, const Name *nm)
     return i < 0 && j < 0;
 }
 
-static const Act allow_act = {"SCMP_ACT_ALLOW", NULL, 0};
+static const Act allow_act = {"SCMP_ACT_ALLOW", NULL, 0, 0};
 
 /* Both profiles test arguments: ALLOW rules for the calls both allow. */
-static const Act eperm = {"SCMP_ACT_ERRNO", NULL, 3};
+static const Act eperm = {"SCMP_ACT_ERRNO", NULL, 3, UINT64_C(4) << 32 | 1};
 
 static int both_conditional(Out *o, const Names *t, Name *nm, const Act *b_def, const Act *e_def,
                             const Act *r_def, BrigError **err)
@@ -894,8 +990,8 @@ static int both_conditional(Out *o, const Names *t, Name *nm, const Act *b_def, 
     dnf_and(&b, &e, &both);
     Act deny = r_def->rank == 3 ? *r_def : eperm;
     if (b_catch) {
-        deny = (Act){brig_json_str(brig_json_get(b_catch, "action")),
-                     brig_json_get(b_catch, "errnoRet"), 3};
+        act_make(brig_json_str(brig_json_get(b_catch, "action")),
+                 brig_json_get(b_catch, "errnoRet"), &deny);
     }
     int arg = equality_arg(&both);
     /* calls no rule matches get the default, unless a catch-all (only
@@ -1051,25 +1147,43 @@ static int collect(Names *t, const BrigJson *prof, int side, const Act *def, con
         return brig_error_set(err, EINVAL, "%s/syscalls: expected an array", label);
     size_t i = 0;
     BRIG_JSON_FOREACH (e, sys) {
-        char ptr[96];
-        snprintf(ptr, sizeof(ptr), "%s/syscalls/%zu", label, i++);
+        size_t idx = i++;
         const BrigJson *names = brig_json_get(e, "names");
         if (e->type != BRIG_JSON_OBJECT || (names && names->type != BRIG_JSON_ARRAY))
-            return brig_error_set(err, EINVAL, "%s: expected an object with a names array", ptr);
+            return brig_error_set(
+                err, EINVAL, "%s/syscalls/%zu: expected an object with a names array", label, idx);
         Act a;
-        int r = act_read(e, "action", "errnoRet", ptr, &a, err);
+        int r = act_read(e, "action", "errnoRet", label, idx, &a, err);
         if (r < 0)
             return r;
         Conj c;
-        if (side == 1 && (r = entry_conj(e, ptr, &c, err)) < 0)
-            return r;
+        bool cond = has_args(e);
+        if (side == 1 && cond) {
+            char ptr[96];
+            snprintf(ptr, sizeof(ptr), "%s/syscalls/%zu", label, idx);
+            if ((r = entry_conj(e, ptr, &c, err)) < 0)
+                return r;
+        }
         bool skip = act_eq(&a, def);
+        if (t->n_ents == t->cap_ents) {
+            t->cap_ents = t->cap_ents ? t->cap_ents * 2 : 32;
+            t->ents = xrealloc(t->ents, t->cap_ents * sizeof(*t->ents));
+        }
+        t->ents[t->n_ents++] = (Ent){e, a, cond};
         BRIG_JSON_FOREACH (n, names) {
             if (n->type != BRIG_JSON_STRING)
-                return brig_error_set(err, EINVAL, "%s/names: expected strings", ptr);
-            Name *nm = names_get(t, n->text);
+                return brig_error_set(err, EINVAL, "%s/syscalls/%zu/names: expected strings", label,
+                                      idx);
+            Name *nm = names_get(t, n->text, n->len);
+            if (side == 0) {
+                if (t->n_order == t->cap_order) {
+                    t->cap_order = t->cap_order ? t->cap_order * 2 : 1024;
+                    t->order = xrealloc(t->order, t->cap_order * sizeof(*t->order));
+                }
+                t->order[t->n_order++] = (uint32_t)(nm - t->v);
+            }
             if (!skip)
-                names_ref(t, nm, side, e);
+                names_ref(t, nm, side);
         }
     }
     return 0;
@@ -1080,14 +1194,17 @@ int brig_seccomp_intersect(BrigJson *brig, const BrigJson *engine, uint32_t nati
 {
     BrigSeccompMerge st = {0};
     Side sb = {brig, {0}, "brig's profile"}, se = {engine, {0}, "/linux/seccomp"};
-    int r = act_read(brig, "defaultAction", "defaultErrnoRet", "brig's profile", &sb.def, err);
+    int r = act_read(brig, "defaultAction", "defaultErrnoRet", "brig's profile", SIZE_MAX, &sb.def,
+                     err);
     if (r < 0)
         return r;
-    r = act_read(engine, "defaultAction", "defaultErrnoRet", "/linux/seccomp", &se.def, err);
+    r = act_read(engine, "defaultAction", "defaultErrnoRet", "/linux/seccomp", SIZE_MAX, &se.def,
+                 err);
     if (r < 0)
         return r;
 
     _cleanup_(names_free) Names t = {0};
+    names_reserve(&t, count_names(brig) + count_names(engine));
     r = collect(&t, brig, 0, &sb.def, "brig's profile", err);
     if (r < 0)
         return r;
@@ -1162,17 +1279,9 @@ int brig_seccomp_intersect(BrigJson *brig, const BrigJson *engine, uint32_t nati
 
     /* brig's entries lose the names decided elsewhere, in one pass */
     BrigJson *sys = brig_json_get(brig, "syscalls");
-    const BrigJson *e, *n;
-    size_t total = 0;
-    BRIG_JSON_FOREACH (e, sys) {
-        const BrigJson *names = brig_json_get(e, "names");
-        total += names ? names->n : 0;
-    }
-    Drops drops = {xcalloc(total + 1, sizeof(bool)), 0};
-    BRIG_JSON_FOREACH (e, sys)
-        BRIG_JSON_FOREACH (n, brig_json_get(e, "names"))
-            drops.drop[drops.i++] = names_get(&t, n->text)->drop_from_brig;
-    drops.i = 0;
+    Drops drops = {xcalloc(t.n_order + 1, sizeof(bool)), 0};
+    for (size_t i = 0; i < t.n_order; i++)
+        drops.drop[i] = t.v[t.order[i]].drop_from_brig;
     brig_json_filter(sys, keep_entry, &drops);
     free(drops.drop);
     if (!sys && (o.groups->n || o.entries->n)) {

@@ -43,9 +43,19 @@ static void hash_piece(void *ctx, const char *p, size_t n)
     brig_sha256_update(ctx, p, n);
 }
 
+static void digest_of(const BrigJson *prof, char digest[BRIG_DIGEST_LEN])
+{
+    BrigSha256 sha;
+    brig_sha256_init(&sha);
+    brig_json_serialize_to(prof, 0, hash_piece, &sha);
+    brig_sha256_final_digest(&sha, digest);
+}
+
 /* A profile is 10-30 KiB of JSON: the report (and `brig harden --diff`)
  * shows what identifies it instead: its default, its size and a digest to
- * compare with a known profile. */
+ * compare with a known profile.  known_digest NULL: hashed here; "": none
+ * (a combined profile is identified by the digests of its two sources,
+ * which the caller adds: hashing it again cost ~15 us a container). */
 static BrigJson *summary(const BrigJson *prof, const char *name, const char *known_digest)
 {
     BrigJson *s = brig_json_new(BRIG_JSON_OBJECT);
@@ -66,14 +76,12 @@ static BrigJson *summary(const BrigJson *prof, const char *name, const char *kno
     brig_json_set(s, "rules", brig_json_new_uint(sys && sys->type == BRIG_JSON_ARRAY ? sys->n : 0));
     brig_json_set(s, "names", brig_json_new_uint(names));
     if (known_digest) {
-        brig_json_set(s, "digest", brig_json_new_string(known_digest));
+        if (*known_digest)
+            brig_json_set(s, "digest", brig_json_new_string(known_digest));
         return s;
     }
-    BrigSha256 sha;
-    brig_sha256_init(&sha);
-    brig_json_serialize_to(prof, 0, hash_piece, &sha);
     char digest[BRIG_DIGEST_LEN];
-    brig_sha256_final_digest(&sha, digest);
+    digest_of(prof, digest);
     brig_json_set(s, "digest", brig_json_new_string(digest));
     return s;
 }
@@ -158,6 +166,18 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         return 0;
     BrigSeccompMerge merged = {0};
     bool merge = cur && cur->n > 0;
+    /* the summaries serialize and hash profiles, so only for a reader of
+     * the values; the build hashed the pre-resolved profile already */
+    char brig_digest[BRIG_DIGEST_LEN] = "";
+    const char *known = loaded ? NULL
+                               : brig_seccomp_default_resolved_digest(caps, ctx->host->seccomp_arch,
+                                                                      ctx->host->x32_disabled);
+    if (!rep->no_values && merge) {
+        if (known)
+            snprintf(brig_digest, sizeof(brig_digest), "%s", known);
+        else
+            digest_of(want, brig_digest);
+    }
     if (merge) {
         r = brig_seccomp_intersect(want, cur, ctx->host->seccomp_arch, &merged, err);
         if (r < 0)
@@ -177,24 +197,27 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         return 0;
 
     _cleanup_free_ char *ct = caps_text(caps);
-    /* the summaries serialize and hash both profiles, so only for a reader
-     * of the values; the build hashed the pre-resolved profile already */
-    const char *known = loaded || kept_listener || merge
-                            ? NULL
-                            : brig_seccomp_default_resolved_digest(caps, ctx->host->seccomp_arch,
-                                                                   ctx->host->x32_disabled);
-    _cleanup_(brig_json_freep) BrigJson *after =
-        rep->no_values ? NULL : summary(want, profile_name, known);
+    _cleanup_(brig_json_freep) BrigJson *after = rep->no_values ? NULL
+                                                                : summary(want, profile_name,
+                                                                          merge           ? ""
+                                                                          : kept_listener ? NULL
+                                                                                          : known);
+    _cleanup_(brig_json_freep) BrigJson *before =
+        rep->no_values || !cur ? NULL : summary(cur, NULL, NULL);
     if (after)
         brig_json_set(after, "capabilities", brig_json_new_string(ct));
+    if (after && merge) {
+        BrigJson *src = brig_json_new(BRIG_JSON_OBJECT);
+        brig_json_set(src, "brig", brig_json_new_string(brig_digest));
+        brig_json_set(src, "engine", brig_json_copy(brig_json_get(before, "digest")));
+        brig_json_set(after, "combinedFrom", src);
+    }
     if (!cur) {
         brig_report_fix(rep, "/linux/seccomp", NULL, after,
                         "no seccomp filter: the container could make every system call; set the "
                         "%s profile, resolved for %s (%s)",
                         profile_name, ct, brig_policy_source(pol));
     } else {
-        _cleanup_(brig_json_freep) BrigJson *before =
-            rep->no_values ? NULL : summary(cur, NULL, NULL);
         const BrigJson *rules = brig_json_get(cur, "syscalls");
         const char *def = brig_json_str(brig_json_get(cur, "defaultAction"));
         _cleanup_free_ char *how = merge_text(&merged);

@@ -116,6 +116,9 @@ START_TEST(reasons_and_summaries)
     ck_assert_ptr_nonnull(strstr(c->before, "\"digest\":\"sha256:"));
     ck_assert_ptr_nonnull(strstr(c->after, "\"profile\":\"" SMALL "\""));
     ck_assert_ptr_nonnull(strstr(c->after, "\"capabilities\":\"CAP_CHOWN\""));
+    /* the combined profile is identified by its two sources */
+    ck_assert_ptr_nonnull(strstr(c->after, "\"combinedFrom\":{\"brig\":\"sha256:"));
+    ck_assert_ptr_nonnull(strstr(c->after, "\"engine\":\"sha256:"));
     /* SPEC_ALLOW turns off a mitigation: it does not survive */
     ck_assert_ptr_null(strstr(out, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"));
     ck_assert_ptr_nonnull(strstr(out, "\"listenerMetadata\": \"container=web\""));
