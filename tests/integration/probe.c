@@ -13,6 +13,9 @@
  *   flood            writes 1 MiB to stdout
  *   comm-escape      names itself "\e[31m\e]0;x\a" (a colour and a window
  *                    title) for the calls that follow
+ * Built 32-bit too (probe32, gcc -m32), where socket() has two entry
+ * points: the direct call and socketcall(SYS_SOCKET), whose arguments are
+ * in memory a filter cannot read.
  * Nothing it gains is used: a call that unexpectedly succeeds is undone or
  * its result closed. */
 #include <errno.h>
@@ -81,10 +84,12 @@ static long s_alg(void)
 {
     return do_socket(38, 5);
 }
+#if __SIZEOF_LONG__ == 8 /* a 32-bit register has no high bits */
 static long s_vsock_high(void)
 {
     return do_socket(0x100000028UL, 1);
 }
+#endif
 static long do_unshare_user(void)
 {
     return syscall(SYS_unshare, (unsigned long)CLONE_NEWUSER);
@@ -125,6 +130,55 @@ static long do_getppid(void)
 {
     return syscall(SYS_getppid);
 }
+static long do_getcwd(void)
+{
+    char buf[256];
+    long r = syscall(SYS_getcwd, buf, sizeof(buf));
+    return r < 0 ? r : 0;
+}
+static long do_sethostname(void)
+{
+    /* the container's own UTS namespace; the name it already has */
+    char name[65] = "";
+    gethostname(name, sizeof(name) - 1);
+    return syscall(SYS_sethostname, name, strlen(name));
+}
+
+/* a zero-sized handle buffer: EOVERFLOW when the call is allowed (the
+ * kernel says how much room it needs), whatever the caller's privileges */
+static long do_name_to_handle_at(void)
+{
+    struct {
+        unsigned int handle_bytes;
+        int handle_type;
+    } h = {0, 0};
+    int mount_id;
+    return syscall(SYS_name_to_handle_at, -100 /* AT_FDCWD */, "/", &h, &mount_id, 0);
+}
+
+#ifdef SYS_socketcall
+/* socketcall(SYS_SOCKET, {family, type, 0}) */
+static long socketcall_socket(unsigned long family, unsigned long type)
+{
+    unsigned long args[3] = {family, type, 0};
+    long r = syscall(SYS_socketcall, 1L, args);
+    if (r >= 0)
+        close((int)r);
+    return r >= 0 ? 0 : r;
+}
+static long sc_inet(void)
+{
+    return socketcall_socket(2, 2);
+}
+static long sc_vsock(void)
+{
+    return socketcall_socket(40, 1);
+}
+static long sc_alg(void)
+{
+    return socketcall_socket(38, 5);
+}
+#endif
 
 static const struct {
     const char *name;
@@ -143,11 +197,21 @@ static const struct {
     {"socket-inet", s_inet},
     {"socket-vsock", s_vsock},
     {"socket-alg", s_alg},
+#if __SIZEOF_LONG__ == 8
     {"socket-vsock-highbit", s_vsock_high},
+#endif
     {"personality-query", pers_query},
     {"personality-norandom", pers_norandom},
     {"unknown-1000", do_unknown},
     {"getppid", do_getppid},
+    {"getcwd", do_getcwd},
+    {"sethostname", do_sethostname},
+    {"name_to_handle_at", do_name_to_handle_at},
+#ifdef SYS_socketcall
+    {"socketcall-inet", sc_inet},
+    {"socketcall-vsock", sc_vsock},
+    {"socketcall-alg", sc_alg},
+#endif
 };
 
 static long tty_attack(void)
