@@ -179,9 +179,18 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
             digest_of(want, brig_digest);
     }
     if (merge) {
-        r = brig_seccomp_intersect(want, cur, ctx->host->seccomp_arch, &merged, err);
-        if (r < 0)
-            return brig_error_prefix(err, "the engine's seccomp profile");
+        BrigError *why = NULL;
+        r = brig_seccomp_intersect(want, cur, ctx->host->seccomp_arch, &merged, &why);
+        if (r < 0) {
+            /* not read as the runtime would read it: refused, like any
+             * input brig cannot judge (the config is left as it came) */
+            brig_report_refuse(rep, "/linux/seccomp", NULL,
+                               "the engine's seccomp profile cannot be combined with the %s "
+                               "profile: %s",
+                               profile_name, why->msg);
+            brig_error_free(why);
+            return 0;
+        }
     }
 
     bool kept_listener = false;

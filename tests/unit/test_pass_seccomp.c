@@ -240,6 +240,33 @@ START_TEST(never_removes_a_profile)
 }
 END_TEST
 
+/* An engine profile brig cannot read as the runtime would: refused, and
+ * the config left as it came. */
+START_TEST(unreadable_engine_profile_refused)
+{
+    Env env;
+    env_init(&env, &cases[0]);
+    static const char *const docs[] = {
+        "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{"
+        "\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+        "\"value\":38,\"op\":\"SCMP_CMP_NE\"},{\"index\":0,\"value\":40,\"op\":"
+        "\"SCMP_CMP_NE\"}]}]}}}",
+        "{\"linux\":{\"seccomp\":{\"syscalls\":[]}}}",
+        "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOPE\"}}}",
+    };
+    for (size_t i = 0; i < ELEMENTSOF(docs); i++) {
+        BrigReport rep = {0};
+        _cleanup_free_ char *out = run_pass(&env, docs[i], &rep);
+        ck_assert_uint_eq(brig_report_count(&rep, BRIG_REFUSE), 1);
+        ck_assert_ptr_nonnull(strstr(rep.v[0].reason, "cannot be combined"));
+        _cleanup_(brig_json_freep) BrigJson *in = tu_parse(docs[i]), *o = tu_parse(out);
+        ck_assert(brig_json_equal(in, o));
+        brig_report_clear(&rep);
+    }
+    brig_policy_free(env.policy);
+}
+END_TEST
+
 START_TEST(full_harden_twice)
 {
     BrigCtx ctx;
@@ -305,6 +332,7 @@ int main(void)
     tcase_add_test(tc, host_family_only);
     tcase_add_test(tc, no_x32_entry_without_x32_abi);
     tcase_add_test(tc, full_harden_twice);
+    tcase_add_test(tc, unreadable_engine_profile_refused);
     tcase_add_test(tc, malformed_input);
     suite_add_tcase(s, tc);
     return tu_run(s);
