@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "json.h"
+#include "rlimit.h"
 
 typedef enum {
     BRIG_MODE_ENFORCE,
@@ -51,12 +52,18 @@ typedef struct BrigPolicy {
     BrigMode mode;
     uint64_t caps_allowed;   /* capabilities a container may keep (if it asked for them) */
     uint32_t uid, gid;       /* identity given to a process that asked for root */
-    bool allow_root;         /* exception: keep uid/gid 0 */
+    bool allow_root;         /* exception: keep host uid/gid 0 */
     uint64_t tmpfs_size;     /* bytes, per writable tmpfs brig adds */
     int64_t pids_limit;      /* default pids.max when the config sets none */
     char *runtime;           /* real runtime (absolute path), NULL to search */
     char *seccomp_profile;   /* path of another profile; NULL for brig's default */
     bool seccomp_unconfined; /* exception: no seccomp filter at all */
+
+    /* Identities seen from the host, and what one process may hold on to. */
+    bool map_host_root;        /* exception: a user-namespace mapping may include host id 0 */
+    int32_t oom_score_adj_min; /* floor for process.oomScoreAdj */
+    uint64_t rlimit_max[BRIG_RLIMIT_COUNT]; /* ceiling per rlimit, rlimit.h order;
+                                             * BRIG_RLIMIT_UNLIMITED: none */
 
     uint32_t host_namespaces; /* BRIG_NS_* bits a rule lets the container share with the host */
     char **host_paths_ro;     /* NULL-terminated: host paths a rule lets it bind read-only */

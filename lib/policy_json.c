@@ -34,6 +34,15 @@ BrigJson *brig_policy_to_json(const BrigPolicy *p)
     brig_json_set(d, "capabilities", caps);
     brig_json_set(d, "tmpfsSize", brig_json_new_uint(p->tmpfs_size));
     brig_json_set(d, "pidsLimit", brig_json_new_int(p->pids_limit));
+    brig_json_set(d, "mapHostRoot", brig_json_new_bool(p->map_host_root));
+    brig_json_set(d, "oomScoreAdjMin", brig_json_new_int(p->oom_score_adj_min));
+    BrigJson *rl = brig_json_new(BRIG_JSON_OBJECT);
+    for (int i = 0; i < BRIG_RLIMIT_COUNT; i++)
+        brig_json_set(rl, brig_rlimit_name(i),
+                      p->rlimit_max[i] == BRIG_RLIMIT_UNLIMITED
+                          ? brig_json_new_string("unlimited")
+                          : brig_json_new_uint(p->rlimit_max[i]));
+    brig_json_set(d, "rlimits", rl);
     brig_json_set(d, "envSecrets", brig_json_new_string(secrets[p->env_secrets]));
     brig_json_set(d, "seccompProfile",
                   brig_json_new_string(p->seccomp_unconfined ? "unconfined"

@@ -34,6 +34,16 @@ static inline void golden_pin_policy(BrigPolicy *p)
     p->allow_root = false;
     p->tmpfs_size = 64u * 1024 * 1024;
     p->pids_limit = 4096;
+    p->map_host_root = false;
+    p->oom_score_adj_min = 0;
+    for (int i = 0; i < BRIG_RLIMIT_COUNT; i++)
+        p->rlimit_max[i] = BRIG_RLIMIT_UNLIMITED;
+    p->rlimit_max[brig_rlimit_from_name("RLIMIT_MEMLOCK")] = 8388608;
+    p->rlimit_max[brig_rlimit_from_name("RLIMIT_MSGQUEUE")] = 819200;
+    p->rlimit_max[brig_rlimit_from_name("RLIMIT_NICE")] = 0;
+    p->rlimit_max[brig_rlimit_from_name("RLIMIT_NOFILE")] = 1048576;
+    p->rlimit_max[brig_rlimit_from_name("RLIMIT_NPROC")] = 4194304;
+    p->rlimit_max[brig_rlimit_from_name("RLIMIT_RTPRIO")] = 0;
     free(p->path);
     p->path = NULL;
     snprintf(p->digest, sizeof(p->digest), "%s", GOLDEN_DIGEST);

@@ -63,7 +63,8 @@ static BrigPolicyDoc *parse_ok(const char *text)
 #define SETTINGS_KEYS                                                                              \
     "user, capabilities, tmpfsSize, pidsLimit, envSecrets, seccompProfile, hooks, "                \
     "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
-    "restore, hostSockets, mountTypes, mountOptions, devices"
+    "restore, hostSockets, mountTypes, mountOptions, devices, "   \
+    "mapHostRoot, oomScoreAdjMin, rlimits"
 
 /* ---- unknown keys ---- */
 
@@ -852,6 +853,15 @@ START_TEST(load_builtin)
     ck_assert(doc->audit_syslog);
     ck_assert_ptr_null(doc->audit_log);
     ck_assert_str_eq(brig_policy_source(p), "the built-in default policy");
+    ck_assert(!p->map_host_root);
+    ck_assert_int_eq(p->oom_score_adj_min, 0);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_RTPRIO")], 0);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_NICE")], 0);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_MEMLOCK")], 8388608);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_MSGQUEUE")], 819200);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_NOFILE")], 1048576);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_NPROC")], 4194304);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_CORE")], BRIG_RLIMIT_UNLIMITED);
 
     _cleanup_(brig_policy_freep) BrigPolicy *d = brig_policy_new_default();
     ck_assert_str_eq(d->digest, p->digest);
@@ -1177,6 +1187,10 @@ static void assert_round_trip(const BrigPolicy *p)
     ck_assert_int_eq(q->apparmor_keep_engine, p->apparmor_keep_engine);
     ck_assert_int_eq(q->apparmor_load_fail_open, p->apparmor_load_fail_open);
     ck_assert_int_eq(q->selinux, p->selinux);
+    ck_assert_int_eq(q->map_host_root, p->map_host_root);
+    ck_assert_int_eq(q->oom_score_adj_min, p->oom_score_adj_min);
+    for (int i = 0; i < BRIG_RLIMIT_COUNT; i++)
+        ck_assert_uint_eq(q->rlimit_max[i], p->rlimit_max[i]);
     char **lists[][2] = {{q->host_paths_ro, p->host_paths_ro},
                          {q->sysctls_allowed, p->sysctls_allowed},
                          {q->hooks_allowed, p->hooks_allowed}};
@@ -1238,6 +1252,70 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* The limits and the user-namespace grant: validated, defaulted even in a
+ * file that does not name them, replaced per rlimit by rules. */
+START_TEST(limits_and_userns)
+{
+    /* a file without them keeps the restricted values */
+    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *bare = parse_ok("{\"version\": 1}");
+    ck_assert_uint_eq(bare->defaults->rlimit_max[brig_rlimit_from_name("RLIMIT_RTPRIO")], 0);
+    ck_assert_uint_eq(bare->defaults->rlimit_max[brig_rlimit_from_name("RLIMIT_MEMLOCK")], 8388608);
+    ck_assert_int_eq(bare->defaults->oom_score_adj_min, 0);
+
+    _cleanup_(brig_policy_doc_freep) BrigPolicyDoc *doc = parse_ok(
+        "{\"version\": 1,\n"
+        "\"defaults\": {\"rlimits\": {\"RLIMIT_NOFILE\": 65536, \"RLIMIT_CORE\": 0}},\n"
+        "\"rules\": [\n"
+        " {\"name\": \"k8s\", \"match\": {\"ids\": [\"k*\"]}, \"allow\": {\n"
+        "   \"oomScoreAdjMin\": -998, \"rlimits\": {\"RLIMIT_MEMLOCK\": \"unlimited\"}}},\n"
+        " {\"name\": \"podman-uidmap\", \"match\": {\"ids\": [\"k2\"]}, \"allow\": {\n"
+        "   \"mapHostRoot\": true, \"rlimits\": {\"RLIMIT_NOFILE\": 1024}}}\n"
+        "]}");
+    _cleanup_(brig_policy_freep) BrigPolicy *p = resolve(doc, "k1", NULL);
+    ck_assert_int_eq(p->oom_score_adj_min, -998);
+    ck_assert(!p->map_host_root);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_MEMLOCK")],
+                      BRIG_RLIMIT_UNLIMITED);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_NOFILE")], 65536);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_CORE")], 0);
+    ck_assert_uint_eq(p->rlimit_max[brig_rlimit_from_name("RLIMIT_RTPRIO")], 0);
+    assert_round_trip(p);
+    _cleanup_(brig_policy_freep) BrigPolicy *q = resolve(doc, "k2", NULL);
+    ck_assert(q->map_host_root);
+    ck_assert_uint_eq(q->rlimit_max[brig_rlimit_from_name("RLIMIT_NOFILE")], 1024);
+    _cleanup_(brig_policy_freep) BrigPolicy *o = resolve(doc, "other", NULL);
+    ck_assert_int_eq(o->oom_score_adj_min, 0);
+    ck_assert_uint_eq(o->rlimit_max[brig_rlimit_from_name("RLIMIT_MEMLOCK")], 8388608);
+
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"rlimits\": {\"RLIMIT_nofile\": 1}}}",
+           "p.json: line 2: /defaults/rlimits/RLIMIT_nofile: unknown rlimit \"RLIMIT_nofile\" "
+           "(expected one of: RLIMIT_AS, RLIMIT_CORE, RLIMIT_CPU, RLIMIT_DATA, RLIMIT_FSIZE, "
+           "RLIMIT_LOCKS, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE, "
+           "RLIMIT_NPROC, RLIMIT_RSS, RLIMIT_RTPRIO, RLIMIT_RTTIME, RLIMIT_SIGPENDING, "
+           "RLIMIT_STACK)");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"rlimits\": {\"RLIMIT_CORE\": -1}}}",
+           "p.json: line 2: /defaults/rlimits/RLIMIT_CORE: expected an integer from 0 to "
+           "18446744073709551615 or \"unlimited\", found number -1");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"rlimits\": {\"RLIMIT_CORE\": \"infinity\"}}}",
+           "p.json: line 2: /defaults/rlimits/RLIMIT_CORE: expected an integer from 0 to "
+           "18446744073709551615 or \"unlimited\", found string \"infinity\"");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"rlimits\": [\"RLIMIT_CORE\"]}}",
+           "p.json: line 2: /defaults/rlimits: expected an object, found array");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"rlimits\": {\"RLIMIT_CORE\": 1,\n"
+           "\"RLIMIT_CORE\": 2}}}",
+           "p.json: line 3: /defaults/rlimits/RLIMIT_CORE: duplicate key");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"oomScoreAdjMin\": -1001}}",
+           "p.json: line 2: /defaults/oomScoreAdjMin: expected an integer from -1000 to 1000, "
+           "found number -1001");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"oomScoreAdjMin\": \"-997\"}}",
+           "p.json: line 2: /defaults/oomScoreAdjMin: expected an integer from -1000 to 1000, "
+           "found string \"-997\"");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"mapHostRoot\": 1}}",
+           "p.json: line 2: /defaults/mapHostRoot: expected a boolean, found number 1");
+    VALID("{\"version\": 1, \"defaults\": {\"rlimits\": {}, \"oomScoreAdjMin\": 1000}}");
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
     Suite *s = suite_create("policy");
@@ -1284,6 +1362,7 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, match_annotation_and_criteria);
     tcase_add_test(tc, merge_lists_and_scalars);
     tcase_add_test(tc, resolve_does_not_mutate);
+    tcase_add_test(tc, limits_and_userns);
     tcase_add_test(tc, round_trip);
     suite_add_tcase(s, tc);
     return s;
