@@ -3,7 +3,10 @@
 
 /* One hardening pass per file in this directory; harden.c holds the order. */
 
+#include <inttypes.h>
+
 #include "../harden.h"
+#include "../userns.h"
 
 /* Runs first: every key judged against the spec table (spec/table.h). */
 int pass_spec(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
@@ -17,6 +20,7 @@ int pass_mounts(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
 int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_sysctls(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_resources(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_limits(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_annotations(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_hooks(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_env(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
@@ -33,6 +37,8 @@ int process_capabilities(const BrigCtx *ctx, BrigJson *proc, const char *ptr, Br
                          BrigError **err);
 int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                  BrigError **err);
+int process_limits(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                   BrigError **err);
 int process_no_new_privileges(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                               BrigError **err);
 int process_env(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,

@@ -7,7 +7,10 @@
  * 1.1 chmods a tmpfs back to the mode of the directory it covers (0755 for
  * /run in most images), which mode=1777 alone would not survive.  Inside a
  * user namespace the ids are the container's, which is what the runtime
- * mounts with. */
+ * mounts with, and the kernel refuses a tmpfs owner the namespace does not
+ * map: the user pass, which runs first, leaves the process mapped ids or
+ * refuses the config; an owner that is still unmapped (this pass run alone)
+ * is left out, and the tmpfs belongs to the container's root. */
 #include "passes.h"
 
 static const char *const scratch_dirs[] = {"/tmp", "/var/tmp", "/run"};
@@ -117,6 +120,16 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
     uint64_t uid = 0, gid = 0;
     brig_json_to_uint64(brig_json_get_path(spec, "process/user/uid"), &uid);
     brig_json_to_uint64(brig_json_get_path(spec, "process/user/gid"), &gid);
+    _cleanup_(brig_userns_clear) BrigUserns ns = {0};
+    r = brig_userns_read(spec, &ns, err);
+    if (r < 0)
+        return r;
+    uint32_t host;
+    if (ns.enabled && ns.has_uids && ns.has_gids &&
+        (uid > UINT32_MAX || gid > UINT32_MAX ||
+         !brig_idmap_to_host(&ns.uids, (uint32_t)uid, &host) ||
+         !brig_idmap_to_host(&ns.gids, (uint32_t)gid, &host)))
+        uid = gid = 0;
     BrigJson *added[ELEMENTSOF(scratch_dirs)] = {NULL};
     for (size_t d = 0; d < ELEMENTSOF(scratch_dirs); d++) {
         if (has_mount_at(mounts, scratch_dirs[d]))

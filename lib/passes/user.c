@@ -1,7 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* User: a process that asked for uid 0 or gid 0 runs as the policy's
- * unprivileged identity instead, and gid 0 leaves additionalGids, since
- * group root still owns writable files in most images. */
+/* User: the identity that counts is the one the host sees.  Without a user
+ * namespace that is the config's uid and gid; with one, it is what
+ * linux.uidMappings and gidMappings make of them (lib/userns.c).  A process
+ * whose host uid or gid would be 0 runs as the policy's unprivileged
+ * identity instead, and supplementary groups that are host gid 0 are
+ * dropped, since group root still owns writable files in most images.
+ *
+ * A mapping that includes host id 0 is refused unless the policy grants
+ * mapHostRoot: whatever runs as that container id (a "nobody" process, a
+ * setuid file in the image, the runtime's own setup) is host root, with
+ * host root's access to every bind-mounted file.  A user namespace joined by
+ * path is refused on the same grant: its mapping is not in the config, and
+ * brig cannot judge what it cannot see.
+ *
+ * Inside a user namespace the substitute must be mapped, or the runtime
+ * cannot switch to it (nor mount brig's tmpfs owned by it): the policy's id
+ * when the mapping takes it to a host id other than 0, else the nearest
+ * mapped id below it, else above it (never container id 0); a mapping with
+ * none is refused. */
 #include "passes.h"
 
 static int read_id(const BrigJson *user, const char *key, const char *ptr, uint64_t *ret,
@@ -28,48 +44,78 @@ static void set_id(BrigJson *user, const char *key, const char *uptr, uint32_t t
     brig_json_set(user, key, nv);
 }
 
-static int keep_nonzero_gid(BrigJson *g, size_t idx, void *ctx)
+/* One of uid/gid: judged by its host id, replaced when that is 0.  `map` is
+ * NULL without a user namespace. */
+static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, const char *uptr,
+                     uint32_t id, uint32_t want, const BrigIdMap *map, const char *map_ptr,
+                     BrigReport *rep)
 {
-    uint64_t v = 1;
-    (void)idx, (void)ctx;
-    brig_json_to_uint64(g, &v);
-    return v != 0;
+    uint32_t host = id;
+    if (map && !brig_idmap_to_host(map, id, &host)) {
+        _cleanup_free_ char *p = xasprintf("%s/%s", uptr, key);
+        brig_report_refuse(rep, p, brig_json_get(user, key),
+                           "%s %u is not mapped by %s; the runtime could not switch to it", key, id,
+                           map_ptr);
+        return;
+    }
+    if (host != 0 || pol->allow_root)
+        return;
+    if (!map) {
+        _cleanup_free_ char *why = xasprintf("%s 0 is not allowed by %s; running as %u", key,
+                                             brig_policy_source(pol), want);
+        set_id(user, key, uptr, want, rep, why);
+        return;
+    }
+    uint32_t to, to_host = 0;
+    if (!brig_idmap_pick(map, want, &to)) {
+        _cleanup_free_ char *p = xasprintf("%s/%s", uptr, key);
+        brig_report_refuse(rep, p, brig_json_get(user, key),
+                           "%s %u is host %s 0, which %s does not allow, and %s maps no other "
+                           "id to run as",
+                           key, id, key, brig_policy_source(pol), map_ptr);
+        return;
+    }
+    brig_idmap_to_host(map, to, &to_host);
+    _cleanup_free_ char *why =
+        xasprintf("%s %u is host %s 0 through %s, which %s does not allow; running as %u "
+                  "(host %s %u)",
+                  key, id, key, map_ptr, brig_policy_source(pol), to, key, to_host);
+    set_id(user, key, uptr, to, rep, why);
 }
 
-int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
-                 BrigError **err)
+typedef struct {
+    const BrigPolicy *pol;
+    const BrigIdMap *map; /* NULL without a user namespace */
+    const char *uptr;     /* NULL: judge only, record nothing */
+    BrigReport *rep;
+} GidJudge;
+
+/* Whether a supplementary gid stays: not when it is host gid 0.  One the
+ * mapping does not map stays, refused: the runtime would fail on it. */
+static int keep_gid(BrigJson *g, size_t idx, void *ctx)
 {
-    _cleanup_free_ char *uptr = xasprintf("%s/user", ptr);
-    BrigJson *user = pass_ensure(proc, "user", BRIG_JSON_OBJECT, ptr, err);
-    if (!user)
-        return -EINVAL;
-    const BrigPolicy *pol = ctx->policy;
-    uint64_t uid, gid;
-    int r = read_id(user, "uid", uptr, &uid, err);
-    if (r < 0)
-        return r;
-    r = read_id(user, "gid", uptr, &gid, err);
-    if (r < 0)
-        return r;
-    r = pass_check_type(user, "additionalGids", BRIG_JSON_ARRAY, uptr, err);
-    if (r < 0)
-        return r;
-
-    if (!pol->allow_root) {
-        if (uid == 0) {
-            _cleanup_free_ char *why = xasprintf("uid 0 is not allowed by %s; running as %u",
-                                                 brig_policy_source(pol), pol->uid);
-            set_id(user, "uid", uptr, pol->uid, rep, why);
+    const GidJudge *j = ctx;
+    uint64_t v = 1;
+    brig_json_to_uint64(g, &v);
+    uint32_t host = (uint32_t)v;
+    if (j->map && !brig_idmap_to_host(j->map, (uint32_t)v, &host)) {
+        if (j->uptr) {
+            _cleanup_free_ char *p = xasprintf("%s/additionalGids/%zu", j->uptr, idx);
+            brig_report_refuse(j->rep, p, g,
+                               "gid %u is not mapped by /linux/gidMappings; the runtime could not "
+                               "set it",
+                               (unsigned)v);
         }
-        if (gid == 0) {
-            _cleanup_free_ char *why = xasprintf("gid 0 is not allowed by %s; running as %u",
-                                                 brig_policy_source(pol), pol->gid);
-            set_id(user, "gid", uptr, pol->gid, rep, why);
-        }
+        return 1;
     }
+    return host != 0 || j->pol->allow_root;
+}
 
+static int additional_gids(const BrigPolicy *pol, BrigJson *user, const char *uptr,
+                           const BrigUserns *ns, BrigReport *rep, BrigError **err)
+{
     BrigJson *gids = brig_json_get(user, "additionalGids");
-    if (!gids || pol->allow_root)
+    if (!gids)
         return 0;
     for (size_t i = 0; i < gids->n; i++) {
         uint64_t g;
@@ -81,22 +127,78 @@ int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport
                                   uptr, i, what);
         }
     }
+    GidJudge j = {.pol = pol, .map = ns ? &ns->gids : NULL, .uptr = uptr, .rep = rep};
     BrigJson *before = NULL;
-    for (size_t i = 0; i < gids->n && !before; i++) {
-        uint64_t g = 1;
-        brig_json_to_uint64(gids->kids[i], &g);
-        if (g == 0)
+    for (size_t i = 0; i < gids->n && !before; i++)
+        if (keep_gid(gids->kids[i], i, &(GidJudge){.pol = pol, .map = j.map}) == 0)
             before = brig_json_copy(gids);
-    }
-    if (before) /* in one pass: removal one by one is quadratic */
-        brig_json_filter(gids, keep_nonzero_gid, NULL);
+    /* in one pass (removal one by one is quadratic); refusals of unmapped
+     * gids are recorded in it */
+    brig_json_filter(gids, keep_gid, &j);
     if (before) {
         _cleanup_free_ char *p = xasprintf("%s/additionalGids", uptr);
-        brig_report_fix(rep, p, before, gids, "supplementary group 0 is not allowed by %s",
-                        brig_policy_source(pol));
+        brig_report_fix(rep, p, before, gids, "supplementary group 0%s is not allowed by %s",
+                        j.map ? " on the host" : "", brig_policy_source(pol));
         brig_json_free(before);
     }
     return 0;
+}
+
+/* ns: the config's user namespace, or NULL (none, or unknown: an exec
+ * process file carries no mapping). */
+static int process_user_in(const BrigCtx *ctx, BrigJson *proc, const char *ptr,
+                           const BrigUserns *ns, BrigReport *rep, BrigError **err)
+{
+    _cleanup_free_ char *uptr = xasprintf("%s/user", ptr);
+    int r = pass_check_type(proc, "user", BRIG_JSON_OBJECT, ptr, err);
+    if (r < 0)
+        return r;
+    /* created only if an id is set: inside a user namespace an absent uid
+     * (0) may well be allowed, and then nothing changes */
+    BrigJson *user = brig_json_get(proc, "user");
+    _cleanup_(brig_json_freep) BrigJson *fresh = NULL;
+    if (!user)
+        user = fresh = brig_json_new(BRIG_JSON_OBJECT);
+    const BrigPolicy *pol = ctx->policy;
+    uint64_t uid, gid;
+    r = read_id(user, "uid", uptr, &uid, err);
+    if (r < 0)
+        return r;
+    r = read_id(user, "gid", uptr, &gid, err);
+    if (r < 0)
+        return r;
+    r = pass_check_type(user, "additionalGids", BRIG_JSON_ARRAY, uptr, err);
+    if (r < 0)
+        return r;
+    /* an absent uid or gid is 0 to the runtime: judged as such */
+    judge_id(pol, user, "uid", uptr, (uint32_t)uid, pol->uid, ns ? &ns->uids : NULL,
+             "/linux/uidMappings", rep);
+    judge_id(pol, user, "gid", uptr, (uint32_t)gid, pol->gid, ns ? &ns->gids : NULL,
+             "/linux/gidMappings", rep);
+    if (fresh && fresh->n > 0)
+        brig_json_set(proc, "user", TAKE_PTR(fresh));
+    return additional_gids(pol, user, uptr, ns, rep, err);
+}
+
+int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
+                 BrigError **err)
+{
+    return process_user_in(ctx, proc, ptr, NULL, rep, err);
+}
+
+/* Host id 0 in a mapping, refused unless granted.  One refusal per map. */
+static void judge_map(const BrigPolicy *pol, const BrigIdMap *map, const char *key,
+                      const char *what, BrigReport *rep)
+{
+    ssize_t i = brig_idmap_find_host(map, 0);
+    if (i < 0 || pol->map_host_root)
+        return;
+    const BrigIdRange *r = &map->v[i];
+    _cleanup_free_ char *p = xasprintf("/linux/%s/%zd", key, i);
+    brig_report_refuse(rep, p, NULL,
+                       "maps container %s %u to host %s 0: whatever runs as it is host root to "
+                       "every file it can reach; %s does not allow it (mapHostRoot would)",
+                       what, r->inside, what, brig_policy_source(pol));
 }
 
 int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
@@ -104,6 +206,39 @@ int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **e
     int r = pass_check_type(spec, "process", BRIG_JSON_OBJECT, "", err);
     if (r < 0)
         return r;
+    BrigJson *linux_ = brig_json_get(spec, "linux");
+    if (linux_) {
+        r = pass_check_type(spec, "linux", BRIG_JSON_OBJECT, "", err);
+        if (r == 0)
+            r = pass_check_type(linux_, "uidMappings", BRIG_JSON_ARRAY, "/linux", err);
+        if (r == 0)
+            r = pass_check_type(linux_, "gidMappings", BRIG_JSON_ARRAY, "/linux", err);
+        if (r < 0)
+            return r;
+    }
+    _cleanup_(brig_userns_clear) BrigUserns ns = {0};
+    r = brig_userns_read(spec, &ns, err);
+    if (r < 0)
+        return r;
+    const BrigPolicy *pol = ctx->policy;
+    if (ns.enabled && ns.path && !pol->map_host_root) {
+        const BrigJson *ent = brig_json_get(linux_, "namespaces")->kids[ns.index];
+        _cleanup_free_ char *p = xasprintf("/linux/namespaces/%zu/path", ns.index);
+        brig_report_refuse(rep, p, brig_json_get(ent, "path"),
+                           "joins the user namespace %s, whose mapping is not in the config and "
+                           "may include host root; %s does not allow it (mapHostRoot would)",
+                           ns.path, brig_policy_source(pol));
+    }
+    if (ns.enabled) {
+        judge_map(pol, &ns.uids, "uidMappings", "uid", rep);
+        judge_map(pol, &ns.gids, "gidMappings", "gid", rep);
+    }
     BrigJson *proc = brig_json_get(spec, "process");
-    return proc ? process_user(ctx, proc, "/process", rep, err) : 0;
+    if (!proc)
+        return 0;
+    /* a joined namespace without mappings in the config: the ids cannot be
+     * judged as the host sees them; refused above unless granted, and then
+     * judged as they are written */
+    bool mapped = ns.enabled && ns.has_uids && ns.has_gids;
+    return process_user_in(ctx, proc, "/process", mapped ? &ns : NULL, rep, err);
 }

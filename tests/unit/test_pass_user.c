@@ -8,6 +8,8 @@ static void setup_policy(const char *name, BrigPolicy *p)
 {
     if (strstr(name, "allow-root"))
         p->allow_root = true;
+    if (strstr(name, "maphostroot"))
+        p->map_host_root = true;
     if (strstr(name, "policy-uid-1234")) {
         p->uid = 1234;
         p->gid = 1234;
@@ -16,7 +18,7 @@ static void setup_policy(const char *name, BrigPolicy *p)
 
 START_TEST(test_golden)
 {
-    ck_assert_uint_ge(golden_run_dir("user", pass_user, setup_policy), 8);
+    ck_assert_uint_ge(golden_run_dir("user", pass_user, setup_policy), 20);
 }
 END_TEST
 
@@ -90,6 +92,131 @@ START_TEST(test_report)
 }
 END_TEST
 
+/* A config's user namespace, judged from the host: the refusals name the
+ * range, the grant, and the policy; substitutes lie inside the mapping. */
+static size_t refusals(const BrigReport *rep)
+{
+    return brig_report_count(rep, BRIG_REFUSE);
+}
+
+static const BrigChange *find(const BrigReport *rep, BrigChangeKind kind, const char *pointer)
+{
+    for (size_t i = 0; i < rep->n; i++)
+        if (rep->v[i].kind == kind && streq(rep->v[i].pointer, pointer))
+            return &rep->v[i];
+    return NULL;
+}
+
+#define USERNS(extra)                                                                              \
+    "{\"process\":{\"user\":" extra "},\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+#define MAP(c, h, n) "{\"containerID\":" #c ",\"hostID\":" #h ",\"size\":" #n "}"
+
+static void set_map_host_root(const char *name, BrigPolicy *p)
+{
+    (void)name;
+    p->map_host_root = true;
+}
+
+START_TEST(test_userns_report)
+{
+    _cleanup_free_ char *src = golden_policy_source();
+    BrigReport rep = {0};
+    /* row 1 of issue 13: container 65534 is host root */
+    _cleanup_free_ char *out = golden_run_inline(
+        pass_user,
+        USERNS("{\"uid\":65534,\"gid\":65534}") "\"uidMappings\":[" MAP(0, 100000, 65534) "," MAP(
+            65534, 0, 1) "],\"gidMappings\":[" MAP(0, 100000, 65536) "]}}",
+        NULL, &rep);
+    ck_assert_uint_eq(refusals(&rep), 1);
+    const BrigChange *c = find(&rep, BRIG_REFUSE, "/linux/uidMappings/1");
+    ck_assert_ptr_nonnull(c);
+    _cleanup_free_ char *want = xasprintf(
+        "maps container uid 65534 to host uid 0: whatever runs as it is host root to every file it "
+        "can reach; %s does not allow it (mapHostRoot would)",
+        src);
+    ck_assert_str_eq(c->reason, want);
+    /* the process is moved off host root all the same, inside the mapping */
+    c = find(&rep, BRIG_FIX, "/process/user/uid");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->after, "65533");
+    _cleanup_free_ char *why =
+        xasprintf("uid 65534 is host uid 0 through /linux/uidMappings, which "
+                  "%s does not allow; running as 65533 (host uid 165533)",
+                  src);
+    ck_assert_str_eq(c->reason, why);
+    ck_assert_ptr_null(find(&rep, BRIG_FIX, "/process/user/gid"));
+    brig_report_clear(&rep);
+
+    /* granted: the mapping is kept, the process still moves */
+    _cleanup_free_ char *out2 = golden_run_inline(
+        pass_user,
+        USERNS("{\"uid\":65534,\"gid\":65534}") "\"uidMappings\":[" MAP(0, 100000, 65534) "," MAP(
+            65534, 0, 1) "],\"gidMappings\":[" MAP(0, 100000, 65536) "]}}",
+        set_map_host_root, &rep);
+    ck_assert_uint_eq(refusals(&rep), 0);
+    ck_assert_ptr_nonnull(strstr(out2, "\"uid\":65533"));
+    brig_report_clear(&rep);
+
+    /* no id to run as: a single range that is host root */
+    _cleanup_free_ char *out3 =
+        golden_run_inline(pass_user,
+                          USERNS("{\"uid\":0,\"gid\":0}") "\"uidMappings\":[" MAP(
+                              0, 0, 1) "],\"gidMappings\":[" MAP(0, 100000, 1) "]}}",
+                          set_map_host_root, &rep);
+    c = find(&rep, BRIG_REFUSE, "/process/user/uid");
+    ck_assert_ptr_nonnull(c);
+    _cleanup_free_ char *why3 = xasprintf(
+        "uid 0 is host uid 0, which %s does not allow, and /linux/uidMappings maps no other id to "
+        "run as",
+        src);
+    ck_assert_str_eq(c->reason, why3);
+    brig_report_clear(&rep);
+
+    /* joined by path */
+    _cleanup_free_ char *out4 = golden_run_inline(
+        pass_user,
+        "{\"process\":{\"user\":{\"uid\":1}},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{"
+        "\"type\":\"user\",\"path\":\"/run/userns/x\"}]}}",
+        NULL, &rep);
+    c = find(&rep, BRIG_REFUSE, "/linux/namespaces/1/path");
+    ck_assert_ptr_nonnull(c);
+    _cleanup_free_ char *why4 =
+        xasprintf("joins the user namespace /run/userns/x, whose mapping is not in the config and "
+                  "may include host root; %s does not allow it (mapHostRoot would)",
+                  src);
+    ck_assert_str_eq(c->reason, why4);
+    brig_report_clear(&rep);
+}
+END_TEST
+
+START_TEST(test_userns_errors)
+{
+    golden_assert_error(pass_user, USERNS("{}") "\"gidMappings\":[" MAP(0, 1, 1) "]}}",
+                        "/linux/uidMappings: a new user namespace needs a mapping, and this one "
+                        "has none; runc refuses it and crun starts with the ids unmapped");
+    golden_assert_error(pass_user,
+                        USERNS("{}") "\"uidMappings\":[" MAP(0, 1, 1) "],\"gidMappings\":[]}}",
+                        "/linux/gidMappings: a new user namespace needs a mapping, and this one "
+                        "has none; runc refuses it and crun starts with the ids unmapped");
+    golden_assert_error(
+        pass_user, "{\"linux\":{\"namespaces\":[{\"type\":\"user\"},{\"type\":\"user\"}]}}",
+        "/linux/namespaces/1: a second \"user\" namespace; runc and crun do not agree on which "
+        "one counts");
+    golden_assert_error(
+        pass_user,
+        USERNS("{}") "\"uidMappings\":[" MAP(0, 1, 0) "],\"gidMappings\":[" MAP(0, 1, 1) "]}}",
+        "/linux/uidMappings/0: a size of 0 maps nothing; the kernel refuses this "
+        "range");
+    golden_assert_error(pass_user, USERNS("{}") "\"uidMappings\":{}}}",
+                        "/linux/uidMappings: expected an array, found object");
+    golden_assert_error(
+        pass_user,
+        USERNS("{}") "\"uidMappings\":[" MAP(0, 1, 1) "],\"gidMappings\":[{\"containerID\":0,"
+                                                      "\"hostID\":-1,\"size\":1}]}}",
+        "/linux/gidMappings/0/hostID: expected an unsigned 32-bit integer, found number -1");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pass_user");
@@ -97,6 +224,8 @@ int main(void)
     tcase_add_test(tc, test_golden);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_report);
+    tcase_add_test(tc, test_userns_report);
+    tcase_add_test(tc, test_userns_errors);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
