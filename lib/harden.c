@@ -4,11 +4,13 @@
 #include "bundle.h"
 #include "passes/passes.h"
 
-/* Order matters: spec comes first, so that no pass reads a document whose
- * keys runc and crun would read differently; capabilities needs the final uid (a non-root process
- * keeps capabilities only through the ambient set), seccomp resolves its capability-conditional
- * groups against the capability set the capabilities pass leaves, and the annotation, which records
- * the outcome, comes last. */
+/* Order matters: spec comes first, so that no pass reads a document whose keys runc and crun
+ * would read differently; user comes next, since capabilities needs the final uid (a non-root
+ * process keeps capabilities only through the ambient set) and rootfs makes its tmpfs owned by it
+ * (inside a user namespace an owner must be a mapped id, which user guarantees); seccomp resolves
+ * its capability-conditional groups against the capability set the capabilities pass leaves, and
+ * the annotation, which records the outcome, comes last.  limits (oomScoreAdj, rlimits) depends on
+ * nothing and nothing on it: it sits next to resources, the cgroup half of the same concern. */
 const BrigPass brig_passes[] = {
     {"spec", pass_spec},
     {"user", pass_user},
@@ -21,6 +23,7 @@ const BrigPass brig_passes[] = {
     {"devices", pass_devices},
     {"sysctls", pass_sysctls},
     {"resources", pass_resources},
+    {"limits", pass_limits},
     {"annotations", pass_annotations},
     {"hooks", pass_hooks},
     {"env", pass_env},
@@ -56,6 +59,7 @@ int brig_harden_process(const BrigCtx *ctx, BrigJson *process, BrigReport *rep, 
         {"user", process_user},
         {"capabilities", process_capabilities},
         {"no_new_privileges", process_no_new_privileges},
+        {"limits", process_limits},
         {"env", process_env},
         {"apparmor", process_apparmor},
         {"selinux", process_selinux},
