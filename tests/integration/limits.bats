@@ -61,6 +61,7 @@ limit() {
 
 start() {
 	local rt=$1 id=$2
+	runtime_path "$rt" >/dev/null
 	[[ $rt == crun ]] && ensure_crun_cgroups
 	track_container "$rt" "$id"
 	brig_p "$rt" create --bundle "$B" --pid-file "$B/pid" "$id" >"$T/out" 2>&1 &&
@@ -73,7 +74,7 @@ start() {
 }
 
 stop() {
-	"$(runtime_path "$1")" delete --force "$2" >/dev/null 2>&1 || true
+	"$(command -v "$1")" delete --force "$2" >/dev/null 2>&1 || true
 }
 
 has_cap_sys_resource() {
@@ -106,6 +107,7 @@ check_row9_enforce() {
 @test "crun: row 9: oomScoreAdj -1000, RTPRIO 99, MEMLOCK unlimited start at 0, 0, 8 MiB" { check_row9_enforce crun; }
 
 @test "reject: the row 9 config is refused, every value listed, nothing starts" {
+	runtime_path runc >/dev/null
 	row9_bundle
 	cp "$B/config.json" "$T/orig.json"
 	write_policy '{"version": 1, "mode": "reject", "audit": {"syslog": false}}'
@@ -121,7 +123,7 @@ check_row9_enforce() {
 	[[ $output == *"/process/oomScoreAdj: an oom_score_adj of -1000"*"oomScoreAdjMin"* ]]
 	[[ $output == *"/process/rlimits/0/hard: RLIMIT_RTPRIO hard limit 99 is above the ceiling of 0"* ]]
 	[[ $output == *"/process/rlimits/1/hard: RLIMIT_MEMLOCK hard limit unlimited is above the ceiling of 8388608"* ]]
-	run "$(runtime_path runc)" state "$id"
+	run "$(command -v runc)" state "$id"
 	[ "$status" -ne 0 ]
 	cmp "$T/orig.json" "$B/config.json"
 }

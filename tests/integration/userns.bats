@@ -62,12 +62,13 @@ userns_bundle() {
 # start RUNTIME ID [brig|plain]: create and start detached; the host pid in
 # $PID.  Output (the container's too) goes to $T/out.
 start() {
-	local rt=$1 id=$2 how=${3:-brig}
+	local rt=$1 id=$2 how=${3:-brig} rtp
+	runtime_path "$rt" rtp >/dev/null
 	[[ $rt == crun ]] && ensure_crun_cgroups
 	track_container "$rt" "$id"
 	if [[ $how == plain ]]; then
-		"$(runtime_path "$rt")" create --bundle "$B" --pid-file "$B/pid" "$id" </dev/null >"$T/out" 2>&1 3>&- &&
-			"$(runtime_path "$rt")" start "$id" >>"$T/out" 2>&1
+		"$rtp" create --bundle "$B" --pid-file "$B/pid" "$id" </dev/null >"$T/out" 2>&1 3>&- &&
+			"$rtp" start "$id" >>"$T/out" 2>&1
 	else
 		brig_p "$rt" create --bundle "$B" --pid-file "$B/pid" "$id" >"$T/out" 2>&1 &&
 			brig_p "$rt" start "$id" >>"$T/out" 2>&1
@@ -86,7 +87,7 @@ host_ids() {
 
 # stop RUNTIME ID: through the real runtime, so a broken brig cannot hide it.
 stop() {
-	"$(runtime_path "$1")" delete --force "$2" >/dev/null 2>&1 || true
+	"$(command -v "$1")" delete --force "$2" >/dev/null 2>&1 || true
 }
 
 # ----------------------------------------------------------------- row 12
@@ -142,6 +143,7 @@ check_tmpfs_owner() {
 	userns_bundle '[{"containerID": 0, "hostID": 100000, "size": 65536}]' \
 		'[{"containerID": 0, "hostID": 100000, "size": 65536}]' '{"uid": 1000, "gid": 1000}'
 	bundle_jq "$B" '.process.args = ["sh", "-c", "stat -c %u:%g /tmp; echo hi >/tmp/f && cat /tmp/f"]'
+	runtime_path "$rt" >/dev/null
 	[[ $rt == crun ]] && ensure_crun_cgroups
 	track_container "$rt" "$id"
 	run brig_p "$rt" run --bundle "$B" "$id"
@@ -185,7 +187,7 @@ check_nobody_is_host_root() {
 	[ "$st" -ne 0 ]
 	[[ $output == *"/linux/uidMappings/1: maps container uid 65534 to host uid 0"*"mapHostRoot would"* ]]
 	[[ $output == *"/linux/gidMappings/1: maps container gid 65534 to host gid 0"* ]]
-	run "$(runtime_path "$rt")" state "$id"
+	run "$(command -v "$rt")" state "$id"
 	[ "$status" -ne 0 ]
 	[ ! -e "$B/pid" ]
 	# and no process runs the container's command anywhere on the host
