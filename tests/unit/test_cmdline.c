@@ -274,6 +274,41 @@ START_TEST(test_restore)
 }
 END_TEST
 
+/* The grants parse strictly: a flag brig does not know is an error naming
+ * the ones it does; rules accumulate them. */
+START_TEST(test_policy_keys)
+{
+    BrigPolicyDoc *doc = NULL;
+    BrigError *err = NULL;
+    const char *bad = "{\"version\": 1, \"defaults\": {\"runtimeFlags\": [\"no-seccomp\"]}}";
+    ck_assert_int_lt(brig_policy_parse(bad, strlen(bad), "p.json", &doc, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "/defaults/runtimeFlags/0"));
+    ck_assert_ptr_nonnull(strstr(err->msg, "cgroup-manager=disabled"));
+    brig_error_free(err);
+    err = NULL;
+    const char *badr = "{\"version\": 1, \"defaults\": {\"restore\": \"yes\"}}";
+    ck_assert_int_lt(brig_policy_parse(badr, strlen(badr), "p.json", &doc, &err), 0);
+    brig_error_free(err);
+    err = NULL;
+    const char *ok = "{\"version\": 1, \"defaults\": {\"runtimeFlags\": [\"no-pivot\"]},"
+                     "\"rules\": [{\"name\": \"r\", \"match\": {\"ids\": [\"x*\"]},"
+                     "\"allow\": {\"runtimeFlags\": [\"criu\"], \"restore\": true}}]}";
+    ck_assert_int_eq(brig_policy_parse(ok, strlen(ok), "p.json", &doc, &err), 0);
+    BrigMatchInput in = {.id = "x1"};
+    BrigPolicy *p = NULL;
+    ck_assert_int_eq(brig_policy_resolve(doc, &in, &p, &err), 0);
+    ck_assert_str_eq(p->runtime_flags[0], "no-pivot");
+    ck_assert_str_eq(p->runtime_flags[1], "criu");
+    ck_assert(p->restore);
+    brig_policy_free(p);
+    in.id = "y";
+    ck_assert_int_eq(brig_policy_resolve(doc, &in, &p, &err), 0);
+    ck_assert(!p->restore);
+    brig_policy_free(p);
+    brig_policy_doc_free(doc);
+}
+END_TEST
+
 /* ---- update ---- */
 
 typedef struct UpdateCase {
@@ -414,6 +449,7 @@ static Suite *cmdline_suite(void)
     tc = tcase_create("flags");
     tcase_add_loop_test(tc, test_flags, 0, ELEMENTSOF(flag_cases));
     tcase_add_test(tc, test_restore);
+    tcase_add_test(tc, test_policy_keys);
     suite_add_tcase(s, tc);
     tc = tcase_create("update");
     tcase_add_loop_test(tc, test_update, 0, ELEMENTSOF(update_cases));
