@@ -171,8 +171,11 @@ random_global() {
 			>/dev/null 2>"$BATS_TEST_TMPDIR/exec.err" || st=$?
 		echo "# $rt [$g] exec -> $st $(tail -n1 "$BATS_TEST_TMPDIR/exec.err" | cut -c1-200)" >&3
 		[ "$st" -eq 0 ] || continue
-		grep -q '^State:[[:space:]]*[RS]' "/proc/$(cat "$pf")/status"
 		pid="$(cat "$pf")"
+		echo "#   pid $pid $(grep -E '^State:' "/proc/$pid/status" 2>&1)" >&3
+		# a process that already exited would show the root cgroup
+		run grep -E '^State:[[:space:]]*[ZX]' "/proc/$pid/status"
+		[ "$status" -ne 0 ]
 		got="$(grep -E ':pids:|^0::' "/proc/$pid/cgroup" | head -n1 | cut -d: -f3)"
 		echo "#   cgroup $got (container $want)" >&3
 		[ "$got" = "$want" ]
