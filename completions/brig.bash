@@ -19,7 +19,7 @@ _brig() {
 	done
 
 	case "$prev" in
-	--brig-policy | --log | --criu | -o | --output | --profile | --process | --bundle | -b)
+	--brig-policy | --log | --criu | -o | --output | --profile | --engine | --process | --bundle | -b)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -68,7 +68,7 @@ _brig() {
 	explain) opts="--root --format --help" ;;
 	policy) opts="--strict --format --help" ;;
 	doctor) opts="--format --help" ;;
-	seccomp) opts="--profile --caps --arch --output --bundle --help" ;;
+	seccomp) opts="--profile --caps --arch --output --bundle --engine --help" ;;
 	record) opts="--output --runtime --quiet --help" ;;
 	trace-denials) opts="--runtime --quiet --help" ;;
 	apparmor) opts="--help" ;;

@@ -43,6 +43,7 @@ complete -c brig -n '__fish_seen_subcommand_from seccomp' -l profile -r -F
 complete -c brig -n '__fish_seen_subcommand_from seccomp' -l caps -x
 complete -c brig -n '__fish_seen_subcommand_from seccomp' -l arch -x
 complete -c brig -n '__fish_seen_subcommand_from seccomp' -l bundle -r -a '(__fish_complete_directories)'
+complete -c brig -n '__fish_seen_subcommand_from seccomp' -l engine -r -F
 complete -c brig -n '__fish_seen_subcommand_from seccomp record' -l output -s o -r -F
 complete -c brig -n '__fish_seen_subcommand_from record trace-denials' -l runtime -x -a 'runc crun'
 complete -c brig -n '__fish_seen_subcommand_from record trace-denials' -l quiet -s q

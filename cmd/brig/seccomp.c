@@ -119,10 +119,12 @@ void sctool_copy_done(SctoolCopy *c)
 /* ---- inputs: which profile, which capabilities ---- */
 
 typedef struct {
-    const char *profile_path, *caps, *arch, *bundle;
+    const char *profile_path, *caps, *arch, *bundle, *engine_path;
     BrigJson *loaded;        /* owned */
     const BrigJson *profile; /* brig form, maybe with includes/excludes */
     BrigJson *attached;      /* BUNDLE: linux.seccomp as brig attaches it (owned) */
+    BrigJson *engine;        /* the engine's own profile: BUNDLE's config or --engine (owned) */
+    bool engine_hardened;    /* BUNDLE's config was hardened already: no engine profile known */
     uint64_t mask;
     uint32_t arch_token;
 } Inputs;
@@ -131,6 +133,32 @@ static void inputs_done(Inputs *in)
 {
     brig_json_free(in->loaded);
     brig_json_free(in->attached);
+    brig_json_free(in->engine);
+}
+
+/* The engine's profile: linux.seccomp of a config.json, or the file itself
+ * when it is a seccomp object.  NULL (and 0) when the config has none. */
+static int engine_profile_load(const char *path, bool *ret_hardened, BrigJson **ret,
+                               BrigError **err)
+{
+    _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
+    if (r < 0)
+        return r;
+    _cleanup_(brig_json_freep) BrigJson *doc = NULL;
+    r = brig_json_parse(f->data, f->len, path, 0, &doc, err);
+    if (r < 0)
+        return r;
+    *ret = NULL;
+    if (ret_hardened)
+        *ret_hardened = brig_json_get_path(doc, "annotations/io.brig.hardened") != NULL;
+    if (brig_json_get(doc, "defaultAction")) {
+        *ret = TAKE_PTR(doc);
+        return 0;
+    }
+    const BrigJson *s = brig_json_get_path(doc, "linux/seccomp");
+    *ret = s ? brig_json_copy(s) : NULL;
+    return 0;
 }
 
 static int inputs_load(Inputs *in, const BrigArgv *a, BrigError **err)
@@ -143,7 +171,19 @@ static int inputs_load(Inputs *in, const BrigArgv *a, BrigError **err)
     }
     if (in->caps && brig_caps_parse_list(in->caps, &in->mask) < 0)
         return brig_error_set(err, EINVAL, "--caps: unknown capability in \"%s\"", in->caps);
+    if (in->engine_path && (r = engine_profile_load(in->engine_path, NULL, &in->engine, err)) < 0)
+        return r;
     if (in->bundle) {
+        if (!in->engine_path) {
+            _cleanup_free_ char *cfg = brig_bundle_config_path(in->bundle, NULL);
+            r = engine_profile_load(cfg, &in->engine_hardened, &in->engine, err);
+            if (r < 0)
+                return r;
+            if (in->engine_hardened) { /* what it holds is brig's own result */
+                brig_json_free(in->engine);
+                in->engine = NULL;
+            }
+        }
         _cleanup_(sctool_copy_done) SctoolCopy c = {0};
         r = sctool_harden_copy(in->bundle, a, &c, err);
         if (r < 0)
@@ -209,12 +249,68 @@ static void usage(FILE *out)
         "pseudo-filter code\n"
         "  bpf     [BUNDLE] [...] [--arch A] [-o FILE]        raw BPF (hex, or binary to FILE)\n"
         "  explain SYSCALL [ARG...] [--bundle B] [--caps LIST] [--profile FILE] [--arch A]\n"
-        "          what the syscall gets, and why\n"
+        "          [--engine FILE]   what the syscall gets, and which profile decided\n"
         "  diff    A B [--caps LIST]   A, B: a profile file or default[:CAPS]\n"
         "See brig-seccomp(8).\n");
 }
 
 /* ---- explain ---- */
+
+static bool denies(uint32_t action)
+{
+    return (action & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW &&
+           (action & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_LOG;
+}
+
+static uint32_t sim_one(const BrigJson *oci, const BrigExplain *x, BrigError **err, int *ret)
+{
+    _cleanup_(brig_sim_freep) BrigSim *sim = NULL;
+    *ret = brig_sim_new(oci, &sim, err);
+    return *ret < 0 ? 0 : brig_sim_action(sim, x->arch, x->nr, x->args);
+}
+
+/* The engine's profile next to brig's: what each says, what the filter
+ * brig attaches (the two combined, lib/seccomp_merge.c) does, and which
+ * profile decided. */
+static int explain_engine(const Inputs *in, const BrigExplain *x, BrigError **err)
+{
+    _cleanup_(brig_json_freep) BrigJson *brig = NULL, *combined = NULL;
+    if (brig_seccomp_resolve(in->profile, in->mask, &brig, err) < 0)
+        return BRIG_EXIT_USAGE;
+    if (in->attached && !in->caps && !in->profile_path && !in->engine_path) {
+        combined = brig_json_copy(in->attached); /* exactly what the runtime gets */
+    } else {
+        combined = brig_json_copy(brig);
+        if (brig_seccomp_intersect(combined, in->engine, 0, NULL, err) < 0)
+            return brig_error_prefix(err, "the engine's profile"), BRIG_EXIT_REFUSED;
+    }
+    int r;
+    uint32_t ab = sim_one(brig, x, err, &r);
+    if (r < 0)
+        return BRIG_EXIT_USAGE;
+    uint32_t ae = sim_one(in->engine, x, err, &r);
+    if (r < 0)
+        return brig_error_prefix(err, "the engine's profile"), BRIG_EXIT_REFUSED;
+    uint32_t ac = sim_one(combined, x, err, &r);
+    if (r < 0)
+        return BRIG_EXIT_USAGE;
+    _cleanup_free_ char *tb = brig_seccomp_action_text(ab), *te = brig_seccomp_action_text(ae),
+                        *tc = brig_seccomp_action_text(ac);
+    const char *who = !denies(ac)                ? "allowed: both profiles allow it"
+                      : denies(ab) && denies(ae) ? "decided by both: each profile denies it"
+                      : denies(ae) ? "decided by the engine's profile (brig's allows it)"
+                      : denies(ab) ? "decided by brig's profile (the engine's allows it)"
+                                   : "decided by neither alone: their argument tests combined";
+    printf("  engine:  the engine's own profile says %s\n", te);
+    printf("  brig:    brig's profile alone says %s\n", tb);
+    printf("  result:  %s, %s\n", tc, who);
+    /* the combined filter is never looser than either: if it were, say so */
+    if (!denies(ac) && (denies(ab) || denies(ae))) {
+        printf("  WARNING: the combined filter allows what a profile denies\n");
+        return BRIG_EXIT_REFUSED;
+    }
+    return BRIG_EXIT_OK;
+}
 
 static int do_explain(const Inputs *in, char **rest, int n_rest, BrigError **err)
 {
@@ -242,7 +338,8 @@ static int do_explain(const Inputs *in, char **rest, int n_rest, BrigError **err
     for (size_t i = 0; i < x->n_args; i++)
         printf("%s0x%" PRIx64, i ? ", " : "", x->args[i]);
     printf(")  nr %d on %s, capabilities: %s\n", x->nr, brig_seccomp_arch_name(x->arch) ?: "?", ct);
-    printf("  action:  %s\n", x->kernel_action);
+    printf("  action:  %s%s\n", x->kernel_action,
+           in->engine ? " under brig's profile; with the engine's, see result" : "");
     if (x->reason >= 0) {
         const BrigExplainEntry *e = &x->entries[x->reason];
         printf("  because: /syscalls/%zu %s%s%s\n", e->index, e->action, e->args ? " if " : "",
@@ -275,6 +372,24 @@ static int do_explain(const Inputs *in, char **rest, int n_rest, BrigError **err
         printf("  %s %s\n", i ? "        " : "changes:", x->cap_effects[i]);
     printf("  checked: the compiled filter (libseccomp BPF, run on seccomp_data) returns %s%s\n",
            x->kernel_action, x->agree ? "" : "");
+    if (in->engine_hardened) {
+        printf(
+            "  engine:  not known: the bundle's config was hardened already (io.brig.hardened),\n"
+            "           so its profile is brig's result, not the engine's\n");
+        if (in->attached && !in->caps && !in->profile_path) {
+            int r;
+            uint32_t act = sim_one(in->attached, x, err, &r);
+            if (r < 0)
+                return BRIG_EXIT_USAGE;
+            _cleanup_free_ char *t = brig_seccomp_action_text(act);
+            printf("  result:  %s, what the filter brig attaches to this bundle returns\n", t);
+        }
+    }
+    if (in->engine) {
+        int r = explain_engine(in, x, err);
+        if (r != BRIG_EXIT_OK)
+            return r;
+    }
     if (!x->agree) {
         printf("  WARNING: the profile reading says %s; the kernel would do %s\n",
                x->profile_action, x->kernel_action);
@@ -401,13 +516,10 @@ static int do_diff(const Inputs *in, char **rest, int n_rest, BrigError **err)
 int cmd_seccomp(int argc, char **argv, const BrigArgv *a, BrigError **err)
 {
     static const struct option opts[] = {
-        {"profile", required_argument, NULL, 'p'},
-        {"caps", required_argument, NULL, 'c'},
-        {"arch", required_argument, NULL, 'a'},
-        {"output", required_argument, NULL, 'o'},
-        {"bundle", required_argument, NULL, 'b'},
-        {"help", no_argument, NULL, 'h'},
-        {0},
+        {"profile", required_argument, NULL, 'p'}, {"caps", required_argument, NULL, 'c'},
+        {"arch", required_argument, NULL, 'a'},    {"output", required_argument, NULL, 'o'},
+        {"bundle", required_argument, NULL, 'b'},  {"engine", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},          {0},
     };
     if (argc < 2) {
         usage(stderr);
@@ -433,7 +545,7 @@ int cmd_seccomp(int argc, char **argv, const BrigArgv *a, BrigError **err)
         if (s[0] == '-' && s[1] && !(s[1] >= '0' && s[1] <= '9')) {
             optind = i;
             int before = optind;
-            c = getopt_long(ac, av, "+p:c:a:o:b:h", opts, NULL);
+            c = getopt_long(ac, av, "+p:c:a:o:b:e:h", opts, NULL);
             switch (c) {
             case 'p':
                 in.profile_path = optarg;
@@ -449,6 +561,9 @@ int cmd_seccomp(int argc, char **argv, const BrigArgv *a, BrigError **err)
                 break;
             case 'b':
                 in.bundle = optarg;
+                break;
+            case 'e':
+                in.engine_path = optarg;
                 break;
             case 'h':
                 usage(stdout);

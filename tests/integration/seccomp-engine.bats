@@ -178,3 +178,38 @@ check_socketcall() {
 @test "crun: 32-bit x86 cannot reach AF_VSOCK or AF_ALG through socketcall" {
 	check_socketcall crun
 }
+
+# brig seccomp explain says which profile decided: a bundle whose config
+# carries runtime-tools' profile, explained before it is hardened.
+@test "seccomp explain: which profile decided, for a bundle with the engine's profile" {
+	require_brig
+	require_cmd jq
+	local b="$BATS_TEST_TMPDIR/b"
+	mkdir -p "$b/rootfs"
+	jq ".linux.seccomp = $RUNTIME_TOOLS_PROFILE" "$BRIG_REPO/tests/data/configs/runc-spec.json" \
+		>"$b/config.json"
+	run "$(brig_bin)" seccomp explain getcwd --bundle "$b"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"engine:  the engine's own profile says ERRNO(EPERM)"* ]]
+	[[ $output == *"brig:    brig's profile alone says ALLOW"* ]]
+	[[ $output == *"result:  ERRNO(EPERM), decided by the engine's profile (brig's allows it)"* ]]
+	run "$(brig_bin)" seccomp explain socket AF_VSOCK SOCK_STREAM --bundle "$b"
+	echo "$output"
+	[[ $output == *"result:  ERRNO(EPERM), decided by brig's profile (the engine's allows it)"* ]]
+	run "$(brig_bin)" seccomp explain read --bundle "$b"
+	[[ $output == *"result:  ALLOW, allowed: both profiles allow it"* ]]
+	# the bundle is not changed
+	run jq -r '.linux.seccomp.defaultAction' "$b/config.json"
+	[[ $output == SCMP_ACT_ALLOW ]]
+	# --engine: Docker's profile and brig's both deny keyctl
+	run "$(brig_bin)" seccomp explain keyctl --engine "$BRIG_REPO/tests/data/configs/docker-plain.json"
+	echo "$output"
+	[[ $output == *"result:  ERRNO(EPERM), decided by both: each profile denies it"* ]]
+	# once hardened, the config holds brig's result: no engine profile to name
+	"$(brig_bin)" harden "$b" >/dev/null
+	run "$(brig_bin)" seccomp explain getcwd --bundle "$b"
+	echo "$output"
+	[[ $output == *"engine:  not known"* ]]
+	[[ $output == *"action:  ERRNO(EPERM)"* ]] || [[ $output == *"checked:"* ]]
+}
