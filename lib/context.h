@@ -44,6 +44,8 @@ typedef struct BrigHost {
      * none; the pass then judges the path as written. */
     int (*resolve_path)(const char *path, unsigned flags, const char *const *nofollow,
                         BrigHostPath *ret);
+    /* The admin's paths, all symlinks followed (hostpath.h); NULL likewise. */
+    void (*resolve_paths_all)(const char *const *paths, size_t n, char **ret_real);
 } BrigHost;
 
 typedef struct BrigCtx {

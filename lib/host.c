@@ -84,6 +84,7 @@ void brig_host_probe(BrigHost *ret)
     ret->host_ns = host_ns;
     ret->ns_identity = ns_identity;
     ret->resolve_path = brig_host_path_resolve;
+    ret->resolve_paths_all = brig_host_paths_resolve_all;
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;

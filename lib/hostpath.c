@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Resolution of host paths one component at a time (hostpath.h says why).
- * Every component is opened O_PATH|O_NOFOLLOW from its parent's fd, so a
- * symlink is always seen as one and judged before it is followed. */
-#include <fcntl.h>
+/* Resolution of host paths one component at a time (hostpath.h says why):
+ * each component is lstat()ed, so a symlink is always seen as one and judged
+ * before it is followed. */
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -46,19 +45,9 @@ static void push(char **cur, const char *comp, size_t n)
     (*cur)[l + n] = '\0';
 }
 
-static int open_dir(const char *cur, struct stat *ret_st)
-{
-    int fd = open(cur, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, ret_st) < 0) {
-        int e = -errno;
-        close(fd);
-        return e;
-    }
-    return fd;
-}
-
+/* One lstat per component, on the real path built so far: cur never holds
+ * a symlink, so the kernel's walk of it follows none either.  (The runtime
+ * mounts later anyway: holding fds here would not close that window.) */
 int brig_host_path_resolve(const char *path, unsigned flags, const char *const *nofollow,
                            BrigHostPath *ret)
 {
@@ -67,11 +56,9 @@ int brig_host_path_resolve(const char *path, unsigned flags, const char *const *
         return -EINVAL;
     _cleanup_free_ char *cur = xstrdup("/");
     _cleanup_free_ char *rest = xstrdup(path); /* what is left to walk */
-    struct stat dst;                           /* the directory cur names */
-    _cleanup_close_ int dfd = open_dir("/", &dst);
-    if (dfd < 0)
-        return dfd;
-    struct stat st = dst;
+    struct stat dst;                           /* what cur names */
+    if (lstat("/", &dst) < 0)
+        return -errno;
     unsigned links = 0;
     size_t pos = 0;
     for (;;) {
@@ -85,24 +72,22 @@ int brig_host_path_resolve(const char *path, unsigned flags, const char *const *
         if (n == 1 && comp[0] == '.')
             continue;
         if (n == 2 && comp[0] == '.' && comp[1] == '.') {
-            /* cur has no symlinks, so its parent is the lexical one */
             pop(cur);
-            int fd = open_dir(cur, &dst);
-            if (fd < 0)
-                return fd;
-            close(dfd);
-            dfd = fd;
-            st = dst;
+            if (lstat(cur, &dst) < 0)
+                return -errno;
             continue;
         }
-        if (n >= NAME_MAX + 1)
+        if (n > NAME_MAX)
             return -ENAMETOOLONG;
-        char name[NAME_MAX + 1];
-        memcpy(name, comp, n);
-        name[n] = '\0';
-        int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT && (flags & BRIG_RESOLVE_MISSING_OK)) {
-            push(&cur, name, n);
+        _cleanup_free_ char *cand = xstrdup(cur);
+        push(&cand, comp, n);
+        struct stat st;
+        if (lstat(cand, &st) < 0) {
+            int e = errno;
+            if (e != ENOENT || !(flags & BRIG_RESOLVE_MISSING_OK))
+                return -e;
+            free(cur);
+            cur = TAKE_PTR(cand);
             for (const char *p = rest + pos;;) {
                 while (*p == '/')
                     p++;
@@ -118,59 +103,132 @@ int brig_host_path_resolve(const char *path, unsigned flags, const char *const *
             ret->real = TAKE_PTR(cur);
             return 0;
         }
-        if (fd < 0)
-            return -errno;
-        if (fstat(fd, &st) < 0) {
-            int e = -errno;
-            close(fd);
-            return e;
-        }
-        if (S_ISLNK(st.st_mode)) {
-            bool trusted = (flags & BRIG_RESOLVE_ALL) || (st.st_uid == 0 && dst.st_uid == 0 &&
-                                                          !(dst.st_mode & (S_IWGRP | S_IWOTH)));
-            for (const char *const *d = nofollow; trusted && d && *d; d++)
-                if (below(cur, *d))
-                    trusted = false;
-            if (!trusted || ++links > MAX_LINKS) {
-                close(fd);
-                if (trusted)
-                    return -ELOOP;
-                ret->untrusted_link = xstrdup(cur);
-                push(&ret->untrusted_link, name, n);
-                return -ELOOP;
-            }
-            char target[PATH_MAX];
-            ssize_t tl = readlinkat(fd, "", target, sizeof(target) - 1);
-            int e = errno;
-            close(fd);
-            if (tl < 0)
-                return -e;
-            target[tl] = '\0';
-            char *nrest = xasprintf("%s/%s", target, rest + pos);
-            free(rest);
-            rest = nrest;
-            pos = 0;
-            if (target[0] == '/') {
-                free(cur);
-                cur = xstrdup("/");
-                int nfd = open_dir("/", &dst);
-                if (nfd < 0)
-                    return nfd;
-                close(dfd);
-                dfd = nfd;
-            }
+        if (!S_ISLNK(st.st_mode)) {
+            free(cur);
+            cur = TAKE_PTR(cand);
+            dst = st;
             continue;
         }
-        push(&cur, name, n);
-        close(dfd);
-        dfd = fd;
-        dst = st;
+        bool trusted = (flags & BRIG_RESOLVE_ALL) ||
+                       (st.st_uid == 0 && dst.st_uid == 0 && !(dst.st_mode & (S_IWGRP | S_IWOTH)));
+        for (const char *const *d = nofollow; trusted && d && *d; d++)
+            if (below(cur, *d))
+                trusted = false;
+        if (!trusted) {
+            ret->untrusted_link = TAKE_PTR(cand);
+            return -ELOOP;
+        }
+        if (++links > MAX_LINKS)
+            return -ELOOP;
+        char target[PATH_MAX];
+        ssize_t tl = readlink(cand, target, sizeof(target) - 1);
+        if (tl < 0)
+            return -errno;
+        target[tl] = '\0';
+        char *nrest = xasprintf("%s/%s", target, rest + pos);
+        free(rest);
+        rest = nrest;
+        pos = 0;
+        if (target[0] == '/') {
+            free(cur);
+            cur = xstrdup("/");
+            if (lstat("/", &dst) < 0)
+                return -errno;
+        }
     }
-    if (fstat(dfd, &st) < 0)
-        return -errno;
     ret->real = TAKE_PTR(cur);
     ret->exists = true;
-    ret->mode = st.st_mode;
-    ret->rdev = st.st_rdev;
+    ret->mode = dst.st_mode;
+    ret->rdev = dst.st_rdev;
     return 0;
+}
+
+/* A resolved prefix: the path as written up to a component, and where it
+ * really is (exists false: that component is missing, so is all below). */
+typedef struct {
+    char *lex, *real;
+    bool exists;
+} Prefix;
+
+static const Prefix *lookup(const Prefix *v, size_t n, const char *lex, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(v[i].lex) == len && strncmp(v[i].lex, lex, len) == 0)
+            return &v[i];
+    return NULL;
+}
+
+typedef struct {
+    Prefix *v;
+    size_t n, cap;
+} Cache;
+
+static char *resolve_cached(Cache *c, const char *p, unsigned depth, bool *ret_exists)
+{
+    char *real = xstrdup("/");
+    bool exists = true;
+    for (size_t end = 0; p[0] == '/' && p[end];) {
+        while (p[end] == '/')
+            end++;
+        size_t k = strcspn(p + end, "/");
+        if (k == 0)
+            break;
+        const char *comp = p + end;
+        end += k;
+        bool dot = k == 1 && comp[0] == '.', dotdot = k == 2 && comp[0] == '.' && comp[1] == '.';
+        if (!exists || dot || dotdot) {
+            /* lexical: below a missing component, or a dot (the real path
+             * so far has no symlink, so ".." is its parent) */
+            if (dotdot)
+                pop(real);
+            else if (!dot)
+                push(&real, comp, k);
+            continue;
+        }
+        const Prefix *hit = lookup(c->v, c->n, p, end);
+        Prefix np = {0};
+        if (!hit) {
+            _cleanup_free_ char *cand = xstrdup(real);
+            push(&cand, comp, k);
+            struct stat st;
+            char target[PATH_MAX];
+            ssize_t tl;
+            np.exists = lstat(cand, &st) == 0;
+            if (np.exists && S_ISLNK(st.st_mode) && depth < MAX_LINKS &&
+                (tl = readlink(cand, target, sizeof(target) - 1)) >= 0) {
+                target[tl] = '\0';
+                _cleanup_free_ char *t =
+                    target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", real, target);
+                np.real = resolve_cached(c, t, depth + 1, &np.exists);
+            } else {
+                np.real = TAKE_PTR(cand);
+            }
+            np.lex = xstrndup(p, end);
+            if (c->n == c->cap)
+                c->v = xrealloc(c->v, (c->cap = c->cap ? 2 * c->cap : 32) * sizeof(*c->v));
+            c->v[c->n++] = np;
+            hit = &c->v[c->n - 1];
+        }
+        free(real);
+        real = xstrdup(hit->real);
+        exists = hit->exists;
+    }
+    *ret_exists = exists;
+    return real;
+}
+
+void brig_host_paths_resolve_all(const char *const *paths, size_t n, char **ret_real)
+{
+    /* the admin's lists share most prefixes (/run, /var/lib, /usr): each
+     * is looked at once, with one lstat */
+    Cache c = {0};
+    for (size_t i = 0; i < n; i++) {
+        bool exists;
+        ret_real[i] = resolve_cached(&c, paths[i], 0, &exists);
+    }
+    for (size_t i = 0; i < c.n; i++) {
+        free(c.v[i].lex);
+        free(c.v[i].real);
+    }
+    free(c.v);
 }

@@ -18,6 +18,7 @@
  * meant. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum {
@@ -40,3 +41,9 @@ typedef struct BrigHostPath {
 int brig_host_path_resolve(const char *path, unsigned flags, const char *const *nofollow,
                            BrigHostPath *ret);
 void brig_host_path_clear(BrigHostPath *p);
+
+/* The real paths of absolute, folded paths (no ".."), following every
+ * symlink and appending what does not exist as written: the admin's lists,
+ * resolved at once because they share most prefixes.  ret_real[i] is a new
+ * string for each path. */
+void brig_host_paths_resolve_all(const char *const *paths, size_t n, char **ret_real);

@@ -123,8 +123,8 @@ struct MountHost {
     bool ipc_join;
     bool ready;
     Spelled exact[ELEMENTSOF(exact)], subtree[ELEMENTSOF(subtree)];
-    Spelled roots[ELEMENTSOF(engine_data)];
-    Spelled *ro, *sockets; /* the policy's grants */
+    const Spelled *roots[ELEMENTSOF(engine_data)]; /* entries of subtree */
+    Spelled *ro, *sockets;                         /* the policy's grants */
     size_t n_ro, n_sockets;
     const char **nofollow; /* NULL-terminated; borrows the strings above */
     char *bundle;          /* the bundle directory's real path, or NULL */
@@ -245,8 +245,6 @@ void mount_host_free(MountHost *h)
         spelled_clear(&h->exact[i]);
     for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
         spelled_clear(&h->subtree[i]);
-    for (size_t i = 0; i < ELEMENTSOF(engine_data); i++)
-        spelled_clear(&h->roots[i]);
     for (size_t i = 0; i < h->n_ro; i++)
         spelled_clear(&h->ro[i]);
     for (size_t i = 0; i < h->n_sockets; i++)
@@ -258,65 +256,76 @@ void mount_host_free(MountHost *h)
     free(h);
 }
 
-/* The admin's path in both spellings; real = lex when the host cannot say. */
-static void spell(const MountHost *h, const char *path, Spelled *ret)
-{
-    ret->lex = mount_normalize(path);
-    ret->real = NULL;
-    const BrigHost *host = h->ctx->host;
-    if (host && host->resolve_path) {
-        BrigHostPath hp;
-        if (host->resolve_path(ret->lex, BRIG_RESOLVE_ALL | BRIG_RESOLVE_MISSING_OK, NULL, &hp) ==
-            0)
-            ret->real = TAKE_PTR(hp.real);
-        brig_host_path_clear(&hp);
-    }
-    if (!ret->real)
-        ret->real = xstrdup(ret->lex);
-}
-
-static Spelled *spell_list(const MountHost *h, char *const *v, size_t *ret_n)
+static Spelled *lex_list(char *const *v, size_t *ret_n)
 {
     size_t n = 0;
     while (v && v[n])
         n++;
     Spelled *s = xcalloc(n + 1, sizeof(*s));
     for (size_t i = 0; i < n; i++)
-        spell(h, v[i], &s[i]);
+        s[i].lex = mount_normalize(v[i]);
     *ret_n = n;
     return s;
 }
 
-/* Resolving the lists costs a few system calls each: done once, and only
- * for a config that mounts a host path at all. */
+/* The admin's paths in both spellings, resolved at once (they share most
+ * prefixes), and only for a config that mounts a host path at all; real =
+ * lex when the host cannot say. */
 static void mount_host_ready(MountHost *h)
 {
     if (h->ready)
         return;
     h->ready = true;
-    for (size_t i = 0; i < ELEMENTSOF(exact); i++)
-        spell(h, exact[i], &h->exact[i]);
-    for (size_t i = 0; i < ELEMENTSOF(subtree); i++)
-        spell(h, subtree[i], &h->subtree[i]);
+    h->ro = lex_list(h->ctx->policy->host_paths_ro, &h->n_ro);
+    h->sockets = lex_list(h->ctx->policy->host_sockets, &h->n_sockets);
+    Spelled bundle = {0};
+    if (h->ctx->bundle && h->ctx->bundle[0] == '/')
+        bundle.lex = mount_normalize(h->ctx->bundle);
+
+    size_t n = ELEMENTSOF(exact) + ELEMENTSOF(subtree) + h->n_ro + h->n_sockets + 1, k = 0;
+    _cleanup_free_ Spelled **all = xcalloc(n, sizeof(*all));
+    for (size_t i = 0; i < ELEMENTSOF(exact); i++) {
+        h->exact[i].lex = xstrdup(exact[i]);
+        all[k++] = &h->exact[i];
+    }
+    for (size_t i = 0; i < ELEMENTSOF(subtree); i++) {
+        h->subtree[i].lex = xstrdup(subtree[i]);
+        all[k++] = &h->subtree[i];
+    }
+    for (size_t i = 0; i < h->n_ro; i++)
+        all[k++] = &h->ro[i];
+    for (size_t i = 0; i < h->n_sockets; i++)
+        all[k++] = &h->sockets[i];
+    if (bundle.lex)
+        all[k++] = &bundle;
+    _cleanup_free_ const char **lex = xcalloc(k + 1, sizeof(*lex));
+    _cleanup_free_ char **real = xcalloc(k + 1, sizeof(*real));
+    for (size_t i = 0; i < k; i++)
+        lex[i] = all[i]->lex;
+    const BrigHost *host = h->ctx->host;
+    if (host && host->resolve_paths_all)
+        host->resolve_paths_all(lex, k, real);
+    for (size_t i = 0; i < k; i++)
+        all[i]->real = real[i] ? real[i] : xstrdup(all[i]->lex);
+
+    /* every engine data directory is a sensitive subtree: spelled once */
     for (size_t i = 0; i < ELEMENTSOF(engine_data); i++)
-        spell(h, engine_data[i], &h->roots[i]);
-    h->ro = spell_list(h, h->ctx->policy->host_paths_ro, &h->n_ro);
-    h->sockets = spell_list(h, h->ctx->policy->host_sockets, &h->n_sockets);
-    size_t k = 0;
-    h->nofollow = xcalloc(2 * ELEMENTSOF(engine_data) + 3, sizeof(char *));
+        for (size_t j = 0; j < ELEMENTSOF(subtree); j++)
+            if (streq(engine_data[i], subtree[j]))
+                h->roots[i] = &h->subtree[j];
+    size_t f = 0;
+    h->nofollow = xcalloc(2 * ELEMENTSOF(engine_data) + 2, sizeof(char *));
     for (size_t i = 0; i < ELEMENTSOF(engine_data); i++) {
-        h->nofollow[k++] = h->roots[i].lex;
-        h->nofollow[k++] = h->roots[i].real;
+        h->nofollow[f++] = h->roots[i]->lex;
+        h->nofollow[f++] = h->roots[i]->real;
     }
     /* The bundle holds the image's rootfs: nothing there is root's own. */
-    if (h->ctx->bundle && h->ctx->bundle[0] == '/') {
-        Spelled b;
-        spell(h, h->ctx->bundle, &b);
-        h->bundle = b.real;
-        h->nofollow[k++] = h->bundle;
-        free(b.lex);
+    if (bundle.lex) {
+        h->bundle = bundle.real;
+        h->nofollow[f++] = h->bundle;
+        free(bundle.lex);
     }
-    h->nofollow[k] = NULL;
+    h->nofollow[f] = NULL;
 }
 
 static bool either_under(const char *path, const Spelled *s)
@@ -366,7 +375,7 @@ static int engine_file(const MountHost *h, const char *real)
         const Spelled *root = NULL;
         for (size_t k = 0; k < ELEMENTSOF(engine_data) && !root; k++)
             if (streq(engine_data[k], engine_files[i].root))
-                root = &h->roots[k];
+                root = h->roots[k];
         const char *spellings[2] = {root->lex, root->real};
         for (size_t s = 0; s < 2; s++) {
             size_t n = strlen(spellings[s]);

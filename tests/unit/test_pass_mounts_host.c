@@ -36,6 +36,7 @@ static void run_host_init(Run *t)
 {
     run_init(t);
     t->host.resolve_path = brig_host_path_resolve;
+    t->host.resolve_paths_all = brig_host_paths_resolve_all;
 }
 
 /* Runs the pass over one bind of `source`; returns the number of refusals
@@ -223,6 +224,28 @@ START_TEST(test_granted_type_source)
 }
 END_TEST
 
+/* The admin's lists: every symlink followed, shared prefixes looked at once,
+ * a missing tail kept as written. */
+START_TEST(test_resolve_all)
+{
+    _cleanup_free_ char *d = at("d"), *l = at("l"), *rel = at("rel");
+    ck_assert_int_eq(mkdir(d, 0755), 0);
+    ck_assert_int_eq(symlink(d, l), 0);
+    ck_assert_int_eq(symlink("d/../d", rel), 0);
+    _cleanup_free_ char *p0 = at("l/x/y"), *p1 = at("rel"), *p2 = at("d");
+    const char *paths[] = {p0, p1, p2, "/proc/self/.."};
+    char *real[ELEMENTSOF(paths)];
+    brig_host_paths_resolve_all(paths, ELEMENTSOF(paths), real);
+    _cleanup_free_ char *w0 = at("d/x/y");
+    ck_assert_str_eq(real[0], w0);
+    ck_assert_str_eq(real[1], d);
+    ck_assert_str_eq(real[2], d);
+    ck_assert_str_eq(real[3], "/proc");
+    for (size_t i = 0; i < ELEMENTSOF(paths); i++)
+        free(real[i]);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pass_mounts_host");
@@ -235,6 +258,7 @@ int main(void)
     tcase_add_test(tc, test_sockets);
     tcase_add_test(tc, test_grant_through_symlink);
     tcase_add_test(tc, test_granted_type_source);
+    tcase_add_test(tc, test_resolve_all);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
