@@ -80,6 +80,30 @@ static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint
     return m;
 }
 
+/* The root filesystem is the engine's image, in the bundle or in its
+ * storage (/var/lib/docker/..., /var/lib/containers/..., containerd's
+ * "rootfs"): never the host's "/" or one of its top-level directories,
+ * which a bundle handed to brig could name (read-only, it still shows every
+ * host file to the container), nor a relative path that climbs out of the
+ * bundle.  Found by tests/generator. */
+static void check_root_path(const BrigJson *root, BrigReport *rep)
+{
+    const BrigJson *path = brig_json_get(root, "path");
+    const char *s = brig_json_str(path);
+    if (!s)
+        return;
+    bool climbs = false;
+    for (const char *p = s; *p && s[0] != '/'; p = strchrnul(p, '/'), p += *p == '/')
+        climbs |= p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]);
+    _cleanup_free_ char *n = pass_normalize_path(s);
+    if (climbs || (s[0] == '/' && !strchr(n + 1, '/')))
+        brig_report_refuse(rep, "/root/path", path,
+                           "the root filesystem is %s%s, not an image in the bundle or an "
+                           "engine's storage",
+                           climbs ? "a directory outside the bundle" : "the host's ",
+                           climbs ? "" : n);
+}
+
 int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     int r = pass_check_type(spec, "root", BRIG_JSON_OBJECT, "", err);
@@ -87,6 +111,7 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         return r;
     BrigJson *root = brig_json_get(spec, "root");
     if (root) {
+        check_root_path(root, rep);
         r = pass_check_type(root, "readonly", BRIG_JSON_BOOL, "/root", err);
         if (r < 0)
             return r;

@@ -39,6 +39,40 @@ static size_t index_of(const BrigJson *mounts, const char *dest)
     return SIZE_MAX;
 }
 
+/* The host's "/" or a top-level directory of it as the rootfs is refused, as
+ * is a relative path that climbs out of the bundle (tests/generator found it). */
+START_TEST(test_root_path)
+{
+    static const struct {
+        const char *path;
+        bool refused;
+    } cases[] = {
+        {"/", true},
+        {"//", true},
+        {"/etc", true},
+        {"/./usr/", true},
+        {"../x", true},
+        {"a/../../b", true},
+        {"..", true},
+        {"rootfs", false},
+        {"/var/lib/docker/overlay2/x/merged", false},
+        {"a/..b", false},
+        {"/srv/c/rootfs", false},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        BrigReport rep = {0};
+        _cleanup_free_ char *doc =
+            xasprintf("{\"root\":{\"path\":\"%s\",\"readonly\":true}}", cases[i].path);
+        _cleanup_free_ char *out = golden_run_inline(pass_rootfs, doc, NULL, &rep);
+        bool refused = false;
+        for (size_t k = 0; k < rep.n; k++)
+            refused |= rep.v[k].kind == BRIG_REFUSE && streq(rep.v[k].pointer, "/root/path");
+        ck_assert_msg(refused == cases[i].refused, "%s: refused %d", cases[i].path, refused);
+        brig_report_clear(&rep);
+    }
+}
+END_TEST
+
 START_TEST(test_tmpfs_before_submounts)
 {
     BrigReport rep = {0};
@@ -122,6 +156,7 @@ int main(void)
     tcase_add_test(tc, test_golden);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_tmpfs_before_submounts);
+    tcase_add_test(tc, test_root_path);
     tcase_add_test(tc, test_existing_mounts_count);
     tcase_add_test(tc, test_relative_submount);
     suite_add_tcase(s, tc);
