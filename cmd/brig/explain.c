@@ -11,8 +11,9 @@
  * --root as the engine passed it (without trailing slashes; "" without
  * --root), so two engines that use the same container id (Docker's and
  * Kubernetes' containerd namespaces) do not overwrite each other's record.
- * The record is written at create (a new file, renamed into place, every
- * path component opened without following symbolic links) and removed when
+ * The record is written at create (brig_output_write_at: a new file,
+ * renamed into place; every directory on the way opened without following
+ * symbolic links) and removed when
  * brig sees `delete` for the id pass through: brig execs the runtime and
  * never returns, so it is removed before the runtime runs. */
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include <time.h>
 
 #include "brig.h"
+#include "bundle.h"
 #include "config.h"
 #include "findings.h"
 #include "log.h"
@@ -77,20 +79,6 @@ static int records_dir(const char *root, bool create)
         return -1;
     _cleanup_free_ char *key = root_key(root);
     return open_dir_at(ex, key, create);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static BrigJson *value(const char *text)
@@ -154,13 +142,8 @@ void explain_record_save(const BrigArgv *a, const BrigHardenFile *h, const char 
     size_t len;
     _cleanup_free_ char *text = brig_json_serialize(o, BRIG_JSON_PRETTY, &len);
     _cleanup_free_ char *name = xasprintf("%s.json", a->id);
-    _cleanup_free_ char *tmp = xasprintf(".%s.%ld.tmp", a->id, (long)getpid());
-    _cleanup_close_ int fd =
-        openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-    if (fd < 0)
-        return;
-    if (write_all(fd, text, len) < 0 || renameat(dfd, tmp, dfd, name) < 0)
-        (void)unlinkat(dfd, tmp, 0);
+    _cleanup_(brig_error_freep) BrigError *e = NULL;
+    (void)brig_output_write_at(dfd, name, text, len, 0600, &e);
 }
 
 void explain_record_remove(const BrigArgv *a)
