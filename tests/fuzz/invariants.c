@@ -19,20 +19,90 @@ static uint64_t cap_mask(const BrigJson *set)
     return m;
 }
 
+static bool has_userns(const BrigJson *spec)
+{
+    const BrigJson *ns;
+    BRIG_JSON_FOREACH (ns, brig_json_get_path(spec, "linux/namespaces"))
+        if (streq(brig_json_str(brig_json_get(ns, "type")), "user"))
+            return true;
+    return false;
+}
+
+/* The host id of a container id, read from the config's mapping directly
+ * (not through lib/userns.c, which is what is under test); without a user
+ * namespace (or a config: an exec process file) the id itself.  False when
+ * the mapping does not map it. */
+static bool host_id(const BrigJson *spec, const char *map, uint64_t id, uint64_t *ret)
+{
+    if (!spec || !has_userns(spec)) {
+        *ret = id;
+        return true;
+    }
+    const BrigJson *r;
+    BRIG_JSON_FOREACH (r, brig_json_get_path(spec, map)) {
+        uint64_t c, h, n;
+        if (brig_json_to_uint64(brig_json_get(r, "containerID"), &c) < 0 ||
+            brig_json_to_uint64(brig_json_get(r, "hostID"), &h) < 0 ||
+            brig_json_to_uint64(brig_json_get(r, "size"), &n) < 0)
+            continue;
+        if (id >= c && id - c < n) {
+            *ret = h + (id - c);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* uid and gid as the host sees them; spec is NULL for a process file. */
+static const char *check_ids(const BrigJson *out_proc, const BrigJson *spec,
+                             const BrigPolicy *policy)
+{
+    static const struct {
+        const char *key, *map;
+    } ids[] = {{"user/uid", "linux/uidMappings"}, {"user/gid", "linux/gidMappings"}};
+    for (size_t i = 0; i < ELEMENTSOF(ids); i++) {
+        uint64_t id, host;
+        if (brig_json_to_uint64(brig_json_get_path(out_proc, ids[i].key), &id) < 0)
+            continue;
+        if (!host_id(spec, ids[i].map, id, &host))
+            return i == 0 ? "an unmapped uid survived" : "an unmapped gid survived";
+        if (host == 0 && !policy->allow_root)
+            return i == 0 ? "uid 0 survived (host uid 0)" : "gid 0 survived (host gid 0)";
+    }
+    return NULL;
+}
+
 const char *fuzz_check_tightened(const BrigJson *in_proc, const BrigJson *out_proc,
                                  const BrigPolicy *policy)
+{
+    return fuzz_check_process(in_proc, out_proc, NULL, policy);
+}
+
+const char *fuzz_check_process(const BrigJson *in_proc, const BrigJson *out_proc,
+                               const BrigJson *spec, const BrigPolicy *policy)
 {
     if (!out_proc)
         return in_proc ? "process disappeared" : NULL;
     if (!brig_json_is_true(brig_json_get(out_proc, "noNewPrivileges")))
         return "noNewPrivileges is not true";
-    uint64_t uid = 1, gid = 1;
-    if (brig_json_to_uint64(brig_json_get_path(out_proc, "user/uid"), &uid) == 0 && uid == 0 &&
-        !policy->allow_root)
-        return "uid 0 survived";
-    if (brig_json_to_uint64(brig_json_get_path(out_proc, "user/gid"), &gid) == 0 && gid == 0 &&
-        !policy->allow_root)
-        return "gid 0 survived";
+    const char *why = check_ids(out_proc, spec, policy);
+    if (why)
+        return why;
+    int64_t adj;
+    if (brig_json_to_int64(brig_json_get(out_proc, "oomScoreAdj"), &adj) == 0 &&
+        adj < policy->oom_score_adj_min)
+        return "oomScoreAdj below the policy's floor survived";
+    const BrigJson *rl;
+    BRIG_JSON_FOREACH (rl, brig_json_get(out_proc, "rlimits")) {
+        int k = brig_rlimit_from_name(brig_json_str(brig_json_get(rl, "type")));
+        if (k < 0)
+            return "an rlimit runc or crun would refuse survived";
+        uint64_t hard = 0, soft = 0;
+        brig_json_to_uint64(brig_json_get(rl, "hard"), &hard);
+        brig_json_to_uint64(brig_json_get(rl, "soft"), &soft);
+        if (hard > policy->rlimit_max[k] || soft > policy->rlimit_max[k])
+            return "an rlimit above the policy's ceiling survived";
+    }
     const BrigJson *ic = brig_json_get(in_proc, "capabilities");
     const BrigJson *oc = brig_json_get(out_proc, "capabilities");
     static const char *const sets[] = {"bounding", "effective", "permitted", "inheritable",
@@ -385,15 +455,36 @@ static const char *check_sysctls_annotations(const BrigJson *out, const BrigPoli
 
 const char *fuzz_check_spec(const BrigJson *in, const BrigJson *out, const BrigPolicy *policy)
 {
-    const char *why =
-        fuzz_check_tightened(brig_json_get(in, "process"), brig_json_get(out, "process"), policy);
+    const char *why = fuzz_check_process(brig_json_get(in, "process"),
+                                         brig_json_get(out, "process"), out, policy);
     if (why)
         return why;
     const BrigJson *gids = brig_json_get_path(out, "process/user/additionalGids"), *g;
     BRIG_JSON_FOREACH (g, gids) {
-        uint64_t v = 1;
-        if (!policy->allow_root && brig_json_to_uint64(g, &v) == 0 && v == 0)
-            return "gid 0 survived in additionalGids";
+        uint64_t v = 1, host = 1;
+        if (brig_json_to_uint64(g, &v) == 0 && !host_id(out, "linux/gidMappings", v, &host))
+            return "an unmapped gid survived in additionalGids";
+        if (!policy->allow_root && host == 0)
+            return "gid 0 survived in additionalGids (host gid 0)";
+    }
+    if (has_userns(out) && !policy->map_host_root) {
+        static const char *const maps[] = {"linux/uidMappings", "linux/gidMappings"};
+        for (size_t m = 0; m < ELEMENTSOF(maps); m++) {
+            const BrigJson *r;
+            BRIG_JSON_FOREACH (r, brig_json_get_path(out, maps[m])) {
+                uint64_t h = 1, n = 0;
+                brig_json_to_uint64(brig_json_get(r, "hostID"), &h);
+                brig_json_to_uint64(brig_json_get(r, "size"), &n);
+                if (h == 0 && n > 0)
+                    return "a user-namespace mapping of host id 0 survived";
+            }
+        }
+        const BrigJson *ns;
+        BRIG_JSON_FOREACH (ns, brig_json_get_path(out, "linux/namespaces")) {
+            const char *path = brig_json_str(brig_json_get(ns, "path"));
+            if (streq(brig_json_str(brig_json_get(ns, "type")), "user") && path && *path)
+                return "a user namespace joined by path survived";
+        }
     }
     if ((why = check_namespaces(out, policy)) || (why = check_mounts(out, policy)) ||
         (why = check_devices(out)) || (why = check_limits_and_filters(out, policy)) ||

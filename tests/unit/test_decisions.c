@@ -277,6 +277,9 @@ START_TEST(test_checker_catches_each_invariant)
         {"linux/sysctl", "{\"kernel.core_pattern\":\"|/x\"}", "sysctl"},
         {"annotations", "{\"run.oci.handler\":\"krun\"}", "annotation"},
         {"root/readonly", "false", "writable"},
+        {"process/oomScoreAdj", "-1000", "oomScoreAdj"},
+        {"process/rlimits", "[{\"type\":\"RLIMIT_RTPRIO\",\"hard\":99,\"soft\":0}]", "ceiling"},
+        {"process/rlimits", "[{\"type\":\"RLIMIT_FOO\",\"hard\":0,\"soft\":0}]", "rlimit"},
     };
     for (size_t i = 0; i < ELEMENTSOF(breaks); i++) {
         _cleanup_(brig_json_freep) BrigJson *bad = brig_json_copy(h.out);
@@ -295,6 +298,32 @@ START_TEST(test_checker_catches_each_invariant)
         const char *why = fuzz_check_spec(h.in, bad, h.policy);
         ck_assert_msg(why && strstr(why, breaks[i].needle), "%s=%s: %s", breaks[i].path,
                       breaks[i].json, why ? why : "not caught");
+    }
+    /* ids judged as the host sees them: a user namespace whose mapping
+     * makes the process's uid host root, or that maps host root at all */
+    static const struct {
+        const char *uid_map, *needle;
+    } userns[] = {
+        {"[{\"containerID\":0,\"hostID\":100000,\"size\":65534},"
+         "{\"containerID\":65534,\"hostID\":0,\"size\":1}]",
+         "host uid 0"},
+        {"[{\"containerID\":0,\"hostID\":0,\"size\":1},"
+         "{\"containerID\":1,\"hostID\":100001,\"size\":65535}]",
+         "mapping of host id 0"},
+        {"[{\"containerID\":0,\"hostID\":100000,\"size\":1000}]", "unmapped uid"},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(userns); i++) {
+        _cleanup_(brig_json_freep) BrigJson *bad = brig_json_copy(h.out);
+        BrigJson *lx = (BrigJson *)brig_json_get(bad, "linux");
+        BrigJson *ns = brig_json_new(BRIG_JSON_OBJECT);
+        brig_json_set(ns, "type", brig_json_new_string("user"));
+        brig_json_append((BrigJson *)brig_json_get(lx, "namespaces"), ns);
+        brig_json_set(lx, "uidMappings", tu_parse(userns[i].uid_map));
+        brig_json_set(lx, "gidMappings",
+                      tu_parse("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
+        const char *why = fuzz_check_spec(h.in, bad, h.policy);
+        ck_assert_msg(why && strstr(why, userns[i].needle), "%s: %s", userns[i].uid_map,
+                      why ? why : "not caught");
     }
     hardened_done(&h);
 }
