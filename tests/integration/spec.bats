@@ -201,3 +201,28 @@ devices_alias_refused() {
 	grep -q 'CAP_BOGUS' "$log"
 	never_started
 }
+
+@test "exec --process: an alias or unknown key in the process file is refused; the process never runs (runc)" {
+	runtime_path runc >/dev/null
+	local pid proc="$BATS_TEST_TMPDIR/process.json"
+	pid="$(start_through_brig runc)"
+	[ -n "$pid" ]
+	# runc would read "User" as user (uid 0); crun and brig ignore it
+	jq -n '{args: ["sh", "-c", "id -u"], env: ["PATH=/bin:/usr/bin"], cwd: "/", user: {uid: 1000, gid: 1000}, User: {uid: 0, gid: 0}}' >"$proc"
+	run brig_rt runc exec --process "$proc" "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *'/User: runc reads this key as "user"'* ]]
+	[[ $output != *$'\n'0* && $output != 0 ]]
+	jq -n '{args: ["sh", "-c", "id -u"], env: ["PATH=/bin:/usr/bin"], cwd: "/", user: {uid: 1000, gid: 1000}, "x-future": 1}' >"$proc"
+	run brig_rt runc exec --process "$proc" "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *'"specFields": ["/process/x-future"] allows it'* ]]
+	# the control: the same file without the trick runs, as uid 1000
+	jq -n '{args: ["sh", "-c", "id -u"], env: ["PATH=/bin:/usr/bin"], cwd: "/", user: {uid: 1000, gid: 1000}}' >"$proc"
+	run brig_rt runc exec --process "$proc" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1000 ]
+}
