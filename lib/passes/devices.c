@@ -240,6 +240,7 @@ static char *describe_rule(const BrigJson *e, bool with_access)
 static void narrow_rules(const BrigCtx *ctx, const DefaultDev *kd, size_t nk, BrigJson *rules,
                          BrigReport *rep)
 {
+    _cleanup_free_ bool *drop = NULL;
     for (size_t i = rules->n; i > 0; i--) {
         BrigJson *e = rules->kids[i - 1];
         if (!brig_json_is_true(brig_json_get(e, "allow")))
@@ -267,8 +268,13 @@ static void narrow_rules(const BrigCtx *ctx, const DefaultDev *kd, size_t nk, Br
                         "device cgroup rule \"allow %s\" reaches beyond the devices runc gives "
                         "every container; %s grants no more (policy \"devices\")",
                         desc, brig_policy_source(ctx->policy));
-        brig_json_delete_at(rules, i - 1);
+        if (!drop)
+            drop = xcalloc(rules->n, sizeof(*drop));
+        drop[i - 1] = true;
     }
+    /* removed in one pass: one at a time shifted the rules kept after each */
+    if (drop)
+        brig_json_filter(rules, brig_json_keep_unmarked, drop);
 }
 
 int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
@@ -297,7 +303,9 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
     _cleanup_free_ DefaultDev *kd = known_devices(ctx->policy, &nk);
 
     /* Backwards, so each recorded pointer is the input's index and stays
-     * valid when the changes are replayed in order. */
+     * valid when the changes are replayed in order; removed afterwards in
+     * one pass (linear however many go). */
+    _cleanup_free_ bool *drop = NULL;
     for (size_t i = devs ? devs->n : 0; i > 0; i--) {
         const BrigJson *d = devs->kids[i - 1];
         const char *path = brig_json_str(brig_json_get(d, "path"));
@@ -310,8 +318,12 @@ int pass_devices(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
                         "device %s (%s) is not one runc gives every container; %s grants no "
                         "more (policy \"devices\": [\"%s\"])",
                         path ? path : "(no path)", desc, brig_policy_source(ctx->policy), desc);
-        brig_json_delete_at(devs, i - 1);
+        if (!drop)
+            drop = xcalloc(devs->n, sizeof(*drop));
+        drop[i - 1] = true;
     }
+    if (drop)
+        brig_json_filter(devs, brig_json_keep_unmarked, drop);
 
     /* runc 1.1 adds no rule for a default device linux.devices lists:
      * removing "allow a *:* rwm" (docker --privileged) would leave

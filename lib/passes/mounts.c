@@ -138,14 +138,19 @@ static bool flag_set(const BrigJson *opts, const char *on, const char *off)
     return set;
 }
 
-/* Makes `on` effective: drops every `off` and appends `on` unless present. */
+static int keep_other_option(BrigJson *o, size_t idx, void *off)
+{
+    (void)idx;
+    return !streq(o->text, off);
+}
+
+/* Makes `on` effective: drops every `off` (in one pass: an options array
+ * may repeat it many times) and appends `on` unless present. */
 static bool force_flag(BrigJson *opts, const char *on, const char *off)
 {
     if (flag_set(opts, on, off))
         return false;
-    for (size_t i = opts->n; i > 0; i--)
-        if (streq(opts->kids[i - 1]->text, off))
-            brig_json_delete_at(opts, i - 1);
+    brig_json_filter(opts, keep_other_option, (void *)off);
     if (!brig_json_array_has_string(opts, on))
         brig_json_append(opts, brig_json_new_string(on));
     return true;

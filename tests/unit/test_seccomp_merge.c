@@ -187,6 +187,7 @@ START_TEST(real_engines)
         _cleanup_(brig_json_freep) BrigJson *r = intersect(b, e, &st);
         size_t n = check_never_looser(b, e, r);
         ck_assert_uint_gt(n, 10000);
+        fprintf(stderr, "seccomp_merge: %s: %zu calls compared\n", engine_configs[_i], n);
         check_idempotent(b, r);
         /* what containers need still works */
         ck_assert_uint_eq(act_of(r, "socket", 2, 0), SECCOMP_RET_ALLOW);  /* AF_INET */
@@ -374,6 +375,7 @@ START_TEST(random_engines)
         brig_json_free(e);
     }
     ck_assert_uint_gt(total, 100000);
+    fprintf(stderr, "seccomp_merge: %zu calls compared over 60 random engines\n", total);
 }
 END_TEST
 
