@@ -7,7 +7,7 @@
 #include "passtest.h"
 
 static const char *const golden[] = {
-    "podman-privileged", "docker-privileged", "docker-default", "disguised", "empty",
+    "podman-privileged", "docker-privileged", "docker-default", "disguised", "empty", "console",
 };
 
 START_TEST(test_golden)

@@ -8,7 +8,7 @@
 
 static const char *const golden[] = {
     "podman-default", "docker-sock", "podman-privileged", "docker-run",
-    "propagation",    "options",     "sensitive",
+    "propagation",    "options",     "sensitive",         "docker-network-container",
 };
 
 /* The engines' configs bind their own per-container files: each case runs
@@ -19,6 +19,9 @@ static void golden_id(Run *t, const char *name)
         const char *name, *id;
     } ids[] = {
         {"docker-run", "c0ffee0123456789c0ffee0123456789c0ffee0123456789c0ffee0123456789"},
+        /* docker run --network container:OTHER: OTHER's files, made read-only */
+        {"docker-network-container",
+         "c0ffee0123456789c0ffee0123456789c0ffee0123456789c0ffee0123456789"},
         {"docker-sock", "ee13d7a53a7725730818a93b7a1faf0e895978f11b986d0ce3d43bce940d718c"},
         {"podman-default", "6893492dceffe17ad63068116b823ef38e60fd6a7390dd10555a15b1c0e98937"},
         {"podman-privileged", "b3bd71bdadd3079751800016617004c029a25e805a941b1b3eb81900bcafb703"},
