@@ -92,6 +92,7 @@ static const struct {
     {"/var/lib/docker", "containers/$ID/hosts", 0},
     {"/var/lib/docker", "containers/$ID/resolv.conf", 0},
     {"/var/lib/docker", "containers/$ID/mounts", EF_BELOW}, /* its shm, its secrets */
+    {"/var/lib/docker", "containers/$ID/shm", EF_BELOW},    /* before Docker 1.13 */
     {"/var/lib/docker", "containers/*/hostname", EF_RO},
     {"/var/lib/docker", "containers/*/hosts", EF_RO},
     {"/var/lib/docker", "containers/*/resolv.conf", EF_RO},
