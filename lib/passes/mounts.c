@@ -356,8 +356,11 @@ static bool judge_mount(MountHost *h, const BrigJson *m, size_t i, bool *ret_bin
             return false;
         }
         ro |= mount_judge_host_path(h, src, "bind source", dest, sp, sv, rep) == PATH_READ_ONLY;
-    } else if (kind == T_OTHER && src && src[0] == '/') {
-        /* a granted filesystem reads its source: a block device, an image */
+    } else if (kind == T_OTHER && src &&
+               (src[0] == '/' || src[0] == '.' || (strchr(src, '/') && !strchr(src, ':')))) {
+        /* a granted filesystem reads its source: a block device, an image
+         * (relative, mount(2) would resolve it in the bundle: refused);
+         * "server:/export" and the like are not host paths */
         ro |= mount_judge_host_path(h, src, "mount source", dest, sp, sv, rep) == PATH_READ_ONLY;
     } else if (kind != T_OVERLAY && kind != T_OTHER && known[k].dest) {
         _cleanup_free_ char *nd = pass_normalize_path(dest);

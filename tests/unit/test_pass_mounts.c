@@ -298,6 +298,27 @@ START_TEST(test_types)
         ck_assert_msg(one_mount(&t, m, &why) == 0, "%s: %s", allowed[i], why);
         run_done(&t);
     }
+    /* a granted type's source is a host path when it looks like one */
+    {
+        Run g;
+        run_init(&g);
+        g.policy->mount_types = strv_of("ext4", "nfs", NULL);
+        ck_assert_uint_eq(
+            one_mount(&g, "{\"destination\":\"/m\",\"type\":\"ext4\",\"source\":\"dev/sda\"}",
+                      &why),
+            1);
+        ck_assert_ptr_nonnull(strstr(why, "is not an absolute path"));
+        ck_assert_uint_eq(
+            one_mount(&g, "{\"destination\":\"/m\",\"type\":\"ext4\",\"source\":\"//dev/sda\"}",
+                      &why),
+            1);
+        ck_assert_uint_eq(one_mount(&g,
+                                    "{\"destination\":\"/m\",\"type\":\"nfs\",\"source\":"
+                                    "\"server:/export\"}",
+                                    &why),
+                          0);
+        run_done(&g);
+    }
     /* a bind is a bind whatever its type says, to runc; crun passes the
      * type on, so only "bind" and "none" go */
     Run t;
