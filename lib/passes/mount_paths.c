@@ -69,50 +69,6 @@ static const char *const subtree[] = {
     "/etc/kubernetes",
 };
 
-/* Where the engines keep what containers and images wrote: no symlink
- * below is followed, whoever owns it. */
-static const char *const engine_data[] = {
-    "/var/lib/docker", "/var/lib/containerd", "/run/containerd",   "/var/lib/containers",
-    "/run/containers", "/var/lib/kubelet",    "/var/lib/buildkit",
-};
-
-enum {
-    EF_BELOW = 1 << 0,    /* and everything below */
-    EF_RO = 1 << 1,       /* read-only */
-    EF_IPC_JOIN = 1 << 2, /* only for a config that joins an IPC namespace */
-};
-
-/* The engines' per-container files, relative to their data directory;
- * "*" is one path component, $ID/$POD/$SANDBOX this container's. */
-static const struct {
-    const char *root, *tail;
-    unsigned flags;
-} engine_files[] = {
-    {"/var/lib/docker", "containers/$ID/hostname", 0},
-    {"/var/lib/docker", "containers/$ID/hosts", 0},
-    {"/var/lib/docker", "containers/$ID/resolv.conf", 0},
-    {"/var/lib/docker", "containers/$ID/mounts", EF_BELOW}, /* its shm, its secrets */
-    {"/var/lib/docker", "containers/$ID/shm", EF_BELOW},    /* before Docker 1.13 */
-    {"/var/lib/docker", "containers/*/hostname", EF_RO},
-    {"/var/lib/docker", "containers/*/hosts", EF_RO},
-    {"/var/lib/docker", "containers/*/resolv.conf", EF_RO},
-    {"/var/lib/docker", "containers/*/mounts/shm", EF_IPC_JOIN},
-    {"/var/lib/docker", "volumes/*/_data", EF_BELOW},
-    {"/var/lib/kubelet", "pods/$POD/*", EF_BELOW},
-    {"/var/lib/containerd", "io.containerd.grpc.v1.cri/sandboxes/$SANDBOX/*", EF_BELOW},
-    {"/run/containerd", "io.containerd.grpc.v1.cri/sandboxes/$SANDBOX/*", EF_BELOW},
-    {"/var/lib/containers", "storage/overlay-containers/$ID/userdata/*", EF_BELOW},
-    {"/run/containers", "storage/overlay-containers/$ID/userdata/*", EF_BELOW},
-    {"/var/lib/containers", "storage/overlay-containers/*/userdata/hostname", EF_RO},
-    {"/var/lib/containers", "storage/overlay-containers/*/userdata/hosts", EF_RO},
-    {"/var/lib/containers", "storage/overlay-containers/*/userdata/resolv.conf", EF_RO},
-    {"/run/containers", "storage/overlay-containers/*/userdata/hostname", EF_RO},
-    {"/run/containers", "storage/overlay-containers/*/userdata/hosts", EF_RO},
-    {"/run/containers", "storage/overlay-containers/*/userdata/resolv.conf", EF_RO},
-    {"/var/lib/containers", "storage/overlay-containers/*/userdata/shm", EF_IPC_JOIN},
-    {"/var/lib/containers", "storage/volumes/*/_data", EF_BELOW},
-};
-
 /* A path in both spellings: as written (folded) and real on this host. */
 typedef struct {
     char *lex, *real;
@@ -120,12 +76,11 @@ typedef struct {
 
 struct MountHost {
     const BrigCtx *ctx;
-    const char *id, *pod, *sandbox;
-    bool ipc_join;
+    MountIds ids;
     bool ready;
     Spelled exact[ELEMENTSOF(exact)], subtree[ELEMENTSOF(subtree)];
-    const Spelled *roots[ELEMENTSOF(engine_data)]; /* entries of subtree */
-    Spelled *ro, *sockets;                         /* the policy's grants */
+    const char *root_lex[MOUNT_N_ENGINE_DATA], *root_real[MOUNT_N_ENGINE_DATA]; /* of subtree */
+    Spelled *ro, *sockets; /* the policy's grants */
     size_t n_ro, n_sockets;
     const char **nofollow; /* NULL-terminated; borrows the strings above */
     char *bundle;          /* the bundle directory's real path, or NULL */
@@ -172,58 +127,11 @@ static bool has_dotdot(const char *path)
     return false;
 }
 
-static const char *annotation(const BrigJson *spec, const char *key)
-{
-    return brig_json_str(brig_json_get(brig_json_get(spec, "annotations"), key));
-}
-
-static bool trusted_key(const BrigPolicy *p, const char *key)
-{
-    for (char **t = p->trusted_annotations; t && *t; t++)
-        if (streq(*t, key))
-            return true;
-    return false;
-}
-
-/* containerd's CRI plugin runs every pod in its "k8s.io" namespace, and the
- * shim names the bundle after it; a Docker (moby) or Podman bundle never
- * sits there. */
-static bool cri_bundle(const BrigCtx *ctx)
-{
-    if (!ctx->bundle || !ctx->container_id || strchr(ctx->container_id, '/'))
-        return false;
-    _cleanup_free_ char *b = mount_normalize(ctx->bundle);
-    _cleanup_free_ char *tail =
-        xasprintf("/io.containerd.runtime.v2.task/k8s.io/%s", ctx->container_id);
-    size_t bl = strlen(b), tl = strlen(tail);
-    return bl > tl && streq(b + bl - tl, tail);
-}
-
-static const char *id_annotation(const BrigCtx *ctx, const BrigJson *spec, bool cri,
-                                 const char *key)
-{
-    const char *v = annotation(spec, key);
-    if (!v || !*v || strchr(v, '/') || streq(v, ".") || streq(v, ".."))
-        return NULL;
-    return cri || trusted_key(ctx->policy, key) ? v : NULL;
-}
-
 MountHost *mount_host_new(const BrigCtx *ctx, const BrigJson *spec)
 {
     MountHost *h = xcalloc(1, sizeof(*h));
     h->ctx = ctx;
-    const char *id = ctx->container_id;
-    h->id = id && *id && !strchr(id, '/') && !streq(id, ".") && !streq(id, "..") ? id : NULL;
-    bool cri = cri_bundle(ctx);
-    h->pod = id_annotation(ctx, spec, cri, "io.kubernetes.cri.sandbox-uid");
-    if (!h->pod)
-        h->pod = id_annotation(ctx, spec, false, "io.kubernetes.pod.uid");
-    h->sandbox = id_annotation(ctx, spec, cri, "io.kubernetes.cri.sandbox-id");
-    const BrigJson *ns;
-    BRIG_JSON_FOREACH (ns, brig_json_get(brig_json_get(spec, "linux"), "namespaces"))
-        if (streq(brig_json_str(brig_json_get(ns, "type")), "ipc") &&
-            brig_json_str(brig_json_get(ns, "path")))
-            h->ipc_join = true;
+    mount_ids_init(ctx, spec, &h->ids);
     return h;
 }
 
@@ -310,15 +218,17 @@ static void mount_host_ready(MountHost *h)
         all[i]->real = real[i] ? real[i] : xstrdup(all[i]->lex);
 
     /* every engine data directory is a sensitive subtree: spelled once */
-    for (size_t i = 0; i < ELEMENTSOF(engine_data); i++)
+    for (size_t i = 0; i < MOUNT_N_ENGINE_DATA; i++)
         for (size_t j = 0; j < ELEMENTSOF(subtree); j++)
-            if (streq(engine_data[i], subtree[j]))
-                h->roots[i] = &h->subtree[j];
+            if (streq(mount_engine_data[i], subtree[j])) {
+                h->root_lex[i] = h->subtree[j].lex;
+                h->root_real[i] = h->subtree[j].real;
+            }
     size_t f = 0;
-    h->nofollow = xcalloc(2 * ELEMENTSOF(engine_data) + 2, sizeof(char *));
-    for (size_t i = 0; i < ELEMENTSOF(engine_data); i++) {
-        h->nofollow[f++] = h->roots[i]->lex;
-        h->nofollow[f++] = h->roots[i]->real;
+    h->nofollow = xcalloc(2 * MOUNT_N_ENGINE_DATA + 2, sizeof(char *));
+    for (size_t i = 0; i < MOUNT_N_ENGINE_DATA; i++) {
+        h->nofollow[f++] = h->root_lex[i];
+        h->nofollow[f++] = h->root_real[i];
     }
     /* The bundle holds the image's rootfs: nothing there is root's own. */
     if (bundle.lex) {
@@ -332,60 +242,6 @@ static void mount_host_ready(MountHost *h)
 static bool either_under(const char *path, const Spelled *s)
 {
     return mount_path_under(path, s->lex) || mount_path_under(path, s->real);
-}
-
-/* Matches the rest of a path below an engine root against a tail pattern. */
-static bool tail_match(const MountHost *h, const char *rest, const char *pattern, bool below)
-{
-    while (*pattern) {
-        size_t pn = strcspn(pattern, "/"), n = strcspn(rest, "/");
-        if (n == 0 || (n == 1 && rest[0] == '.') || (n == 2 && rest[0] == '.' && rest[1] == '.'))
-            return false;
-        const char *want = NULL;
-        if (pn == 3 && startswith(pattern, "$ID"))
-            want = h->id;
-        else if (pn == 4 && startswith(pattern, "$POD"))
-            want = h->pod;
-        else if (pn == 8 && startswith(pattern, "$SANDBOX"))
-            want = h->sandbox;
-        if (pn == 1 && pattern[0] == '*') {
-            /* any one component */
-        } else if (pattern[0] == '$') {
-            if (!want || strlen(want) != n || strncmp(rest, want, n) != 0)
-                return false;
-        } else if (pn != n || strncmp(rest, pattern, n) != 0) {
-            return false;
-        }
-        rest += n, pattern += pn;
-        if (*pattern == '/')
-            pattern++;
-        if (*pattern && *rest != '/')
-            return false;
-        if (*pattern)
-            rest++;
-    }
-    return *rest == '\0' || (below && *rest == '/');
-}
-
-/* Returns the engine_files entry the real path is, or -1. */
-static int engine_file(const MountHost *h, const char *real)
-{
-    for (size_t i = 0; i < ELEMENTSOF(engine_files); i++) {
-        if ((engine_files[i].flags & EF_IPC_JOIN) && !h->ipc_join)
-            continue;
-        const Spelled *root = NULL;
-        for (size_t k = 0; k < ELEMENTSOF(engine_data) && !root; k++)
-            if (streq(engine_data[k], engine_files[i].root))
-                root = h->roots[k];
-        const char *spellings[2] = {root->lex, root->real};
-        for (size_t s = 0; s < 2; s++) {
-            size_t n = strlen(spellings[s]);
-            if (mount_path_under(real, spellings[s]) && real[n] == '/' &&
-                tail_match(h, real + n + 1, engine_files[i].tail, engine_files[i].flags & EF_BELOW))
-                return (int)i;
-        }
-    }
-    return -1;
 }
 
 /* The sensitive path `p` is, is below or contains; NULL if none. */
@@ -483,9 +339,9 @@ PathVerdict mount_judge_host_path(MountHost *h, const char *raw, const char *wha
                            minor(rdev));
         return PATH_REFUSED;
     }
-    int ef = engine_file(h, real);
+    int ef = mount_engine_file(&h->ids, h->root_lex, h->root_real, real);
     if (ef >= 0)
-        return engine_files[ef].flags & EF_RO ? PATH_READ_ONLY : PATH_OK;
+        return ef ? PATH_READ_ONLY : PATH_OK;
     if (exists && S_ISSOCK(mode)) {
         for (size_t i = 0; i < h->n_sockets; i++)
             if (streq(real, h->sockets[i].real) || streq(lex, h->sockets[i].lex))

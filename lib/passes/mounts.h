@@ -32,6 +32,26 @@ typedef enum {
 PathVerdict mount_judge_host_path(MountHost *h, const char *raw, const char *what, const char *dest,
                                   const char *ptr, const BrigJson *val, BrigReport *rep);
 
+/* The identities an engine names a container's own files after
+ * (mount_engines.c). */
+typedef struct {
+    const char *id;      /* the container id from argv, NULL offline */
+    const char *pod;     /* the pod uid, only from where the engine writes it */
+    const char *sandbox; /* the CRI sandbox id, likewise */
+    bool ipc_join;       /* the config joins an existing IPC namespace */
+} MountIds;
+
+#define MOUNT_N_ENGINE_DATA 7
+/* The engines' data directories, where no symlink is followed. */
+extern const char *const mount_engine_data[MOUNT_N_ENGINE_DATA];
+
+void mount_ids_init(const BrigCtx *ctx, const BrigJson *spec, MountIds *ret);
+/* Whether `real` is one of the engines' files this container may have: -1
+ * no, 0 yes, 1 read-only.  root_lex/root_real: mount_engine_data in both
+ * spellings. */
+int mount_engine_file(const MountIds *ids, const char *const *root_lex,
+                      const char *const *root_real, const char *real);
+
 /* "//", "/./", trailing "/" folded, and /var/run spelled /run; ".." is kept
  * (callers refuse it).  Returns a new string. */
 char *mount_normalize(const char *path);
