@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* User: the identity that counts is the one the host sees.  Without a user
- * namespace that is the config's uid and gid; with one, it is what
- * linux.uidMappings and gidMappings make of them (lib/userns.c).  A process
- * whose host uid or gid would be 0 runs as the policy's unprivileged
- * identity instead, and supplementary groups that are host gid 0 are
- * dropped, since group root still owns writable files in most images.
+/* User: a process that asked for root runs as the policy's unprivileged
+ * identity, and so does one that would be root on the host.  Without a user
+ * namespace the two are the same ids; with one, the host's are what
+ * linux.uidMappings and gidMappings make of the config's (lib/userns.c):
+ * uid 65534 mapped to host uid 0 is root and is replaced.  Supplementary
+ * group 0, in the container or on the host, is dropped, since group root
+ * still owns writable files in most images.
  *
  * A mapping that includes host id 0 is refused unless the policy grants
  * mapHostRoot: whatever runs as that container id (a "nobody" process, a
@@ -16,8 +17,9 @@
  * Inside a user namespace the substitute must be mapped, or the runtime
  * cannot switch to it (nor mount brig's tmpfs owned by it): the policy's id
  * when the mapping takes it to a host id other than 0, else the nearest
- * mapped id below it, else above it (never container id 0); a mapping with
- * none is refused. */
+ * mapped id below it, else above it (never container id 0).  A mapping with
+ * none keeps container root when that is not host root (runc spec
+ * --rootless maps that one id only), and is refused otherwise. */
 #include "passes.h"
 
 static int read_id(const BrigJson *user, const char *key, const char *ptr, uint64_t *ret,
@@ -44,8 +46,9 @@ static void set_id(BrigJson *user, const char *key, const char *uptr, uint32_t t
     brig_json_set(user, key, nv);
 }
 
-/* One of uid/gid: judged by its host id, replaced when that is 0.  `map` is
- * NULL without a user namespace. */
+/* One of uid/gid: replaced when it is root, in the container (0, what the
+ * process asked for) or on the host (through the mapping).  `map` is NULL
+ * without a user namespace. */
 static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, const char *uptr,
                      uint32_t id, uint32_t want, const BrigIdMap *map, const char *map_ptr,
                      BrigReport *rep)
@@ -58,7 +61,7 @@ static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, con
                            map_ptr);
         return;
     }
-    if (host != 0 || pol->allow_root)
+    if ((id != 0 && host != 0) || pol->allow_root)
         return;
     if (!map) {
         _cleanup_free_ char *why = xasprintf("%s 0 is not allowed by %s; running as %u", key,
@@ -69,6 +72,14 @@ static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, con
     uint32_t to, to_host = 0;
     if (!brig_idmap_pick(map, want, &to)) {
         _cleanup_free_ char *p = xasprintf("%s/%s", uptr, key);
+        if (host != 0) {
+            /* a one-id mapping (runc spec --rootless): container root is the
+             * only identity, and an unprivileged one on the host */
+            brig_report_note(rep, p,
+                             "%s 0 kept: %s maps no other id, and it is host %s %u, not root", key,
+                             map_ptr, key, host);
+            return;
+        }
         brig_report_refuse(rep, p, brig_json_get(user, key),
                            "%s %u is host %s 0, which %s does not allow, and %s maps no other "
                            "id to run as",
@@ -77,9 +88,12 @@ static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, con
     }
     brig_idmap_to_host(map, to, &to_host);
     _cleanup_free_ char *why =
-        xasprintf("%s %u is host %s 0 through %s, which %s does not allow; running as %u "
-                  "(host %s %u)",
-                  key, id, key, map_ptr, brig_policy_source(pol), to, key, to_host);
+        host == 0 ? xasprintf("%s %u is host %s 0 through %s, which %s does not allow; running as "
+                              "%u (host %s %u)",
+                              key, id, key, map_ptr, brig_policy_source(pol), to, key, to_host)
+                  : xasprintf("%s 0 is not allowed by %s; running as %u, which %s maps (host %s "
+                              "%u)",
+                              key, brig_policy_source(pol), to, map_ptr, key, to_host);
     set_id(user, key, uptr, to, rep, why);
 }
 
@@ -90,8 +104,9 @@ typedef struct {
     BrigReport *rep;
 } GidJudge;
 
-/* Whether a supplementary gid stays: not when it is host gid 0.  One the
- * mapping does not map stays, refused: the runtime would fail on it. */
+/* Whether a supplementary gid stays: not when it is gid 0 in the container
+ * or on the host.  One the mapping does not map stays, refused: the runtime
+ * would fail on it. */
 static int keep_gid(BrigJson *g, size_t idx, void *ctx)
 {
     const GidJudge *j = ctx;
@@ -108,7 +123,7 @@ static int keep_gid(BrigJson *g, size_t idx, void *ctx)
         }
         return 1;
     }
-    return host != 0 || j->pol->allow_root;
+    return (v != 0 && host != 0) || j->pol->allow_root;
 }
 
 static int additional_gids(const BrigPolicy *pol, BrigJson *user, const char *uptr,

@@ -94,7 +94,8 @@ stop() {
 
 # runtime-tools validation/linux_uid_mappings: container 0.. = host 1000..,
 # 2000 uids and 3000 gids, the generator's user 0:0.  65534 is not mapped,
-# which is why substituting it failed the start.
+# which is why substituting it failed the start: the substitute is now the
+# nearest mapped id below it, 1999 (host 2999) and gid 2999 (host 3999).
 check_runtime_tools_mapping() {
 	local rt=$1 id
 	id="$(new_container_id "$rt")"
@@ -103,14 +104,13 @@ check_runtime_tools_mapping() {
 	start "$rt" "$id"
 	run host_ids "$PID"
 	echo "host ids of $PID: $output"
-	[ "$output" = "1000 1000" ]
-	# brig kept the container's root: it is host uid 1000
-	[ "$(jq -c .process.user "$B/config.json")" = '{"uid":0,"gid":0}' ]
+	[ "$output" = "2999 3999" ]
+	[ "$(jq -c .process.user "$B/config.json")" = '{"uid":1999,"gid":2999}' ]
 	jq -e '.root.readonly == true' "$B/config.json"
 	stop "$rt" "$id"
 }
-@test "runc: a runtime-tools uid/gid mapping starts under enforce; host uid/gid 1000" { check_runtime_tools_mapping runc; }
-@test "crun: a runtime-tools uid/gid mapping starts under enforce; host uid/gid 1000" { check_runtime_tools_mapping crun; }
+@test "runc: a runtime-tools uid/gid mapping starts under enforce, as mapped ids 1999:2999 (host 2999:3999)" { check_runtime_tools_mapping runc; }
+@test "crun: a runtime-tools uid/gid mapping starts under enforce, as mapped ids 1999:2999 (host 2999:3999)" { check_runtime_tools_mapping crun; }
 
 # `runc spec --rootless` as uid 100000 writes a one-id mapping and shares the
 # host's network; that (and its read-only bind of /sys) is granted here, the
@@ -128,7 +128,9 @@ check_rootless_spec() {
 	run host_ids "$PID"
 	echo "host ids of $PID: $output"
 	[ "$output" = "100000 100000" ]
-	# brig's tmpfs are owned by the process's (mapped) ids: none given for 0:0
+	# the one mapped id is container root, host 100000: kept; brig's tmpfs
+	# are owned by it (no uid=/gid= options for 0:0)
+	[ "$(jq -c .process.user "$B/config.json")" = '{"uid":0,"gid":0}' ]
 	jq -e '[.mounts[] | select(.destination == "/tmp") | .options[] | select(startswith("uid="))] == []' "$B/config.json"
 	stop "$rt" "$id"
 }

@@ -172,6 +172,34 @@ START_TEST(test_userns_report)
     ck_assert_str_eq(c->reason, why3);
     brig_report_clear(&rep);
 
+    /* a one-id mapping: container root, host 100000, is all there is */
+    _cleanup_free_ char *out5 =
+        golden_run_inline(pass_user,
+                          USERNS("{\"uid\":0,\"gid\":0}") "\"uidMappings\":[" MAP(
+                              0, 100000, 1) "],\"gidMappings\":[" MAP(0, 100000, 1) "]}}",
+                          NULL, &rep);
+    ck_assert_uint_eq(refusals(&rep), 0);
+    c = find(&rep, BRIG_NOTE, "/process/user/uid");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->reason, "uid 0 kept: /linux/uidMappings maps no other id, and it is host "
+                                "uid 100000, not root");
+    ck_assert_ptr_nonnull(strstr(out5, "\"uid\":0"));
+    brig_report_clear(&rep);
+    /* container root with 65534 mapped: 65534, as without a user namespace */
+    _cleanup_free_ char *out6 =
+        golden_run_inline(pass_user,
+                          USERNS("{\"uid\":0,\"gid\":0}") "\"uidMappings\":[" MAP(
+                              0, 100000, 65536) "],\"gidMappings\":[" MAP(0, 100000, 65536) "]}}",
+                          NULL, &rep);
+    c = find(&rep, BRIG_FIX, "/process/user/uid");
+    ck_assert_ptr_nonnull(c);
+    _cleanup_free_ char *why6 = xasprintf(
+        "uid 0 is not allowed by %s; running as 65534, which /linux/uidMappings maps (host uid "
+        "165534)",
+        src);
+    ck_assert_str_eq(c->reason, why6);
+    brig_report_clear(&rep);
+
     /* joined by path */
     _cleanup_free_ char *out4 = golden_run_inline(
         pass_user,
