@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Never looser than the engine: brig's resolved profile and the engine's
  * own, combined into one OCI object that denies whatever either denies
- * (docs/seccomp.md, "The engine's profile").
+ * (docs/seccomp.md, "The engine's profile: never looser"); the case algebra is in
+ * lib/seccomp_cases.c.
  *
  * Per syscall name, each profile gives either one unconditioned action (an
  * entry without args names it, or no entry does and the default applies)
@@ -26,33 +27,7 @@
 #include <stdio.h>
 
 #include "seccomp.h"
-
-enum { OP_NONE, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_MEQ };
-static const char *const op_names[] = {
-    [OP_EQ] = "SCMP_CMP_EQ",         [OP_NE] = "SCMP_CMP_NE", [OP_LT] = "SCMP_CMP_LT",
-    [OP_LE] = "SCMP_CMP_LE",         [OP_GT] = "SCMP_CMP_GT", [OP_GE] = "SCMP_CMP_GE",
-    [OP_MEQ] = "SCMP_CMP_MASKED_EQ",
-};
-
-/* One comparison on one argument; MEQ: (arg & a) == b. */
-typedef struct {
-    uint8_t op;
-    uint64_t a, b;
-} Cmp;
-/* A conjunction: at most one comparison per argument. */
-typedef struct {
-    Cmp c[6];
-} Conj;
-typedef struct {
-    Conj *v;
-    size_t n, cap;
-    bool overflow;
-} Dnf;
-
-/* Products of two profiles' cases for one syscall beyond this are given
- * up on (the stricter side: the syscall is denied, and the report says
- * so).  brig's socket rules against Podman's take ~40. */
-#define MAX_CASES 512
+#include "seccomp_cases.h"
 
 /* ---- actions ---- */
 
@@ -132,355 +107,6 @@ static bool act_eq(const Act *x, const Act *y)
 static const Act *act_comb(const Act *x, const Act *y)
 {
     return y->rank > x->rank ? y : x;
-}
-
-/* ---- comparisons ---- */
-
-static int cmp_read(const BrigJson *arg, const char *ptr, size_t k, size_t *ret_index, Cmp *ret,
-                    BrigError **err)
-{
-    uint64_t idx, a = 0, b = 0;
-    const char *op = brig_json_str(brig_json_get(arg, "op"));
-    const BrigJson *vt = brig_json_get(arg, "valueTwo");
-    if (brig_json_to_uint64(brig_json_get(arg, "index"), &idx) < 0 || idx > 5 ||
-        brig_json_to_uint64(brig_json_get(arg, "value"), &a) < 0 ||
-        (vt && brig_json_to_uint64(vt, &b) < 0))
-        return brig_error_set(
-            err, EINVAL, "%s/args/%zu: expected an index 0-5 and unsigned 64-bit values", ptr, k);
-    *ret = (Cmp){0};
-    for (uint8_t o = OP_EQ; o <= OP_MEQ; o++)
-        if (streq(op, op_names[o]))
-            ret->op = o;
-    if (!ret->op)
-        return brig_error_set(err, EINVAL, "%s/args/%zu/op: unknown comparison \"%s\"", ptr, k,
-                              op ? op : "(missing)");
-    ret->a = a;
-    /* libseccomp compares the masked argument with the masked value: bits
-     * of valueTwo outside the mask do not count */
-    ret->b = ret->op == OP_MEQ ? b & a : 0;
-    *ret_index = (size_t)idx;
-    return 0;
-}
-
-static bool cmp_holds(const Cmp *c, uint64_t x)
-{
-    switch (c->op) {
-    case OP_EQ:
-        return x == c->a;
-    case OP_NE:
-        return x != c->a;
-    case OP_LT:
-        return x < c->a;
-    case OP_LE:
-        return x <= c->a;
-    case OP_GT:
-        return x > c->a;
-    case OP_GE:
-        return x >= c->a;
-    case OP_MEQ:
-        return (x & c->a) == c->b;
-    }
-    return true;
-}
-
-static bool cmp_always(const Cmp *c)
-{
-    return c->op == OP_NONE || (c->op == OP_GE && c->a == 0) ||
-           (c->op == OP_LE && c->a == UINT64_MAX) || (c->op == OP_MEQ && c->a == 0 && c->b == 0);
-}
-
-static bool cmp_never(const Cmp *c)
-{
-    return (c->op == OP_LT && c->a == 0) || (c->op == OP_GT && c->a == UINT64_MAX);
-}
-
-static bool is_range(const Cmp *c)
-{
-    return c->op >= OP_LT && c->op <= OP_GE;
-}
-
-static void range_of(const Cmp *c, uint64_t *lo, uint64_t *hi)
-{
-    *lo = 0, *hi = UINT64_MAX;
-    switch (c->op) {
-    case OP_LT:
-        *hi = c->a - 1; /* a > 0: cmp_never ruled it out */
-        break;
-    case OP_LE:
-        *hi = c->a;
-        break;
-    case OP_GT:
-        *lo = c->a + 1;
-        break;
-    case OP_GE:
-        *lo = c->a;
-        break;
-    }
-}
-
-/* [lo, hi] as one comparison, if it is one */
-static int range_cmp(uint64_t lo, uint64_t hi, Cmp *ret)
-{
-    if (lo > hi)
-        return 0;
-    if (lo == hi)
-        *ret = (Cmp){OP_EQ, lo, 0};
-    else if (lo == 0)
-        *ret = (Cmp){OP_LE, hi, 0};
-    else if (hi == UINT64_MAX)
-        *ret = (Cmp){OP_GE, lo, 0};
-    else
-        return -1;
-    return 1;
-}
-
-/* x AND y on one argument: 1 and *ret, 0 when no value satisfies both, -1
- * when no single comparison says it.  Exact: a case it returns holds for
- * exactly the values both hold for, so x AND y == x when x implies y. */
-static bool cmp_eq(const Cmp *x, const Cmp *y)
-{
-    return x->op == y->op && x->a == y->a && x->b == y->b;
-}
-
-static int cmp_and(const Cmp *x, const Cmp *y, Cmp *ret)
-{
-    if (cmp_never(x) || cmp_never(y))
-        return 0;
-    if (cmp_eq(x, y)) {
-        *ret = *x;
-        return 1;
-    }
-    if (cmp_always(y)) {
-        *ret = *x;
-        return 1;
-    }
-    if (cmp_always(x)) {
-        *ret = *y;
-        return 1;
-    }
-    if (x->op == OP_EQ || y->op == OP_EQ) {
-        const Cmp *e = x->op == OP_EQ ? x : y, *o = e == x ? y : x;
-        if (!cmp_holds(o, e->a))
-            return 0;
-        *ret = *e;
-        return 1;
-    }
-    if (x->op == OP_MEQ && y->op == OP_MEQ) {
-        if ((x->b ^ y->b) & x->a & y->a)
-            return 0;
-        *ret = (Cmp){OP_MEQ, x->a | y->a, x->b | y->b};
-        return 1;
-    }
-    if (x->op == OP_MEQ || y->op == OP_MEQ) {
-        const Cmp *m = x->op == OP_MEQ ? x : y, *o = m == x ? y : x;
-        if (o->op == OP_NE && (o->a & m->a) != m->b) {
-            *ret = *m; /* the mask already rules the value out */
-            return 1;
-        }
-        return -1;
-    }
-    if (x->op == OP_NE && y->op == OP_NE) {
-        if (x->a != y->a)
-            return -1;
-        *ret = *x;
-        return 1;
-    }
-    uint64_t lo = 0, hi = UINT64_MAX, l2, h2;
-    if (is_range(x))
-        range_of(x, &lo, &hi);
-    if (is_range(y)) {
-        range_of(y, &l2, &h2);
-        lo = l2 > lo ? l2 : lo;
-        hi = h2 < hi ? h2 : hi;
-    }
-    const Cmp *ne = x->op == OP_NE ? x : y->op == OP_NE ? y : NULL;
-    if (ne && ne->a >= lo && ne->a <= hi) {
-        if (ne->a == lo && lo != hi)
-            lo++;
-        else if (ne->a == hi && lo != hi)
-            hi--;
-        else if (lo == hi)
-            return 0;
-        else
-            return -1;
-    }
-    return range_cmp(lo, hi, ret);
-}
-
-/* the same values, however written (LT 40 and LE 39) */
-static bool cmp_equiv(const Cmp *x, const Cmp *y)
-{
-    if (cmp_eq(x, y) || (cmp_always(x) && cmp_always(y)))
-        return true;
-    bool rx = is_range(x) || x->op == OP_EQ, ry = is_range(y) || y->op == OP_EQ;
-    if (!rx || !ry)
-        return false;
-    uint64_t l1 = x->a, h1 = x->a, l2 = y->a, h2 = y->a;
-    if (is_range(x))
-        range_of(x, &l1, &h1);
-    if (is_range(y))
-        range_of(y, &l2, &h2);
-    return l1 == l2 && h1 == h2;
-}
-
-/* ---- sets of cases ---- */
-
-static void dnf_free(Dnf *d)
-{
-    free(d->v);
-    *d = (Dnf){0};
-}
-
-static void dnf_add(Dnf *d, const Conj *c)
-{
-    if (d->n >= MAX_CASES) {
-        d->overflow = true;
-        return;
-    }
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 8;
-        d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
-    }
-    d->v[d->n++] = *c;
-}
-
-/* 1 and *ret, 0: empty, -1: not one conjunction */
-static int conj_and(const Conj *x, const Conj *y, Conj *ret)
-{
-    for (int i = 0; i < 6; i++) {
-        if (!x->c[i].op || !y->c[i].op) { /* the common case: one side leaves it free */
-            ret->c[i] = x->c[i].op ? x->c[i] : y->c[i];
-            continue;
-        }
-        int r = cmp_and(&x->c[i], &y->c[i], &ret->c[i]);
-        if (r <= 0)
-            return r;
-        if (cmp_always(&ret->c[i]))
-            ret->c[i] = (Cmp){0};
-    }
-    return 1;
-}
-
-/* every value x admits, y admits too */
-static bool conj_implies(const Conj *x, const Conj *y)
-{
-    for (int i = 0; i < 6; i++) {
-        const Cmp *xs = &x->c[i], *ys = &y->c[i];
-        Cmp m;
-        if (!ys->op || cmp_eq(xs, ys))
-            continue;
-        if (!xs->op || cmp_and(xs, ys, &m) != 1 || !cmp_equiv(&m, xs))
-            return false;
-    }
-    return true;
-}
-
-static int conj_order(const void *p, const void *q)
-{
-    const Conj *x = p, *y = q;
-    for (int i = 0; i < 6; i++) {
-        const Cmp *a = &x->c[i], *b = &y->c[i];
-        if (a->op != b->op)
-            return a->op < b->op ? -1 : 1;
-        if (a->a != b->a)
-            return a->a < b->a ? -1 : 1;
-        if (a->b != b->b)
-            return a->b < b->b ? -1 : 1;
-    }
-    return 0;
-}
-
-/* Sorted, without a case another one covers: the same set of calls always
- * gives the same rules, so hardening a hardened config changes nothing. */
-static void dnf_simplify(Dnf *d)
-{
-    if (d->overflow)
-        return;
-    qsort(d->v, d->n, sizeof(*d->v), conj_order);
-    size_t w = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        bool covered = false;
-        for (size_t j = 0; j < d->n && !covered; j++)
-            covered = j != i && conj_implies(&d->v[i], &d->v[j]) &&
-                      (!conj_implies(&d->v[j], &d->v[i]) || j < i);
-        if (!covered)
-            d->v[w++] = d->v[i];
-    }
-    d->n = w;
-}
-
-static bool is_true(const Dnf *d)
-{
-    if (d->n != 1 || d->overflow)
-        return false;
-    for (int k = 0; k < 6; k++)
-        if (d->v[0].c[k].op)
-            return false;
-    return true;
-}
-
-/* x AND y; both simplified, and so is the result */
-static void dnf_and(const Dnf *x, const Dnf *y, Dnf *ret)
-{
-    *ret = (Dnf){.overflow = x->overflow || y->overflow};
-    if (is_true(x) || is_true(y)) { /* brig's catch-all ALLOW: nothing to multiply */
-        const Dnf *o = is_true(x) ? y : x;
-        for (size_t i = 0; i < o->n; i++)
-            dnf_add(ret, &o->v[i]);
-        if (!ret->overflow)
-            qsort(ret->v, ret->n, sizeof(*ret->v), conj_order);
-        return;
-    }
-    for (size_t i = 0; i < x->n && !ret->overflow; i++)
-        for (size_t j = 0; j < y->n && !ret->overflow; j++) {
-            Conj m;
-            if (conj_and(&x->v[i], &y->v[j], &m) != 1)
-                continue;
-            /* most products repeat a case already there, or a part of one;
-             * a broader one replaces the parts of it kept so far, so the
-             * set only ever holds what the result will */
-            bool covered = false;
-            for (size_t k = 0; k < ret->n && !covered; k++)
-                covered = conj_implies(&m, &ret->v[k]);
-            if (covered)
-                continue;
-            size_t w = 0;
-            for (size_t k = 0; k < ret->n; k++)
-                if (!conj_implies(&ret->v[k], &m))
-                    ret->v[w++] = ret->v[k];
-            ret->n = w;
-            dnf_add(ret, &m);
-        }
-    /* no case covers another already: only the order is left */
-    if (!ret->overflow)
-        qsort(ret->v, ret->n, sizeof(*ret->v), conj_order);
-}
-
-/* NOT c, as cases of one comparison each */
-static void cmp_not(const Cmp *c, int idx, Dnf *ret)
-{
-    Conj k = {0};
-    static const uint8_t inverse[] = {[OP_EQ] = OP_NE, [OP_NE] = OP_EQ, [OP_LT] = OP_GE,
-                                      [OP_LE] = OP_GT, [OP_GT] = OP_LE, [OP_GE] = OP_LT};
-    if (cmp_never(c)) {
-        dnf_add(ret, &k); /* always */
-        return;
-    }
-    if (cmp_always(c))
-        return;
-    if (c->op != OP_MEQ) {
-        k.c[idx] = (Cmp){inverse[c->op], c->a, 0};
-        dnf_add(ret, &k);
-        return;
-    }
-    /* (x & m) != v: some bit of the mask differs */
-    for (int bit = 0; bit < 64; bit++) {
-        uint64_t m = UINT64_C(1) << bit;
-        if (!(c->a & m))
-            continue;
-        k.c[idx] = (Cmp){OP_MEQ, m, ~c->b & m};
-        dnf_add(ret, &k);
-    }
 }
 
 /* ---- one profile's view of one syscall ---- */
@@ -625,7 +251,7 @@ static int entry_conj(const BrigJson *e, const char *ptr, Conj *ret, BrigError *
     BRIG_JSON_FOREACH (a, brig_json_get(e, "args")) {
         size_t idx = 0;
         Cmp c;
-        int r = cmp_read(a, ptr, k++, &idx, &c, err);
+        int r = sc_cmp_read(a, ptr, k++, &idx, &c, err);
         if (r < 0)
             return r;
         if (ret->c[idx].op)
@@ -676,112 +302,9 @@ static bool unconditioned(const Names *t, const Name *nm, int side, const Side *
 static bool catch_all(const BrigJson *e, const Conj *c)
 {
     for (int i = 0; i < 6; i++)
-        if (!cmp_always(&c->c[i]))
+        if (!sc_cmp_always(&c->c[i]))
             return false;
     return action_rank(brig_json_str(brig_json_get(e, "action"))) > 0;
-}
-
-/* The one argument every allow rule of the syscall tests, with one
- * equality test each, or -1.  Only in that shape does libseccomp check the
- * allow rules before a catch-all range test on that argument (equality
- * before range), which is what brig's own profiles rely on. */
-static int equality_arg(const Dnf *d)
-{
-    int arg = -1;
-    for (size_t i = 0; i < d->n; i++)
-        for (int k = 0; k < 6; k++) {
-            const Cmp *c = &d->v[i].c[k];
-            if (!c->op)
-                continue;
-            if ((c->op != OP_EQ && c->op != OP_MEQ) || (arg >= 0 && arg != k))
-                return -1;
-            arg = k;
-        }
-    return arg;
-}
-
-/* A deny rule with one masked test: brig's socket families. */
-typedef struct {
-    int arg;
-    uint64_t mask, value;
-    bool used;
-} Meq;
-
-static int single_meq(const Conj *c)
-{
-    int arg = -1;
-    for (int k = 0; k < 6; k++) {
-        if (!c->c[k].op)
-            continue;
-        if (arg >= 0 || c->c[k].op != OP_MEQ || cmp_never(&c->c[k]))
-            return -1;
-        arg = k;
-    }
-    return arg;
-}
-
-/* NOT (x & m in {v...}) for the tests in `g` sharing g[0]'s argument and
- * mask (marked used): either a bit on which all the values agree differs,
- * or those bits agree and the others form a pattern none of the values
- * has.  Negating the tests one by one and multiplying would give
- * |m|^n cases (1024 for brig's two socket families) before simplifying to
- * the same ~35. */
-static void meq_not(Meq *g, size_t n, Dnf *ret)
-{
-    uint64_t m = g[0].mask, v0 = g[0].value, diff = 0;
-    size_t k = 0;
-    uint64_t vals[16];
-    for (size_t i = 0; i < n; i++) {
-        if (g[i].used || g[i].arg != g[0].arg || g[i].mask != m)
-            continue;
-        g[i].used = true;
-        diff |= g[i].value ^ v0;
-        if (k < ELEMENTSOF(vals))
-            vals[k] = g[i].value;
-        k++;
-    }
-    int nd = __builtin_popcountll(diff);
-    if (k > ELEMENTSOF(vals) || nd > 6) {
-        /* too many patterns: each value's negation, multiplied */
-        for (size_t i = 0; i < k && i < ELEMENTSOF(vals); i++) {
-            Dnf one = {0}, next;
-            Cmp c = {OP_MEQ, m, vals[i]};
-            cmp_not(&c, g[0].arg, &one);
-            if (i == 0) {
-                *ret = one;
-                continue;
-            }
-            dnf_and(ret, &one, &next);
-            dnf_free(ret);
-            dnf_free(&one);
-            *ret = next;
-        }
-        ret->overflow = ret->overflow || k > ELEMENTSOF(vals);
-        return;
-    }
-    uint64_t common = m & ~diff;
-    Conj c = {0};
-    for (int bit = 0; bit < 64; bit++) {
-        uint64_t b = UINT64_C(1) << bit;
-        if (!(common & b))
-            continue;
-        c.c[g[0].arg] = (Cmp){OP_MEQ, b, ~v0 & b};
-        dnf_add(ret, &c);
-    }
-    /* every pattern of the differing bits, spread onto them */
-    for (uint64_t p = 0; p < (UINT64_C(1) << nd); p++) {
-        uint64_t spread = 0, bits = diff;
-        for (int i = 0; bits; i++, bits &= bits - 1)
-            if (p & (UINT64_C(1) << i))
-                spread |= bits & -bits;
-        bool taken = false;
-        for (size_t i = 0; i < k && !taken; i++)
-            taken = (vals[i] & diff) == spread;
-        if (taken)
-            continue;
-        c.c[g[0].arg] = (Cmp){OP_MEQ, m, (v0 & common) | spread};
-        dnf_add(ret, &c);
-    }
 }
 
 /* The calls a profile allows, as cases, and its catch-all deny if it has
@@ -802,21 +325,21 @@ static int allowed_cases(const Names *t, const Name *nm, int side, const Act *de
         if (r < 0)
             goto out;
         for (int k = 0; k < 6; k++)
-            if (cmp_always(&c.c[k]))
+            if (sc_cmp_always(&c.c[k]))
                 c.c[k] = (Cmp){0};
         if (action_rank(brig_json_str(brig_json_get(e, "action"))) == 0) {
-            dnf_add(&allow, &c);
+            sc_dnf_add(&allow, &c);
         } else if (catch_all(e, &c)) {
             *ret_catch_all = e;
-        } else if (single_meq(&c) >= 0 && n_meq < ELEMENTSOF(meq)) {
-            int k = single_meq(&c);
+        } else if (sc_single_meq(&c) >= 0 && n_meq < ELEMENTSOF(meq)) {
+            int k = sc_single_meq(&c);
             meq[n_meq++] = (Meq){k, c.c[k].a, c.c[k].b};
         } else if (n_denies < ELEMENTSOF(denies)) {
             /* LOG, TRACE and NOTIFY count as denials here: the stricter side */
             denies[n_denies] = (Dnf){0};
             for (int k = 0; k < 6; k++)
                 if (c.c[k].op)
-                    cmp_not(&c.c[k], k, &denies[n_denies]);
+                    sc_cmp_not(&c.c[k], k, &denies[n_denies]);
             n_denies++;
         } else {
             allow.overflow = true;
@@ -832,34 +355,34 @@ static int allowed_cases(const Names *t, const Name *nm, int side, const Act *de
             break;
         }
         *d = (Dnf){0};
-        meq_not(meq + i, n_meq - i, d);
+        sc_meq_not(meq + i, n_meq - i, d);
     }
     /* where no rule matches, an allowing default allows: then only the
      * denials count */
     if (!*ret_catch_all && def->rank == 0) {
-        dnf_free(&allow);
+        sc_dnf_free(&allow);
         Conj every = {0};
-        dnf_add(&allow, &every);
+        sc_dnf_add(&allow, &every);
     }
-    dnf_simplify(&allow);
+    sc_dnf_simplify(&allow);
     for (size_t d = 0; d < n_denies; d++) {
         Dnf next;
-        dnf_and(&allow, &denies[d], &next);
-        dnf_free(&allow);
+        sc_dnf_and(&allow, &denies[d], &next);
+        sc_dnf_free(&allow);
         allow = next;
     }
     /* a catch-all the allow rules might not come before reads as a denial
      * of everything */
-    if (*ret_catch_all && side == 1 && equality_arg(&allow) < 0) {
-        dnf_free(&allow);
+    if (*ret_catch_all && side == 1 && sc_equality_arg(&allow) < 0) {
+        sc_dnf_free(&allow);
         *ret_catch_all = NULL;
     }
     *ret = allow;
     allow = (Dnf){0};
 out:
     for (size_t d = 0; d < n_denies; d++)
-        dnf_free(&denies[d]);
-    dnf_free(&allow);
+        sc_dnf_free(&denies[d]);
+    sc_dnf_free(&allow);
     return r;
 }
 
@@ -939,7 +462,7 @@ static BrigJson *cmp_json(int idx, const Cmp *c)
     brig_json_set(a, "value", brig_json_new_uint(c->a));
     if (c->op == OP_MEQ)
         brig_json_set(a, "valueTwo", brig_json_new_uint(c->b));
-    brig_json_set(a, "op", brig_json_new_string(op_names[c->op]));
+    brig_json_set(a, "op", brig_json_new_string(sc_op_names[c->op]));
     return a;
 }
 
@@ -987,13 +510,13 @@ static int both_conditional(Out *o, const Names *t, Name *nm, const Act *b_def, 
         r = allowed_cases(t, nm, 1, e_def, &e, &e_catch, err);
     if (r < 0)
         goto out;
-    dnf_and(&b, &e, &both);
+    sc_dnf_and(&b, &e, &both);
     Act deny = r_def->rank == 3 ? *r_def : eperm;
     if (b_catch) {
         act_make(brig_json_str(brig_json_get(b_catch, "action")),
                  brig_json_get(b_catch, "errnoRet"), &deny);
     }
-    int arg = equality_arg(&both);
+    int arg = sc_equality_arg(&both);
     /* calls no rule matches get the default, unless a catch-all (only
      * in the shape libseccomp orders last) says otherwise: an allowing
      * default cannot stand, so the syscall is denied outright */
@@ -1023,9 +546,9 @@ static int both_conditional(Out *o, const Names *t, Name *nm, const Act *b_def, 
         emit_rule(o, nm->name, &deny, &all);
     }
 out:
-    dnf_free(&b);
-    dnf_free(&e);
-    dnf_free(&both);
+    sc_dnf_free(&b);
+    sc_dnf_free(&e);
+    sc_dnf_free(&both);
     return r;
 }
 
