@@ -2,6 +2,9 @@
 /* The mounts pass: sensitive host paths refused, binds nosuid/nodev, no
  * shared propagation, read-only grants from the policy. */
 
+#include <ctype.h>
+#include <glob.h>
+
 #define PASS pass_mounts
 #define DATA_DIR "pass_mounts"
 #include "passtest.h"
@@ -516,6 +519,56 @@ START_TEST(test_engine_identities)
 }
 END_TEST
 
+/* Every real engine config, run as the container it was captured from, has
+ * its own files, shm, mqueue and cgroup mounts accepted: only the docker.sock
+ * bind and rootless runc's bind of the host's /sys are refused. */
+START_TEST(test_engine_configs_accepted)
+{
+    static const struct {
+        const char *name;
+        size_t refused;
+    } want[] = {{"docker-sock", 1}, {"runc-spec-rootless", 1}}; /* name prefixes */
+    glob_t g;
+    ck_assert_int_eq(glob(BRIG_TEST_DATA "/configs/*.json", 0, NULL, &g), 0);
+    size_t checked = 0;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+        _cleanup_free_ char *rel = xasprintf("configs/%s", base);
+        _cleanup_free_ char *text = tu_read_data(rel, NULL);
+        if (!strstr(text, "\"mounts\""))
+            continue; /* an exec process file */
+        /* the id the engine named its per-container directory after */
+        char id[65] = "";
+        for (const char *m = text; !id[0] && (m = strstr(m, "containers/")); m += 11) {
+            size_t n = 0;
+            while (n < 64 && isxdigit((unsigned char)m[11 + n]))
+                n++;
+            if (n == 64 && m[11 + 64] == '/')
+                snprintf(id, sizeof(id), "%.64s", m + 11);
+        }
+        Run t;
+        run_init(&t);
+        t.ctx.container_id = id[0] ? id : "test";
+        ck_assert_int_eq(run_pass(&t, text), 0);
+        size_t expect = 0;
+        for (size_t k = 0; k < ELEMENTSOF(want); k++)
+            if (startswith(base, want[k].name))
+                expect = want[k].refused;
+        ck_assert_msg(brig_report_count(&t.rep, BRIG_REFUSE) == expect, "%s: %zu refusals (%s)",
+                      base, brig_report_count(&t.rep, BRIG_REFUSE),
+                      t.rep.n ? t.rep.v[0].reason : "");
+        /* and its own files stay as the engine wrote them: never read-only */
+        for (size_t k = 0; k < t.rep.n; k++)
+            ck_assert_msg(!strstr(t.rep.v[k].reason, "read-only only"), "%s: %s", base,
+                          t.rep.v[k].reason);
+        checked++;
+        run_done(&t);
+    }
+    globfree(&g);
+    ck_assert_uint_ge(checked, 15);
+}
+END_TEST
+
 START_TEST(test_wrong_types)
 {
     assert_error("{\"mounts\":{}}", "/mounts: expected an array, found object");
@@ -550,6 +603,7 @@ int main(void)
     tcase_add_test(tc, test_options);
     tcase_add_test(tc, test_overlay);
     tcase_add_test(tc, test_engine_identities);
+    tcase_add_test(tc, test_engine_configs_accepted);
     tcase_add_test(tc, test_wrong_types);
     suite_add_tcase(s, tc);
     return tu_run(s);
