@@ -79,9 +79,11 @@ START_TEST(golden)
     ck_assert_uint_eq(brig_report_count(&rep, BRIG_REFUSE), 0);
     for (size_t i = 0; i < rep.n; i++) {
         ck_assert_str_eq(rep.v[i].pointer, "/linux/seccomp");
-        /* a profile is tens of KiB: the report carries a summary */
-        ck_assert(!rep.v[i].before || strlen(rep.v[i].before) < 400);
-        ck_assert(!rep.v[i].after || strlen(rep.v[i].after) < 400);
+        /* a profile is tens of KiB: the report carries a summary (which
+         * names the profile by its path: the bound leaves room for a deep
+         * checkout, such as tools/mutate's copy under build-mutate/) */
+        ck_assert(!rep.v[i].before || strlen(rep.v[i].before) < 1024);
+        ck_assert(!rep.v[i].after || strlen(rep.v[i].after) < 1024);
     }
 
     /* idempotence: the pass on its own output changes nothing */
