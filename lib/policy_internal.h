@@ -32,3 +32,7 @@ bool pv_glob_valid(const char *g);
 int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc);
 void brig_rule_clear(BrigRule *r);
 void strv_extend(char ***v, char *const *more);
+/* policy_limits.c: the built-in rlimit ceilings and OOM floor, and the
+ * "rlimits" setting. */
+void pv_default_limits(BrigPolicy *p);
+int pv_rlimits(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *pol);
