@@ -72,14 +72,16 @@ typedef struct {
 static size_t ptr_push(Ptr *p, const char *tok)
 {
     size_t old = p->len;
-    _cleanup_free_ char *esc = brig_json_pointer_token(tok);
-    size_t n = strlen(esc);
+    /* most keys need no escaping (RFC 6901: "~" and "/"): no allocation */
+    _cleanup_free_ char *esc = strpbrk(tok, "~/") ? brig_json_pointer_token(tok) : NULL;
+    const char *t = esc ? esc : tok;
+    size_t n = strlen(t);
     if (p->len + n + 2 > p->cap) {
         p->cap = (p->len + n + 2) * 2;
         p->s = xrealloc(p->s, p->cap);
     }
     p->s[p->len++] = '/';
-    memcpy(p->s + p->len, esc, n + 1);
+    memcpy(p->s + p->len, t, n + 1);
     p->len += n;
     return old;
 }
@@ -190,33 +192,59 @@ static void check_map_unique(Walk *w, const BrigJson *obj)
 static void walk_value(Walk *w, size_t row, const BrigJson *v);
 
 /* The rows of an object's keys, where the walk is: top level, process
- * object, mount, device, ... */
+ * object, mount, device, ...  Found once per row and kept: a seccomp
+ * profile has hundreds of syscall objects, all with the same rows. */
 #define MAX_KIDS 64
+
+typedef struct {
+    bool done;
+    unsigned char n;
+    unsigned short kids[MAX_KIDS];
+    const char *keys[MAX_KIDS];
+    size_t lens[MAX_KIDS];
+} Kids;
+
+static const Kids *kids_of(size_t row)
+{
+    static Kids *cache;
+    if (!cache)
+        cache = xcalloc(brig_spec_n_fields, sizeof(*cache)); /* lives as long as brig */
+    Kids *c = &cache[row];
+    if (c->done)
+        return c;
+    size_t end = brig_spec_subtree_end(row);
+    for (size_t k = row + 1; k < end; k++)
+        if (brig_spec_is_child(row, k)) {
+            if (c->n == MAX_KIDS)
+                abort(); /* the table's shape is checked by its unit test */
+            c->kids[c->n] = (unsigned short)k;
+            c->keys[c->n] = brig_spec_key(&brig_spec_fields[k]);
+            c->lens[c->n] = strlen(c->keys[c->n]);
+            c->n++;
+        }
+    c->done = true;
+    return c;
+}
 
 static void walk_object(Walk *w, size_t row, const BrigJson *obj)
 {
-    size_t kids[MAX_KIDS], n = 0, end = brig_spec_subtree_end(row);
-    for (size_t k = row + 1; k < end; k++)
-        if (brig_spec_is_child(row, k)) {
-            if (n == MAX_KIDS)
-                abort(); /* the table's shape is checked by its unit test */
-            kids[n++] = k;
-        }
+    const Kids *kc = kids_of(row);
+    size_t n = kc->n;
     unsigned copies[MAX_KIDS] = {0};
     bool extensible = brig_spec_fields[row].shape == BRIG_SPEC_EXTENSIBLE;
     const BrigJson *m;
     BRIG_JSON_FOREACH (m, obj) {
         const char *key = m->key ? m->key : "";
-        size_t exact = n, folded = n;
+        size_t exact = n, folded = n, klen = strlen(key);
         for (size_t c = 0; c < n && exact == n; c++)
-            if (streq(key, brig_spec_key(&brig_spec_fields[kids[c]])))
+            if (klen == kc->lens[c] && memcmp(key, kc->keys[c], klen) == 0)
                 exact = c;
         for (size_t c = 0; c < n && exact == n && folded == n; c++)
-            if (spec_go_fold_equal(key, brig_spec_key(&brig_spec_fields[kids[c]])))
+            if (spec_go_fold_equal(key, kc->keys[c]))
                 folded = c;
         size_t old = ptr_push(&w->ptr, key), pold = ptr_push(&w->pat, key);
         if (exact < n) {
-            const BrigSpecField *f = &brig_spec_fields[kids[exact]];
+            const BrigSpecField *f = &brig_spec_fields[kc->kids[exact]];
             if (++copies[exact] == 2)
                 brig_report_refuse(w->rep, here(w), NULL,
                                    "a second copy of this key: runc reads the last copy and crun "
@@ -225,9 +253,9 @@ static void walk_object(Walk *w, size_t row, const BrigJson *obj)
             if (f->decision == BRIG_SPEC_GRANT && f->shape != BRIG_SPEC_MAP && !granted(w))
                 refuse_grant(w, m, f);
             else
-                walk_value(w, kids[exact], m);
+                walk_value(w, kc->kids[exact], m);
         } else if (folded < n) {
-            const BrigSpecField *f = &brig_spec_fields[kids[folded]];
+            const BrigSpecField *f = &brig_spec_fields[kc->kids[folded]];
             copies[folded]++;
             brig_report_refuse(w->rep, here(w), NULL,
                                "runc reads this key as \"%s\" (Go matches field names regardless "
