@@ -165,6 +165,16 @@ typedef struct {
 
 static char *resolve_cached(Cache *c, const char *p, unsigned depth, bool *ret_exists)
 {
+    if (p[0] != '/') {
+        /* relative to the current directory, as the runtime will see it */
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/') {
+            *ret_exists = false;
+            return xstrdup(p);
+        }
+        _cleanup_free_ char *abs = xasprintf("%s/%s", cwd, p);
+        return resolve_cached(c, abs, depth, ret_exists);
+    }
     char *real = xstrdup("/");
     bool exists = true;
     for (size_t end = 0; p[0] == '/' && p[end];) {

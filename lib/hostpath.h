@@ -42,7 +42,8 @@ int brig_host_path_resolve(const char *path, unsigned flags, const char *const *
                            BrigHostPath *ret);
 void brig_host_path_clear(BrigHostPath *p);
 
-/* The real paths of absolute, folded paths (no ".."), following every
+/* The real paths of folded paths (no ".."; a relative one is taken from the
+ * current directory), following every
  * symlink and appending what does not exist as written: the admin's lists,
  * resolved at once because they share most prefixes.  ret_real[i] is a new
  * string for each path. */

@@ -187,9 +187,10 @@ static void mount_host_ready(MountHost *h)
     h->ready = true;
     h->ro = lex_list(h->ctx->policy->host_paths_ro, &h->n_ro);
     h->sockets = lex_list(h->ctx->policy->host_sockets, &h->n_sockets);
-    Spelled bundle = {0};
-    if (h->ctx->bundle && h->ctx->bundle[0] == '/')
-        bundle.lex = mount_normalize(h->ctx->bundle);
+    /* no --bundle is the current directory, as runc and crun read it; a
+     * relative one is resolved from there by the host */
+    const char *b = h->ctx->bundle ? h->ctx->bundle : ".";
+    Spelled bundle = {.lex = b[0] == '/' ? mount_normalize(b) : xstrdup(b)};
 
     size_t n = ELEMENTSOF(exact) + ELEMENTSOF(subtree) + h->n_ro + h->n_sockets + 1, k = 0;
     _cleanup_free_ Spelled **all = xcalloc(n, sizeof(*all));
@@ -205,8 +206,7 @@ static void mount_host_ready(MountHost *h)
         all[k++] = &h->ro[i];
     for (size_t i = 0; i < h->n_sockets; i++)
         all[k++] = &h->sockets[i];
-    if (bundle.lex)
-        all[k++] = &bundle;
+    all[k++] = &bundle;
     _cleanup_free_ const char **lex = xcalloc(k + 1, sizeof(*lex));
     _cleanup_free_ char **real = xcalloc(k + 1, sizeof(*real));
     for (size_t i = 0; i < k; i++)
@@ -231,11 +231,10 @@ static void mount_host_ready(MountHost *h)
         h->nofollow[f++] = h->root_real[i];
     }
     /* The bundle holds the image's rootfs: nothing there is root's own. */
-    if (bundle.lex) {
-        h->bundle = bundle.real;
+    h->bundle = bundle.real;
+    if (h->bundle[0] == '/')
         h->nofollow[f++] = h->bundle;
-        free(bundle.lex);
-    }
+    free(bundle.lex);
     h->nofollow[f] = NULL;
 }
 

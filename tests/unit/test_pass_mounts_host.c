@@ -127,6 +127,32 @@ START_TEST(test_bundle_symlink_refused)
 }
 END_TEST
 
+/* No --bundle is the current directory, and a relative one is taken from
+ * there: either way nothing below it is root's own. */
+START_TEST(test_bundle_from_cwd)
+{
+    _cleanup_free_ char *b = at("bundle"), *r = at("bundle/rootfs"), *l = at("bundle/rootfs/host");
+    ck_assert_int_eq(mkdir(b, 0755), 0);
+    ck_assert_int_eq(mkdir(r, 0755), 0);
+    ck_assert_int_eq(symlink("/srv", l), 0);
+    char old[4096];
+    ck_assert_ptr_nonnull(getcwd(old, sizeof(old)));
+    _cleanup_free_ char *src = at("bundle/rootfs/host/x");
+    static const char *const bundles[] = {NULL, "bundle"};
+    for (size_t i = 0; i < ELEMENTSOF(bundles); i++) {
+        ck_assert_int_eq(chdir(bundles[i] ? tmp : b), 0);
+        Run t;
+        run_host_init(&t);
+        t.ctx.bundle = bundles[i];
+        _cleanup_free_ char *why = NULL;
+        ck_assert_uint_eq(bind_refusals(&t, src, &why), 1);
+        ck_assert_ptr_nonnull(strstr(why, "goes through the symlink"));
+        run_done(&t);
+    }
+    ck_assert_int_eq(chdir(old), 0);
+}
+END_TEST
+
 /* A device node is judged by its number, whatever its name: refused
  * unless "devices" grants that very device. */
 START_TEST(test_device_nodes)
@@ -254,6 +280,7 @@ int main(void)
     tcase_add_test(tc, test_trusted_symlink_followed);
     tcase_add_test(tc, test_untrusted_symlink_refused);
     tcase_add_test(tc, test_bundle_symlink_refused);
+    tcase_add_test(tc, test_bundle_from_cwd);
     tcase_add_test(tc, test_device_nodes);
     tcase_add_test(tc, test_sockets);
     tcase_add_test(tc, test_grant_through_symlink);
