@@ -111,6 +111,7 @@ void brig_policy_doc_free(BrigPolicyDoc *d)
     free(d->path);
     brig_policy_free(d->defaults);
     strv_free(d->trusted_annotations);
+    free(d->docker_root);
     free(d->audit_log);
     for (size_t i = 0; i < d->n_rules; i++)
         brig_rule_clear(&d->rules[i]);
@@ -635,8 +636,16 @@ void strv_extend(char ***v, char *const *more)
 int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyDoc **ret,
                       BrigError **err)
 {
-    static const char *const keys[] = {
-        "version", "mode", "runtime", "audit", "defaults", "trustedAnnotations", "rules", NULL};
+    static const char *const keys[] = {"version",
+                                       "mode",
+                                       "runtime",
+                                       "audit",
+                                       "defaults",
+                                       "trustedAnnotations",
+                                       "trustDockerImageRecord",
+                                       "dockerRoot",
+                                       "rules",
+                                       NULL};
     _cleanup_(brig_json_freep) BrigJson *j = NULL;
     int r = brig_json_parse(buf, len, name, BRIG_JSON_LINES, &j, err);
     if (r < 0)
@@ -702,6 +711,19 @@ int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyD
     if ((m = brig_json_get(j, "trustedAnnotations")) &&
         (r = pv_strv(&v, m, "/trustedAnnotations", false, &doc->trusted_annotations)) < 0)
         return r;
+    if ((m = brig_json_get(j, "trustDockerImageRecord"))) {
+        if ((r = pv_type(&v, m, "/trustDockerImageRecord", BRIG_JSON_BOOL)) < 0)
+            return r;
+        doc->trust_docker_image_record = m->boolean;
+    }
+    if ((m = brig_json_get(j, "dockerRoot"))) {
+        if ((r = pv_type(&v, m, "/dockerRoot", BRIG_JSON_STRING)) < 0)
+            return r;
+        if (m->text[0] != '/')
+            return pv_fail(&v, m, "/dockerRoot", "expected an absolute path, found \"%s\"",
+                           m->text);
+        doc->docker_root = xstrdup(m->text);
+    }
     if ((m = brig_json_get(j, "rules")) && (r = pv_rules(&v, m, doc)) < 0)
         return r;
 

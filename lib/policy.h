@@ -101,6 +101,8 @@ typedef struct BrigPolicyDoc {
     char digest[BRIG_DIGEST_LEN];
     BrigPolicy *defaults;       /* the policy before any rule applies */
     char **trusted_annotations; /* annotation keys rules may match on */
+    bool trust_docker_image_record; /* rules' "images" match dockerd's record (docker_record.h) */
+    char *docker_root;              /* where dockerd keeps it; NULL: /var/lib/docker */
     char *audit_log;            /* file for the audit log, or NULL */
     bool audit_syslog;
     BrigRule *rules;
@@ -162,5 +164,6 @@ int brig_policy_resolve(const BrigPolicyDoc *doc, const BrigMatchInput *in, Brig
 int brig_policy_for_rule(const BrigPolicyDoc *doc, size_t idx, BrigPolicy **ret, BrigError **err);
 /* The effective policy as JSON, in the file's own schema (brig policy show). */
 BrigJson *brig_policy_to_json(const BrigPolicy *p);
-/* Image name as the engine recorded it in trusted annotations, or NULL. */
+/* Image name as the engine recorded it in trusted annotations, or NULL.
+ * (Docker's own record is read at resolve time, from the container id.) */
 const char *brig_policy_image_name(const BrigPolicyDoc *doc, const BrigJson *spec);

@@ -9,6 +9,7 @@
  * That makes the outcome independent of anything but the file. */
 #include <fnmatch.h>
 
+#include "docker_record.h"
 #include "policy_internal.h"
 
 /* Annotation keys engines use to record the image a container runs. */
@@ -60,14 +61,15 @@ static int parse_match(const PV *v, const BrigJson *m, const char *ptr, const Br
         p = xasprintf("%s/images", ptr);
         if ((r = pv_strv(v, e, p, true, &rule->images)) < 0)
             return r;
-        bool any = false;
+        bool any = doc->trust_docker_image_record;
         for (const char *const *k = image_keys; *k && !any; k++)
             any = trusted(doc, *k);
         if (!any)
             return pv_fail(v, e, p,
                            "matching on images needs an image annotation in "
                            "\"trustedAnnotations\" (io.kubernetes.cri.image-name for "
-                           "containerd CRI, io.kubernetes.cri-o.ImageName for CRI-O)");
+                           "containerd CRI, io.kubernetes.cri-o.ImageName for CRI-O) or, "
+                           "for Docker, \"trustDockerImageRecord\": true");
     }
     if ((e = brig_json_get(m, "annotations"))) {
         free(p);
@@ -181,11 +183,15 @@ static bool any_glob(char *const *globs, const char *s)
     return false;
 }
 
-static bool rule_matches(const BrigPolicyDoc *doc, const BrigRule *rule, const BrigMatchInput *in)
+/* An image rule matches the name from trusted annotations, or dockerd's
+ * record of the container: the name the user gave or the image id. */
+static bool rule_matches(const BrigPolicyDoc *doc, const BrigRule *rule, const BrigMatchInput *in,
+                         const BrigDockerImage *dimg)
 {
     if (rule->ids && !any_glob(rule->ids, in->id))
         return false;
-    if (rule->images && !any_glob(rule->images, brig_policy_image_name(doc, in->spec)))
+    if (rule->images && !any_glob(rule->images, brig_policy_image_name(doc, in->spec)) &&
+        !any_glob(rule->images, dimg->name) && !any_glob(rule->images, dimg->id))
         return false;
     for (size_t i = 0; rule->ann_keys && rule->ann_keys[i]; i++) {
         const char *v = annotation(in->spec, rule->ann_keys[i]);
@@ -202,9 +208,20 @@ int brig_policy_resolve(const BrigPolicyDoc *doc, const BrigMatchInput *in, Brig
     const char *where = doc->path ? doc->path : "the built-in default policy";
     _cleanup_free_ char *names = NULL;
     PV v = {.name = where, .err = err};
+    _cleanup_(brig_docker_image_done) BrigDockerImage dimg = {0};
+    bool images = false;
+    for (size_t i = 0; i < doc->n_rules && !images; i++)
+        images = doc->rules[i].images != NULL;
+    if (images && doc->trust_docker_image_record && in->id) {
+        /* a record that exists but cannot be trusted fails closed: a rule
+         * may as well make its image's containers stricter */
+        int r = brig_docker_image_read(doc->docker_root, in->id, &dimg, err);
+        if (r < 0)
+            return brig_error_prefix(err, "%s: trustDockerImageRecord", where);
+    }
     for (size_t i = 0; i < doc->n_rules; i++) {
         const BrigRule *rule = &doc->rules[i];
-        if (!rule_matches(doc, rule, in))
+        if (!rule_matches(doc, rule, in, &dimg))
             continue;
         if (rule->allow) {
             _cleanup_free_ char *ptr = xasprintf("/rules/%zu/allow", i);

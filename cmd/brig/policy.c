@@ -222,6 +222,9 @@ static int show(const BrigArgv *a, const char *file, bool json, BrigError **err)
     for (char **t = doc->trusted_annotations; t && *t; t++)
         brig_json_append(trusted, brig_json_new_string(*t));
     brig_json_set(j, "trustedAnnotations", trusted);
+    brig_json_set(j, "trustDockerImageRecord", brig_json_new_bool(doc->trust_docker_image_record));
+    if (doc->docker_root)
+        brig_json_set(j, "dockerRoot", brig_json_new_string(doc->docker_root));
     _cleanup_free_ char *out = brig_json_serialize(j, BRIG_JSON_PRETTY, NULL);
     if (!json)
         printf("# %s %s, %zu rule%s not shown (only the defaults are)\n",

@@ -63,7 +63,7 @@ static BrigPolicyDoc *parse_ok(const char *text)
 #define SETTINGS_KEYS                                                                              \
     "user, capabilities, tmpfsSize, pidsLimit, envSecrets, seccompProfile, hooks, "                \
     "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
-    "restore, hostSockets, mountTypes, mountOptions, devices, "   \
+    "restore, hostSockets, mountTypes, mountOptions, devices, "                                    \
     "mapHostRoot, oomScoreAdjMin, rlimits"
 
 /* ---- unknown keys ---- */
@@ -75,7 +75,7 @@ START_TEST(unknown_key_top)
            "  \"modes\": \"audit\"\n"
            "}\n",
            "p.json: line 3: /modes: unknown key (expected one of: version, mode, runtime, audit, "
-           "defaults, trustedAnnotations, rules)");
+           "defaults, trustedAnnotations, trustDockerImageRecord, dockerRoot, rules)");
 }
 END_TEST
 
@@ -574,7 +574,8 @@ START_TEST(rule_trust)
            "\"rules\": [{\"name\": \"a\", \"match\": {\n\"images\": [\"*/nginx:*\"]}}]}",
            "p.json: line 3: /rules/0/match/images: matching on images needs an image annotation "
            "in \"trustedAnnotations\" (io.kubernetes.cri.image-name for containerd CRI, "
-           "io.kubernetes.cri-o.ImageName for CRI-O)");
+           "io.kubernetes.cri-o.ImageName for CRI-O) or, for Docker, \"trustDockerImageRecord\": "
+           "true");
     /* the order of keys in the file does not matter */
     VALID("{\"version\": 1, \"rules\": [{\"name\": \"a\", \"match\": {\"images\": [\"x\"]}}],\n"
           "\"trustedAnnotations\": [\"io.kubernetes.cri-o.ImageName\"]}");
@@ -626,12 +627,14 @@ END_TEST
 START_TEST(error_checks_before_values)
 {
     /* pv_keys runs first: an unknown key is reported even when version is missing */
-    ERR_EQ("{\"bogus\": 1}", "p.json: line 1: /bogus: unknown key (expected one of: version, "
-                             "mode, runtime, audit, defaults, trustedAnnotations, rules)");
+    ERR_EQ("{\"bogus\": 1}",
+           "p.json: line 1: /bogus: unknown key (expected one of: version, "
+           "mode, runtime, audit, defaults, trustedAnnotations, trustDockerImageRecord, "
+           "dockerRoot, rules)");
     /* a JSON-pointer token escapes ~ and / */
     ERR_EQ("{\"version\": 1,\n\"a/b~c\": 1}",
            "p.json: line 2: /a~1b~0c: unknown key (expected one of: version, mode, runtime, audit, "
-           "defaults, trustedAnnotations, rules)");
+           "defaults, trustedAnnotations, trustDockerImageRecord, dockerRoot, rules)");
 }
 END_TEST
 
