@@ -166,6 +166,7 @@ bool brig_harden_refused(const BrigHardenFile *h)
     case BRIG_MODE_REJECT:
         return brig_report_count(&h->rep, BRIG_REFUSE) + brig_report_count(&h->rep, BRIG_FIX) > 0;
     case BRIG_MODE_AUDIT:
+    case BRIG_MODE_LEARN:
         return false;
     }
     return true;

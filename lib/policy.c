@@ -48,6 +48,7 @@ BrigPolicy *brig_policy_copy(const BrigPolicy *p)
     c->spec_fields = strv_copy(p->spec_fields);
     c->hooks_allowed = strv_copy(p->hooks_allowed);
     c->runtime_flags = strv_copy(p->runtime_flags);
+    c->writable_paths = strv_copy(p->writable_paths);
     return c;
 }
 
@@ -81,6 +82,7 @@ void brig_policy_free(BrigPolicy *p)
     strv_free(p->spec_fields);
     strv_free(p->hooks_allowed);
     strv_free(p->runtime_flags);
+    strv_free(p->writable_paths);
     free(p);
 }
 
@@ -93,6 +95,8 @@ const char *brig_mode_name(BrigMode m)
         return "reject";
     case BRIG_MODE_AUDIT:
         return "audit";
+    case BRIG_MODE_LEARN:
+        return "learn";
     }
     return "?";
 }
@@ -274,7 +278,7 @@ static int pv_enum(const PV *v, const BrigJson *j, const char *ptr, const char *
 
 int pv_mode(const PV *v, const BrigJson *j, const char *ptr, BrigMode *ret)
 {
-    static const char *const modes[] = {"enforce", "reject", "audit", NULL};
+    static const char *const modes[] = {"enforce", "reject", "audit", "learn", NULL};
     int m;
     int r = pv_enum(v, j, ptr, modes, &m);
     if (r == 0)
@@ -328,6 +332,50 @@ const char *const brig_runtime_flag_grants[] = {
     "cgroup-manager=disabled", "no-pivot", "no-new-keyring", "criu", "rootless", NULL,
 };
 
+/* A writable path is a tmpfs the runtime mounts inside the rootfs: absolute,
+ * already in normal form (what the mount's destination will be, so the
+ * operator reads what brig mounts), not the root itself (that is
+ * writableRootfs) and not below the kernel's and runtime's own trees, whose
+ * mounts the container must not cover. */
+static bool ends(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && streq(s + n - k, suffix);
+}
+
+static int pv_writable_paths(const PV *v, const BrigJson *m, const char *p, BrigPolicy *pol)
+{
+    static const char *const kernel_trees[] = {"/proc", "/sys", "/dev", NULL};
+    _cleanup_strv_ char **more = NULL;
+    int r = pv_strv(v, m, p, false, &more);
+    for (size_t i = 0; r == 0 && more[i]; i++) {
+        _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+        const char *s = more[i];
+        bool normal = s[0] == '/' && s[1] && !strstr(s, "//") && !strstr(s, "/./") &&
+                      !strstr(s, "/../") && !ends(s, "/") && !ends(s, "/.") && !ends(s, "/..") &&
+                      !strpbrk(s, ",\n\t");
+        if (!normal) {
+            r = pv_fail(v, m->kids[i], ep,
+                        "expected an absolute path in normal form other than / (no //, . or .. "
+                        "parts, no trailing /, no comma), found \"%s\"; a writable root is "
+                        "\"writableRootfs\"",
+                        s);
+            break;
+        }
+        for (const char *const *k = kernel_trees; *k && r == 0; k++) {
+            size_t l = strlen(*k);
+            if (strncmp(s, *k, l) == 0 && (s[l] == '\0' || s[l] == '/'))
+                r = pv_fail(v, m->kids[i], ep,
+                            "%s is the kernel's or the runtime's (%s), not the image's: it cannot "
+                            "be a writable path",
+                            s, *k);
+        }
+    }
+    if (r == 0)
+        strv_extend(&pol->writable_paths, more);
+    return r;
+}
+
 /* ---- settings: the shape shared by "defaults" and a rule's "allow" ---- */
 
 int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *pol)
@@ -337,7 +385,7 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
         "user",  "capabilities",   "tmpfsSize",         "pidsLimit", "envSecrets", "seccompProfile",
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
         "specFields", "runtimeFlags", "restore", "hostSockets", "mountTypes", "mountOptions",
-        "devices", "mapHostRoot", "oomScoreAdjMin", "rlimits",
+        "devices", "mapHostRoot", "oomScoreAdjMin", "rlimits", "writablePaths", "writableRootfs",
         NULL,
     };
     /* clang-format on */
@@ -512,6 +560,12 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             }
             if (r == 0)
                 strv_extend(&pol->runtime_flags, more);
+        } else if (streq(m->key, "writablePaths")) {
+            r = pv_writable_paths(v, m, p, pol);
+        } else if (streq(m->key, "writableRootfs")) {
+            r = pv_type(v, m, p, BRIG_JSON_BOOL);
+            if (r == 0)
+                pol->writable_rootfs = m->boolean;
         } else if (streq(m->key, "restore")) {
             r = pv_type(v, m, p, BRIG_JSON_BOOL);
             if (r == 0)

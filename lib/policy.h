@@ -17,6 +17,7 @@ typedef enum {
     BRIG_MODE_ENFORCE,
     BRIG_MODE_REJECT,
     BRIG_MODE_AUDIT,
+    BRIG_MODE_LEARN, /* run as the engine asked, record what enforce would deny (lib/learn/) */
 } BrigMode;
 
 typedef enum {
@@ -89,6 +90,9 @@ typedef struct BrigPolicy {
     char **runtime_flags; /* NULL-terminated: runtime flags that weaken isolation, granted
                            * (names from brig_runtime_flag_grants, e.g. "no-pivot") */
     bool restore;         /* `restore` of a checkpoint is allowed (brig cannot see inside it) */
+    char **writable_paths; /* NULL-terminated: absolute, normalised paths that get a tmpfs
+                            * owned by the container's user, seeded with the image's content */
+    bool writable_rootfs;  /* last resort: the root filesystem stays writable */
 } BrigPolicy;
 
 /* The names "runtimeFlags" may list, NULL-terminated. */

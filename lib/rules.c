@@ -105,7 +105,7 @@ static int parse_match(const PV *v, const BrigJson *m, const char *ptr, const Br
 
 int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
 {
-    static const char *const keys[] = {"name", "match", "mode", "allow", NULL};
+    static const char *const keys[] = {"name", "match", "mode", "allow", "reason", NULL};
     int r = pv_type(v, rules, "/rules", BRIG_JSON_ARRAY);
     if (r < 0)
         return r;
@@ -132,6 +132,13 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             return pv_fail(v, j, mp, "missing");
         if ((r = parse_match(v, e, mp, doc, rule)) < 0)
             return r;
+        /* free text for the reader (brig learned says what needed the
+         * grant); never interpreted */
+        if ((e = brig_json_get(j, "reason"))) {
+            _cleanup_free_ char *rp = xasprintf("%s/reason", ptr);
+            if ((r = pv_type(v, e, rp, BRIG_JSON_STRING)) < 0)
+                return r;
+        }
         if ((e = brig_json_get(j, "mode"))) {
             if ((r = pv_mode(v, e, op, &rule->mode)) < 0)
                 return r;
@@ -152,6 +159,7 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             strv_free(scratch.spec_fields);
             strv_free(scratch.hooks_allowed);
             strv_free(scratch.runtime_flags);
+            strv_free(scratch.writable_paths);
             if (r < 0)
                 return r;
             rule->allow = brig_json_copy(e);

@@ -129,6 +129,11 @@ static void judge(const BrigPolicy *p, Warnings *w, BrigError **err, int *ret)
              src);
     if (p->mode == BRIG_MODE_AUDIT)
         warn(w, "%s: mode audit: containers run as the engine asked, nothing is enforced", src);
+    if (p->mode == BRIG_MODE_LEARN)
+        warn(w, "%s: mode learn: containers run as the engine asked, observed for brig learned",
+             src);
+    if (p->writable_rootfs)
+        warn(w, "%s: writableRootfs: containers keep a writable root filesystem", src);
 }
 
 /* Runtime mode trusts a policy only when root owns it and nobody else can

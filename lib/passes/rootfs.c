@@ -58,7 +58,8 @@ static bool has_mount_at(const BrigJson *mounts, const char *dest)
     return false;
 }
 
-static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint64_t gid)
+static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint64_t gid,
+                             bool copyup)
 {
     BrigJson *m = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(m, "destination", brig_json_new_string(dest));
@@ -67,7 +68,10 @@ static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint
     BrigJson *opts = brig_json_new(BRIG_JSON_ARRAY);
     brig_json_append(opts, brig_json_new_string("nosuid"));
     brig_json_append(opts, brig_json_new_string("nodev"));
-    brig_json_append(opts, brig_json_new_string("mode=1777"));
+    /* a writable path keeps the image directory's mode (0755 for most):
+     * the owner is the container's user, which is what makes it writable */
+    if (!copyup)
+        brig_json_append(opts, brig_json_new_string("mode=1777"));
     if (uid != 0 || gid != 0) {
         _cleanup_free_ char *u = xasprintf("uid=%llu", (unsigned long long)uid);
         _cleanup_free_ char *g = xasprintf("gid=%llu", (unsigned long long)gid);
@@ -76,6 +80,10 @@ static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint
     }
     _cleanup_free_ char *sz = xasprintf("size=%llu", (unsigned long long)size);
     brig_json_append(opts, brig_json_new_string(sz));
+    /* runc 1.1 and crun 1.8 both copy what the image has at dest into the
+     * new tmpfs (the runtime reads its own rootfs; brig reads nothing) */
+    if (copyup)
+        brig_json_append(opts, brig_json_new_string("tmpcopyup"));
     brig_json_set(m, "options", opts);
     return m;
 }
@@ -116,7 +124,8 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         if (r < 0)
             return r;
         BrigJson *ro = brig_json_get(root, "readonly");
-        if (!brig_json_is_true(ro)) {
+        /* writableRootfs is the last-resort grant: the root stays as asked */
+        if (!brig_json_is_true(ro) && !ctx->policy->writable_rootfs) {
             BrigJson *nv = brig_json_new_bool(true);
             brig_report_fix(rep, "/root/readonly", ro, nv,
                             "the root filesystem is read-only under %s; tmpfs at /tmp, /var/tmp "
@@ -155,23 +164,34 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
          !brig_idmap_to_host(&ns.uids, (uint32_t)uid, &host) ||
          !brig_idmap_to_host(&ns.gids, (uint32_t)gid, &host)))
         uid = gid = 0;
-    BrigJson *added[ELEMENTSOF(scratch_dirs)] = {NULL};
-    for (size_t d = 0; d < ELEMENTSOF(scratch_dirs); d++) {
-        if (has_mount_at(mounts, scratch_dirs[d]))
+    size_t n_wp = 0;
+    for (char **w = ctx->policy->writable_paths; w && *w; w++)
+        n_wp++;
+    size_t n_dirs = ELEMENTSOF(scratch_dirs) + n_wp;
+    _cleanup_free_ BrigJson **added = xcalloc(n_dirs, sizeof(BrigJson *));
+    for (size_t d = 0; d < n_dirs; d++) {
+        bool wp = d >= ELEMENTSOF(scratch_dirs);
+        const char *dir =
+            wp ? ctx->policy->writable_paths[d - ELEMENTSOF(scratch_dirs)] : scratch_dirs[d];
+        if (has_mount_at(mounts, dir))
             continue;
-        added[d] = tmpfs_mount(scratch_dirs[d], ctx->policy->tmpfs_size, uid, gid);
-        brig_json_insert(mounts, tmpfs_position(mounts, scratch_dirs[d]), added[d]);
+        added[d] = tmpfs_mount(dir, ctx->policy->tmpfs_size, uid, gid, wp);
+        brig_json_insert(mounts, tmpfs_position(mounts, dir), added[d]);
     }
     /* Reported once all are in place, so each pointer is the final index
      * (a later insertion before an earlier one would shift it). */
-    for (size_t d = 0; d < ELEMENTSOF(scratch_dirs); d++) {
+    for (size_t d = 0; d < n_dirs; d++) {
         for (size_t k = 0; added[d] && k < mounts->n; k++) {
             if (mounts->kids[k] != added[d])
                 continue;
             PassPtr pb;
             const char *p = pass_ptr_index(&pb, "/mounts", k);
             brig_report_fix(rep, p, NULL, added[d],
-                            "writable scratch space on a read-only root filesystem");
+                            d < ELEMENTSOF(scratch_dirs)
+                                ? "writable scratch space on a read-only root filesystem"
+                                : "a writable path the policy grants (writablePaths): a tmpfs "
+                                  "owned by the container's user, seeded with the image's "
+                                  "content");
         }
     }
     return 0;

@@ -64,7 +64,7 @@ static BrigPolicyDoc *parse_ok(const char *text)
     "user, capabilities, tmpfsSize, pidsLimit, envSecrets, seccompProfile, hooks, "                \
     "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
     "restore, hostSockets, mountTypes, mountOptions, devices, "                                    \
-    "mapHostRoot, oomScoreAdjMin, rlimits"
+    "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs"
 
 /* ---- unknown keys ---- */
 
@@ -210,7 +210,7 @@ START_TEST(unknown_key_rule)
            "  ]\n"
            "}\n",
            "p.json: line 7: /rules/0/grant: unknown key (expected one of: name, match, mode, "
-           "allow)");
+           "allow, reason)");
 }
 END_TEST
 
@@ -298,7 +298,7 @@ START_TEST(wrong_types_top)
     ERR_EQ("{\n\"version\": \"1\"}",
            "p.json: line 2: /version: expected an integer from 0 to 1000, found string \"1\"");
     ERR_EQ("{\"version\": 1,\n\"mode\": true}",
-           "p.json: line 2: /mode: expected one of enforce, reject, audit, found true");
+           "p.json: line 2: /mode: expected one of enforce, reject, audit, learn, found true");
     ERR_EQ("{\"version\": 1,\n\"runtime\": 5}",
            "p.json: line 2: /runtime: expected a string, found number 5");
     ERR_EQ("{\"version\": 1,\n\n\"audit\": []}",
@@ -408,7 +408,7 @@ START_TEST(wrong_types_rules)
            "\"name\": \"a\", \"match\": {\"annotations\": {\"team\": 1}}}]}",
            "p.json: line 3: /rules/0/match/annotations/team: expected a string, found number 1");
     ERR_EQ(R("\"name\": \"a\", \"match\": {\"ids\": [\"a\"]},\n\"mode\": \"off\""),
-           "p.json: line 4: /rules/0/mode: expected one of enforce, reject, audit, found string "
+           "p.json: line 4: /rules/0/mode: expected one of enforce, reject, audit, learn, found string "
            "\"off\"");
     ERR_EQ(R("\"name\": \"a\", \"match\": {\"ids\": [\"a\"]},\n\"allow\": true"),
            "p.json: line 4: /rules/0/allow: expected an object, found true");
@@ -503,7 +503,7 @@ START_TEST(bad_enums_and_paths)
            "number 2147483648");
 #undef D
     ERR_EQ("{\"version\": 1,\n\"mode\": \"permissive\"}",
-           "p.json: line 2: /mode: expected one of enforce, reject, audit, found string "
+           "p.json: line 2: /mode: expected one of enforce, reject, audit, learn, found string "
            "\"permissive\"");
     ERR_EQ("{\"version\": 1,\n\"runtime\": \"runc\"}",
            "p.json: line 2: /runtime: expected an absolute path, found \"runc\"");
@@ -714,7 +714,7 @@ START_TEST(load_explicit)
     _cleanup_free_ char *bad = write_tmp("bad.json", "{\"version\": 1,\n\"mode\": \"x\"}", 0600);
     _cleanup_free_ char *m = load_err(bad);
     _cleanup_free_ char *want = xasprintf(
-        "%s: line 2: /mode: expected one of enforce, reject, audit, found string \"x\"", bad);
+        "%s: line 2: /mode: expected one of enforce, reject, audit, learn, found string \"x\"", bad);
     ck_assert_str_eq(m, want);
     rm_tmpdir();
 }
