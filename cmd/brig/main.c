@@ -17,6 +17,7 @@ static const struct {
     {"harden", cmd_harden, "harden a bundle or config file offline"},
     {"check", cmd_check, "list policy violations without changing anything (CI gate)"},
     {"explain", cmd_explain, "show what brig changed in a container it created, and why"},
+    {"learned", cmd_learned, "print the policy a container run in learn mode needs"},
     {"policy", cmd_policy, "show or validate a policy file"},
     {"apparmor", cmd_apparmor, "show or load brig's AppArmor profile"},
     {"doctor", cmd_doctor, "check whether this host can enforce the policy"},

@@ -53,6 +53,8 @@ static const char *decision(const BrigHardenFile *h, bool refused)
         return "refused";
     if (h->policy->mode == BRIG_MODE_AUDIT)
         return "audited";
+    if (h->policy->mode == BRIG_MODE_LEARN)
+        return "learning";
     return h->written || brig_report_count(&h->rep, BRIG_FIX) ? "hardened" : "unchanged";
 }
 
@@ -155,7 +157,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
          * audit the container runs as the engine wrote it (the runtime
          * judges what brig could not read). */
         if (r < 0 && h.invalid) {
-            if (h.policy->mode == BRIG_MODE_AUDIT) {
+            if (h.policy->mode == BRIG_MODE_AUDIT || h.policy->mode == BRIG_MODE_LEARN) {
                 brig_error_free(TAKE_PTR(*err));
                 r = 0;
             } else {
@@ -185,6 +187,17 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     if (!brig_harden_refused(&h) && !argv_only)
         mac_after_harden(a, path, !create && !runc_inline, &h, &mac);
     bool refused = brig_harden_refused(&h);
+    /* learn: the engine's config, observed (the report is what enforce
+     * would have done, kept with what the container does) */
+    if (!refused && create && h.policy->mode == BRIG_MODE_LEARN && path) {
+        r = learn_setup(a, path, &h, runtime, err);
+        if (r < 0) {
+            mac_finish(a, &mac, true);
+            audit(a, doc, &h, "refused", NULL);
+            brig_harden_file_done(&h);
+            return r;
+        }
+    }
     mac_finish(a, &mac, refused);
     const char *dec = decision(&h, refused);
     audit(a, doc, &h, dec, refused ? NULL : runtime);
