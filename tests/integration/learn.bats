@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Learn mode and brig learned through real runtimes (runc and crun):
+#   - a busybox container that writes into an image directory and chowns a
+#     file as root runs in learn mode as the engine asked; its learn data
+#     survives delete; brig learned prints a policy (tmpfs at /data, not a
+#     writable root; CAP_CHOWN; no root) under which the same command line
+#     runs under enforce, judged from the host: a tmpfs at /data in the
+#     container's mountinfo, uid 65534 in its status, the image untouched;
+#   - a container that calls mount: brig learned refuses, names
+#     CAP_SYS_ADMIN and the operation, and prints no policy.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# Docker's default capability set: the engine's ask that learn mode keeps.
+DOCKER_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_NET_RAW","CAP_SETGID","CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"]'
+WORK='mkdir -p /data/new && echo hi >/data/new/x && echo hi >/data/f && chown 1:1 /data/f && echo ok >/data/done && exec sleep 300'
+LEARN_DIR=/var/lib/brig/learn
+
+needs() {
+	require_root
+	require_brig
+	require_cmd jq "$1"
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	[[ $1 == crun ]] && ensure_crun_cgroups
+	[[ -e /proc/self/ns/pid ]] || skip "needs namespaces"
+	return 0
+}
+
+setup() {
+	IDS=()
+}
+
+teardown() {
+	cleanup_containers
+	local id
+	for id in "${IDS[@]}"; do
+		rm -f "$LEARN_DIR/$id.json" "$LEARN_DIR/$id.seccomp.json"
+	done
+}
+
+# A bundle as Docker would hand it over: writable root, Docker's caps, an
+# image directory /data with content.
+docker_like_bundle() {
+	local dir=$1
+	shift
+	make_busybox_bundle "$dir" "$@"
+	mkdir -p "$dir/rootfs/data/sub"
+	echo img >"$dir/rootfs/data/sub/img"
+	local tmp="$dir/.c"
+	jq --argjson c "$DOCKER_CAPS" \
+		'.root.readonly = false | .process.capabilities = {bounding: $c, effective: $c, permitted: $c}' \
+		"$dir/config.json" >"$tmp" && mv "$tmp" "$dir/config.json"
+}
+
+# wait_for N CMD...: up to N tenths of a second until CMD succeeds.
+wait_for() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+learn_then_enforce() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/b" pol="$BATS_TEST_TMPDIR/learn.json"
+	local learned="$BATS_TEST_TMPDIR/learned.json" id id2 pid
+	needs "$rt"
+	docker_like_bundle "$b" sh -c "$WORK"
+	cp -a "$b/rootfs" "$BATS_TEST_TMPDIR/clean-rootfs"
+	cp "$b/config.json" "$BATS_TEST_TMPDIR/engine-config.json"
+	echo '{"version": 1, "mode": "learn"}' >"$pol"
+
+	id="$(new_container_id learn)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	# the container's stdio is create's: a file, so nothing waits on it
+	brig_rt "$rt" --brig-policy "$pol" create --bundle "$b" "$id" >"$BATS_TEST_TMPDIR/out1" 2>&1 ||
+		{ cat "$BATS_TEST_TMPDIR/out1"; false; }
+	# the engine's config is kept; only the seccomp filter notifies brig
+	jq -e '.root.readonly == false and (.process.user.uid == 0)' "$b/config.json"
+	jq -e '.linux.seccomp.listenerPath | startswith("/run/brig/learn/")' "$b/config.json"
+	run brig_rt "$rt" start "$id"
+	[ "$status" -eq 0 ]
+	wait_for 100 test -e "$b/rootfs/data/done"
+	# learned while it runs (flushed every 2 s)
+	wait_for 100 jq -e '.capabilities | map(.name) | index("CAP_CHOWN")' "$LEARN_DIR/$id.json"
+	run brig_rt "$rt" kill "$id" KILL
+	wait_status stopped brig_rt "$rt" state "$id"
+	run brig_rt "$rt" delete "$id"
+	[ "$status" -eq 0 ]
+	# the learn data survives delete, and is complete once its last process is gone
+	wait_for 100 jq -e '.complete == true' "$LEARN_DIR/$id.json"
+	jq . "$LEARN_DIR/$id.json"
+	[[ "$(stat -c %a "$LEARN_DIR/$id.json")" == 600 ]]
+
+	run "$(brig_bin)" learned "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$learned"
+	# tmpfs at the image directory, never a writable root, CAP_CHOWN with
+	# its reason, no root (a chown does not need uid 0)
+	jq -e '[.rules[].allow.writablePaths // empty | .[]] == ["/data"]' "$learned"
+	jq -e '[.rules[].allow.writableRootfs // empty] == []' "$learned"
+	jq -e '[.rules[].allow.capabilities // empty | .[]] == ["CAP_CHOWN"]' "$learned"
+	jq -e '.rules[] | select(.allow.capabilities) | .reason | test("chown\\(\"/data/f\", 1, 1\\)")' "$learned"
+	jq -e '[.rules[].allow.user // empty] == []' "$learned"
+	jq -e 'all(.rules[]; (.reason | length) > 0)' "$learned"
+	run "$(brig_bin)" policy validate "$learned"
+	echo "$output"
+	[ "$status" -eq 0 ]
+
+	# the same command line under enforce with that policy, on a fresh image
+	rm -rf "$b/rootfs"
+	cp -a "$BATS_TEST_TMPDIR/clean-rootfs" "$b/rootfs"
+	cp "$BATS_TEST_TMPDIR/engine-config.json" "$b/config.json"
+	id2="$(new_container_id enforce)"
+	IDS+=("$id2")
+	track_container "$rt" "$id2"
+	brig_rt "$rt" --brig-policy "$learned" create --bundle "$b" "$id2" >"$BATS_TEST_TMPDIR/out2" 2>&1 ||
+		{ cat "$BATS_TEST_TMPDIR/out2"; false; }
+	jq -e '.root.readonly == true' "$b/config.json"
+	run brig_rt "$rt" start "$id2"
+	[ "$status" -eq 0 ]
+	pid="$(brig_rt "$rt" state "$id2" | jq -r .pid)"
+	[[ $pid -gt 0 ]]
+	# it got through every step of the command: sleep is what it execs last
+	wait_for 100 grep -qx sleep "/proc/$pid/comm"
+	# judged from the host: a tmpfs at /data, a process that is not root
+	local mi
+	mi="$(awk '$5 == "/data"' "/proc/$pid/mountinfo")"
+	echo "$mi"
+	[[ $mi == *" - tmpfs "*"uid=65534,gid=65534"* ]]
+	grep -E '^Uid:[[:space:]]+65534[[:space:]]' "/proc/$pid/status"
+	grep -E '^CapEff:[[:space:]]+0000000000000001$' "/proc/$pid/status"
+	# the writes landed on the tmpfs, not in the image
+	[[ ! -e $b/rootfs/data/f ]]
+	[[ ! -e $b/rootfs/data/new ]]
+	[[ "$(stat -c %u:%g "/proc/$pid/root/data/f")" == 1:1 ]]
+	# the image's content was copied up
+	[[ "$(cat "/proc/$pid/root/data/sub/img")" == img ]]
+}
+
+learn_mount_refused() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/m" pol="$BATS_TEST_TMPDIR/learn.json" id
+	needs "$rt"
+	make_busybox_bundle "$b" sh -c 'mount -t tmpfs none /mnt; echo tried'
+	echo '{"version": 1, "mode": "learn"}' >"$pol"
+	id="$(new_container_id mount)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	run brig_rt "$rt" --brig-policy "$pol" run --bundle "$b" "$id"
+	echo "$output"
+	[[ $output == *tried* ]]
+	wait_for 100 jq -e '.complete == true' "$LEARN_DIR/$id.json"
+	run --separate-stderr "$(brig_bin)" learned "$id"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ $stderr == *"cannot run under enforce"* ]]
+	[[ $stderr == *"CAP_SYS_ADMIN: needed by mount(\"/mnt\") by mount (pid "* ]]
+}
+
+@test "learn: runc: learned policy runs the same command under enforce on a tmpfs, not as root" {
+	learn_then_enforce runc
+}
+
+@test "learn: crun: learned policy runs the same command under enforce on a tmpfs, not as root" {
+	learn_then_enforce crun
+}
+
+@test "learn: runc: a container that mounts gets no policy; brig learned names the operation" {
+	learn_mount_refused runc
+}
+
+@test "learn: crun: a container that mounts gets no policy; brig learned names the operation" {
+	learn_mount_refused crun
+}
+
+@test "learned: an id without learn data, and a bad id, are errors" {
+	require_brig
+	run "$(brig_bin)" learned "no-such-container-$$"
+	[ "$status" -eq 1 ]
+	[[ $output == *"no learn data for no-such-container-$$"* ]]
+	run "$(brig_bin)" learned "../etc/passwd"
+	[ "$status" -eq 2 ]
+	[[ $output == *"is not a container id"* ]]
+}

@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Learn mode without a container: calls as the daemon describes them go
+ * through the inference (observe.c), the learn data through brig learned's
+ * policy (learned.c), and the policy it writes through the policy parser. */
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "learn/learn.h"
+#include "passes/passes.h"
+#include "policy.h"
+#include "testutil.h"
+
+static BrigLearnCall call(const char *sys)
+{
+    return (BrigLearnCall){.pid = 42,
+                           .comm = "svc",
+                           .syscall = sys,
+                           .exists = {-1, -1},
+                           .sock_family = -1,
+                           .sock_port = -1};
+}
+
+static BrigJson *data_of(BrigLearnObs *o)
+{
+    return brig_learn_obs_json(o, true);
+}
+
+static BrigLearnObs *obs(void)
+{
+    char *mounts[] = {(char *)"/proc", (char *)"/etc/hosts", (char *)"/srv/vol", NULL};
+    return brig_learn_obs_new("c1", mounts);
+}
+
+/* Runs brig_learned_policy; the policy (if any) must parse as a policy. */
+static void learned(const BrigJson *data, BrigLearned *l)
+{
+    BrigError *err = NULL;
+    int r = brig_learned_policy(data, "*", "/var/lib/brig/learn/c1.seccomp.json", l, &err);
+    ck_assert_msg(r == 0, "%s", err ? err->msg : "");
+    if (l->policy) {
+        size_t len;
+        char *text = brig_json_serialize(l->policy, 0, &len);
+        BrigPolicyDoc *doc = NULL;
+        r = brig_policy_parse(text, len, "learned", &doc, &err);
+        ck_assert_msg(r == 0, "%s: %s", err ? err->msg : "", text);
+        brig_policy_doc_free(doc);
+        free(text);
+    }
+}
+
+static const BrigJson *rule_named(const BrigJson *pol, const char *name)
+{
+    const BrigJson *r;
+    BRIG_JSON_FOREACH (r, brig_json_get(pol, "rules"))
+        if (streq(brig_json_str(brig_json_get(r, "name")), name))
+            return r;
+    return NULL;
+}
+
+static bool blocker_has(const BrigLearned *l, const char *needle)
+{
+    for (char **b = l->blockers; b && *b; b++)
+        if (strstr(*b, needle))
+            return true;
+    return false;
+}
+
+START_TEST(chown_and_write_become_tmpfs_and_cap)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("openat");
+    c.root = true;
+    c.args[2] = O_WRONLY | O_CREAT;
+    c.paths[0] = "/var/lib/nginx/body";
+    c.exists[0] = 0;
+    brig_learn_obs_call(o, &c, false);
+    c = call("chown");
+    c.root = true;
+    c.paths[0] = "/var/lib/nginx/body";
+    c.args[1] = 33;
+    c.args[2] = 33;
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    ck_assert_ptr_null(l.blockers);
+    ck_assert_ptr_nonnull(l.policy);
+    const BrigJson *w = rule_named(l.policy, "learned: writable /var/lib/nginx");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(brig_json_str(brig_json_get_path(w, "allow/writablePaths")->kids[0]),
+                     "/var/lib/nginx");
+    ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(w, "reason")), "/var/lib/nginx/body"));
+    const BrigJson *cap = rule_named(l.policy, "learned: CAP_CHOWN");
+    ck_assert_ptr_nonnull(cap);
+    ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(cap, "reason")), "chown"));
+    /* tmpfs, never a writable root, never root for a mere chown */
+    ck_assert_ptr_null(rule_named(l.policy, "learned: writable root filesystem"));
+    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    /* brig's default profile sufficed */
+    ck_assert_ptr_null(l.seccomp);
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(writes_not_on_the_image_are_ignored)
+{
+    BrigLearnObs *o = obs();
+    const char *paths[] = {"/tmp/x",     "/run/app.pid", "/var/run/a", "/proc/self/attr",
+                           "/etc/hosts", "/srv/vol/db",  "/dev/null",  "/var/tmp/y"};
+    for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+        BrigLearnCall c = call("openat");
+        c.args[2] = O_WRONLY;
+        c.paths[0] = paths[i];
+        brig_learn_obs_call(o, &c, false);
+    }
+    /* mkdir -p of what exists, O_CREAT read-only of what exists, rm -f of
+     * what is not there: nothing written */
+    BrigLearnCall c = call("mkdir");
+    c.paths[0] = "/var";
+    c.exists[0] = 1;
+    brig_learn_obs_call(o, &c, false);
+    c = call("mkdir");
+    c.paths[0] = "/";
+    brig_learn_obs_call(o, &c, false);
+    c = call("openat");
+    c.args[2] = O_RDONLY | O_CREAT;
+    c.paths[0] = "/etc/app.conf";
+    c.exists[0] = 1;
+    brig_learn_obs_call(o, &c, false);
+    c = call("unlinkat");
+    c.paths[0] = "/etc/gone";
+    c.exists[0] = 0;
+    brig_learn_obs_call(o, &c, false);
+    /* and reads are reads */
+    c = call("openat");
+    c.args[2] = O_RDONLY;
+    c.paths[0] = "/etc/passwd";
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    ck_assert_uint_eq(brig_json_get(d, "writes")->n, 0);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(root_dir_write_needs_writable_root)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("openat");
+    c.args[2] = O_WRONLY | O_CREAT;
+    c.paths[0] = "/marker";
+    c.exists[0] = 0;
+    brig_learn_obs_call(o, &c, false);
+    c.paths[0] = "/etc/app/state";
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    const BrigJson *r = rule_named(l.policy, "learned: writable root filesystem");
+    ck_assert_ptr_nonnull(r);
+    ck_assert(brig_json_is_true(brig_json_get_path(r, "allow/writableRootfs")));
+    ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "/marker"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(created_dirs_need_no_tmpfs_of_their_own)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("mkdir");
+    c.paths[0] = "/data/new";
+    c.exists[0] = 0;
+    brig_learn_obs_call(o, &c, false);
+    c = call("openat");
+    c.args[2] = O_WRONLY | O_CREAT;
+    c.paths[0] = "/data/new/deep/x";
+    brig_learn_obs_call(o, &c, false);
+    c.paths[0] = "/data/sub/y"; /* an image directory below another: its own tmpfs */
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /data"));
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /data/sub"));
+    ck_assert_ptr_null(rule_named(l.policy, "learned: writable /data/new/deep"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(mount_is_refused_and_named)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("mount");
+    c.pid = 77;
+    c.comm = "mounter";
+    c.paths[0] = "/mnt";
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    ck_assert_ptr_null(l.policy);
+    ck_assert(blocker_has(&l, "CAP_SYS_ADMIN"));
+    ck_assert(blocker_has(&l, "mount(\"/mnt\") by mounter (pid 77)"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(forbidden_caps_are_never_granted)
+{
+    static const struct {
+        const char *sys;
+        uint64_t a0, a1;
+        const char *cap;
+    } cases[] = {
+        {"unshare", CLONE_NEWNET, 0, "CAP_SYS_ADMIN"},
+        {"clone", CLONE_NEWNS, 0, "CAP_SYS_ADMIN"},
+        {"setns", 3, 0, "CAP_SYS_ADMIN"},
+        {"sethostname", 0, 0, "CAP_SYS_ADMIN"},
+        {"init_module", 0, 0, "CAP_SYS_MODULE"},
+        {"finit_module", 0, 0, "CAP_SYS_MODULE"},
+        {"open_by_handle_at", 0, 0, "CAP_DAC_READ_SEARCH"},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        BrigLearnObs *o = obs();
+        BrigLearnCall c = call(cases[i].sys);
+        c.args[0] = cases[i].a0;
+        c.args[1] = cases[i].a1;
+        brig_learn_obs_call(o, &c, false);
+        BrigJson *d = data_of(o);
+        BrigLearned l;
+        learned(d, &l);
+        ck_assert_msg(l.policy == NULL, "%s gave a policy", cases[i].sys);
+        ck_assert_msg(blocker_has(&l, cases[i].cap), "%s: %s not named", cases[i].sys,
+                      cases[i].cap);
+        ck_assert_msg(blocker_has(&l, cases[i].sys), "%s not named", cases[i].sys);
+        brig_learned_done(&l);
+        brig_json_free(d);
+        brig_learn_obs_free(o);
+    }
+    /* a user namespace alone needs no capability */
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("unshare");
+    c.args[0] = CLONE_NEWUSER;
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    ck_assert_uint_eq(brig_json_get(d, "capabilities")->n, 0);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(enforce_refusals_block_sysctls_are_granted)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("read");
+    brig_learn_obs_call(o, &c, false);
+    BrigReport rep = {0};
+    brig_report_refuse(&rep, "/linux/namespaces/2", NULL,
+                       "the host's network namespace is not allowed by p.json");
+    brig_report_fix(&rep, "/linux/sysctl/net.ipv4.tcp_syncookies", NULL, NULL,
+                    "not in the safe set");
+    brig_learn_obs_enforce(o, &rep);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    ck_assert_ptr_null(l.policy);
+    ck_assert(blocker_has(&l, "/linux/namespaces/2"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+    brig_report_clear(&rep);
+
+    o = obs();
+    brig_learn_obs_call(o, &c, false);
+    brig_report_fix(&rep, "/linux/sysctl/net.ipv4.tcp_syncookies", NULL, NULL,
+                    "not in the safe set");
+    brig_learn_obs_enforce(o, &rep);
+    d = data_of(o);
+    learned(d, &l);
+    const BrigJson *r = rule_named(l.policy, "learned: sysctl net.ipv4.tcp_syncookies");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(brig_json_str(brig_json_get_path(r, "allow/sysctls")->kids[0]),
+                     "net.ipv4.tcp_syncookies");
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+    brig_report_clear(&rep);
+}
+END_TEST
+
+START_TEST(uid_switch_keeps_root_plain_root_does_not)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("setuid");
+    c.root = true;
+    c.args[0] = 101;
+    brig_learn_obs_call(o, &c, false);
+    c = call("setgroups");
+    c.root = true;
+    brig_learn_obs_call(o, &c, false);
+    c = call("bind");
+    c.root = true;
+    c.sock_family = 2;
+    c.sock_port = 80;
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    const BrigJson *r = rule_named(l.policy, "learned: root");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "uid 101"));
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_SETUID"));
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_SETGID"));
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_NET_BIND_SERVICE"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+
+    /* root that never switched: the policy's non-root user will do; a
+     * high port needs nothing */
+    o = obs();
+    c = call("bind");
+    c.root = true;
+    c.sock_family = 2;
+    c.sock_port = 8080;
+    brig_learn_obs_call(o, &c, false);
+    d = data_of(o);
+    learned(d, &l);
+    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    ck_assert_uint_eq(brig_json_get(l.policy, "rules")->n, 0);
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(runtime_calls_grant_nothing)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("mount");
+    c.runtime = true;
+    c.paths[0] = "/mnt";
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    ck_assert_uint_eq(brig_json_get(d, "capabilities")->n, 0);
+    ck_assert(!brig_json_is_true(brig_json_get(d, "ran")));
+    /* nothing ran: nothing to learn from */
+    BrigLearned l;
+    BrigError *err = NULL;
+    ck_assert_int_lt(brig_learned_policy(d, "*", "/x", &l, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "never ran"));
+    brig_error_free(err);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(overwrite_of_image_file_needs_dac_override)
+{
+    BrigLearnObs *o = obs();
+    brig_learn_obs_set_uid(o, 65534);
+    BrigLearnCall c = call("openat");
+    c.root = true;
+    c.args[2] = O_WRONLY | O_APPEND;
+    c.paths[0] = "/data/sub/img";
+    c.exists[0] = 1;
+    c.owner[0] = 0;
+    c.mode[0] = S_IFREG | 0644;
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /data/sub"));
+    const BrigJson *r = rule_named(l.policy, "learned: CAP_DAC_OVERRIDE");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "uid 0 mode 0644"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(not_default_syscall_gives_recorded_profile)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("read");
+    brig_learn_obs_call(o, &c, false);
+    c = call("acct");    /* denied by brig's default without CAP_SYS_PACCT */
+    c.arch = 0xc000003e; /* AUDIT_ARCH_X86_64 */
+    c.nr = 163;
+    brig_learn_obs_call(o, &c, true);
+    BrigJson *d = data_of(o);
+    BrigLearned l;
+    learned(d, &l);
+    /* acct also infers CAP_SYS_PACCT, which the default profile keys
+     * acct on: the default resolved for the grant may allow it */
+    ck_assert_ptr_nonnull(l.policy);
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_SYS_PACCT"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+
+    /* a call no capability lets through the default: the recorded profile */
+    o = obs();
+    c = call("read");
+    brig_learn_obs_call(o, &c, false);
+    c = call("kexec_load");
+    c.arch = 0xc000003e;
+    c.nr = 246;
+    brig_learn_obs_call(o, &c, true);
+    d = data_of(o);
+    learned(d, &l);
+    ck_assert_ptr_nonnull(l.policy);
+    const BrigJson *r = rule_named(l.policy, "learned: seccomp profile");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "kexec_load"));
+    ck_assert_ptr_nonnull(l.seccomp);
+    char *prof = tu_compact(l.seccomp);
+    ck_assert_ptr_nonnull(strstr(prof, "\"read\""));
+    ck_assert_ptr_nonnull(strstr(prof, "\"kexec_load\""));
+    free(prof);
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(learn_profile_keeps_engine_denials)
+{
+    BrigJson *engine = tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":"
+                                "[\"SCMP_ARCH_X86_64\"],\"syscalls\":[{\"names\":[\"read\","
+                                "\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":["
+                                "\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{"
+                                "\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+    BrigJson *p = NULL;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_learn_profile(engine, &p, &err), 0);
+    char *s = tu_compact(p);
+    /* the default stays the engine's; write keeps ALLOW; the rest notifies */
+    ck_assert_str_eq(brig_json_str(brig_json_get(p, "defaultAction")), "SCMP_ACT_ERRNO");
+    ck_assert_ptr_nonnull(strstr(s, "{\"names\":[\"write\"],\"action\":\"SCMP_ACT_ALLOW\"}"));
+    ck_assert_ptr_nonnull(strstr(s, "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_NOTIFY\"}"));
+    ck_assert_ptr_nonnull(strstr(s, "\"personality\"],\"action\":\"SCMP_ACT_NOTIFY\",\"args\""));
+    free(s);
+    brig_json_free(p);
+    /* a listener of the engine's own cannot be combined */
+    brig_json_set(engine, "listenerPath", brig_json_new_string("/x"));
+    ck_assert_int_lt(brig_learn_profile(engine, &p, &err), 0);
+    brig_error_free(err);
+    brig_json_free(engine);
+    /* none: ALLOW by default, everything but write notified */
+    ck_assert_int_eq(brig_learn_profile(NULL, &p, &err), 0);
+    ck_assert_str_eq(brig_json_str(brig_json_get(p, "defaultAction")), "SCMP_ACT_ALLOW");
+    s = tu_compact(p);
+    ck_assert_ptr_nonnull(strstr(s, "\"mount\""));
+    ck_assert_ptr_null(strstr(s, "\"write\""));
+    free(s);
+    brig_json_free(p);
+}
+END_TEST
+
+START_TEST(policy_keys_validated)
+{
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":[\"var/lib\"]}}", "normal form"},
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":[\"/\"]}}", "writableRootfs"},
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":[\"/a/../b\"]}}", "normal form"},
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":[\"/a/\"]}}", "normal form"},
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":[\"/a,b\"]}}", "comma"},
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":[\"/proc/sys\"]}}", "kernel"},
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":[\"/dev\"]}}", "kernel"},
+        {"{\"version\":1,\"defaults\":{\"writablePaths\":\"/a\"}}", "expected an array"},
+        {"{\"version\":1,\"defaults\":{\"writableRootfs\":\"yes\"}}", "expected a bool"},
+        {"{\"version\":1,\"rules\":[{\"name\":\"a\",\"match\":{\"ids\":[\"*\"]},\"reason\":1}]}",
+         "/rules/0/reason: expected a string"},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+        BrigPolicyDoc *doc = NULL;
+        BrigError *err = NULL;
+        ck_assert_int_lt(brig_policy_parse(bad[i].text, strlen(bad[i].text), "p", &doc, &err), 0);
+        ck_assert_msg(strstr(err->msg, bad[i].msg), "%s: %s", bad[i].text, err->msg);
+        brig_error_free(err);
+    }
+    const char *ok = "{\"version\":1,\"mode\":\"learn\",\"defaults\":{\"writablePaths\":["
+                     "\"/var/lib/nginx\",\"/data\"],\"writableRootfs\":true}}";
+    BrigPolicyDoc *doc = NULL;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_policy_parse(ok, strlen(ok), "p", &doc, &err), 0);
+    ck_assert_int_eq(doc->defaults->mode, BRIG_MODE_LEARN);
+    ck_assert_str_eq(doc->defaults->writable_paths[1], "/data");
+    ck_assert(doc->defaults->writable_rootfs);
+    BrigJson *shown = brig_policy_to_json(doc->defaults);
+    char *s = tu_compact(shown);
+    ck_assert_ptr_nonnull(strstr(s, "\"mode\":\"learn\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"writablePaths\":[\"/var/lib/nginx\",\"/data\"]"));
+    ck_assert_ptr_nonnull(strstr(s, "\"writableRootfs\":true"));
+    free(s);
+    brig_json_free(shown);
+    brig_policy_doc_free(doc);
+}
+END_TEST
+
+/* The rootfs pass under writablePaths and writableRootfs. */
+START_TEST(rootfs_pass_grants)
+{
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *pol;
+    tu_ctx(&ctx, &host, &pol);
+    char *wp[] = {xstrdup("/var/lib/nginx"), NULL};
+    pol->writable_paths = xcalloc(2, sizeof(char *));
+    pol->writable_paths[0] = wp[0];
+    BrigJson *spec = tu_parse("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":{\"uid\":"
+                              "65534,\"gid\":65534}},\"mounts\":[]}");
+    BrigReport rep = {0};
+    BrigError *err = NULL;
+    ck_assert_int_eq(pass_rootfs(&ctx, spec, &rep, &err), 0);
+    char *s = tu_compact(spec);
+    ck_assert_ptr_nonnull(strstr(s, "\"readonly\":true"));
+    ck_assert_ptr_nonnull(
+        strstr(s, "{\"destination\":\"/var/lib/nginx\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+                  "\"options\":[\"nosuid\",\"nodev\",\"uid=65534\",\"gid=65534\",\"size="));
+    ck_assert_ptr_nonnull(strstr(s, "\"tmpcopyup\"]}"));
+    free(s);
+    /* idempotent */
+    BrigJson *again = brig_json_copy(spec);
+    brig_report_clear(&rep);
+    ck_assert_int_eq(pass_rootfs(&ctx, again, &rep, &err), 0);
+    ck_assert_uint_eq(rep.n, 0);
+    brig_json_free(again);
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+
+    pol->writable_rootfs = true;
+    spec = tu_parse("{\"root\":{\"path\":\"rootfs\",\"readonly\":false},\"mounts\":[]}");
+    ck_assert_int_eq(pass_rootfs(&ctx, spec, &rep, &err), 0);
+    ck_assert(!brig_json_is_true(brig_json_get_path(spec, "root/readonly")));
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+    brig_policy_free(pol);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("learn");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, chown_and_write_become_tmpfs_and_cap);
+    tcase_add_test(t, writes_not_on_the_image_are_ignored);
+    tcase_add_test(t, root_dir_write_needs_writable_root);
+    tcase_add_test(t, created_dirs_need_no_tmpfs_of_their_own);
+    tcase_add_test(t, mount_is_refused_and_named);
+    tcase_add_test(t, forbidden_caps_are_never_granted);
+    tcase_add_test(t, enforce_refusals_block_sysctls_are_granted);
+    tcase_add_test(t, uid_switch_keeps_root_plain_root_does_not);
+    tcase_add_test(t, runtime_calls_grant_nothing);
+    tcase_add_test(t, overwrite_of_image_file_needs_dac_override);
+    tcase_add_test(t, not_default_syscall_gives_recorded_profile);
+    tcase_add_test(t, learn_profile_keeps_engine_denials);
+    tcase_add_test(t, policy_keys_validated);
+    tcase_add_test(t, rootfs_pass_grants);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    return tu_run(suite());
+}
