@@ -2,7 +2,7 @@
 # fish completion for brig(8): brig's own commands and their options; any
 # other command is the runtime's, completed as files.
 
-set -l brig_cmds harden check explain policy apparmor doctor seccomp record trace-denials help
+set -l brig_cmds harden check explain learned policy apparmor doctor seccomp record trace-denials help
 set -l runtime_cmds create run start exec kill delete state list ps pause resume events update checkpoint restore spec features
 
 complete -c brig -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -l brig-policy -r -F -d 'policy file'
@@ -33,6 +33,9 @@ complete -c brig -n '__fish_seen_subcommand_from harden check' -l brig-policy -r
 complete -c brig -n '__fish_seen_subcommand_from check' -l format -x -a 'text json sarif junit'
 complete -c brig -n '__fish_seen_subcommand_from check' -l fail-on -x -a 'error warning note never'
 complete -c brig -n '__fish_seen_subcommand_from check' -l host -x -a 'this portable'
+complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -a learned -d 'the policy a container run in learn mode needs'
+complete -c brig -n '__fish_seen_subcommand_from learned' -l match -x
+complete -c brig -n '__fish_seen_subcommand_from learned' -l dir -r -a '(__fish_complete_directories)'
 complete -c brig -n '__fish_seen_subcommand_from explain' -l root -r -a '(__fish_complete_directories)'
 complete -c brig -n '__fish_seen_subcommand_from explain policy doctor' -l format -x -a 'text json'
 complete -c brig -n '__fish_seen_subcommand_from policy' -l strict -d 'warnings are errors'
