@@ -431,6 +431,64 @@ static void fix_mount(MountHost *h, BrigJson *m, size_t i, BrigReport *rep)
     brig_json_set(m, "options", TAKE_PTR(nopts));
 }
 
+/* Engine tmpfs mounts (docker run --tmpfs, Podman's, a Kubernetes emptyDir
+ * with medium Memory) name no owner, so they belong to root, and runc 1.1
+ * gives a tmpfs over an existing image directory that directory's mode
+ * (0755 and root's for /var/lib/nginx).  Once the user pass has made the
+ * process non-root, the user's own fix for a read-only image directory
+ * (--tmpfs /var/lib/nginx) would still not be writable: such a tmpfs is
+ * given to the process's uid and gid.  One that names an owner (uid= or
+ * gid=) is the engine's choice and kept; brig's own scratch tmpfs (the
+ * rootfs pass) already name one.  Inside a user namespace the ids are the
+ * container's, as the runtime mounts with them; unmapped ones (the user
+ * pass not run) are left alone, as the kernel would refuse them.  /dev and
+ * below are not scratch space: /dev is the engines' tmpfs of device nodes
+ * (mode 755), which the container's user must not be able to rearrange. */
+static void own_engine_tmpfs(const BrigCtx *ctx, const BrigJson *spec, BrigJson *m, size_t i,
+                             BrigReport *rep)
+{
+    uint64_t uid = 0, gid = 0;
+    const char *d = brig_json_str(brig_json_get(m, "destination"));
+    if (!d)
+        return;
+    _cleanup_free_ char *dest = pass_normalize_path(d);
+    if (!streq(brig_json_str(brig_json_get(m, "type")), "tmpfs") ||
+        mount_path_under(dest, "/dev") ||
+        brig_json_to_uint64(brig_json_get_path(spec, "process/user/uid"), &uid) < 0 || uid == 0 ||
+        uid > UINT32_MAX)
+        return;
+    if (brig_json_to_uint64(brig_json_get_path(spec, "process/user/gid"), &gid) < 0 ||
+        gid > UINT32_MAX)
+        gid = 0;
+    BrigJson *opts = brig_json_get(m, "options");
+    const BrigJson *o;
+    BRIG_JSON_FOREACH (o, opts) {
+        const char *t = brig_json_str(o);
+        if (t && (streq(t, "bind") || streq(t, "rbind") || startswith(t, "uid=") ||
+                  startswith(t, "gid=")))
+            return;
+    }
+    _cleanup_(brig_userns_clear) BrigUserns ns = {0};
+    uint32_t host;
+    if (brig_userns_read(spec, &ns, NULL) < 0 ||
+        (ns.enabled && ns.has_uids && ns.has_gids &&
+         (!brig_idmap_to_host(&ns.uids, (uint32_t)uid, &host) ||
+          !brig_idmap_to_host(&ns.gids, (uint32_t)gid, &host))))
+        return;
+    _cleanup_(brig_json_freep) BrigJson *nopts =
+        opts ? brig_json_copy(opts) : brig_json_new(BRIG_JSON_ARRAY);
+    _cleanup_free_ char *u = xasprintf("uid=%" PRIu64, uid), *g = xasprintf("gid=%" PRIu64, gid);
+    brig_json_append(nopts, brig_json_new_string(u));
+    brig_json_append(nopts, brig_json_new_string(g));
+    PassPtr pb, ob;
+    const char *op = pass_ptr(&ob, pass_ptr_index(&pb, "/mounts", i), "options");
+    brig_report_fix(rep, op, opts, nopts,
+                    "the tmpfs at %s is owned by the container's user (%" PRIu64 ":%" PRIu64
+                    "), who could not write it otherwise (%s)",
+                    dest, uid, gid, brig_policy_source(ctx->policy));
+    brig_json_set(m, "options", TAKE_PTR(nopts));
+}
+
 int pass_mounts(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     int r = pass_check_type(spec, "mounts", BRIG_JSON_ARRAY, "", err);
@@ -456,6 +514,9 @@ int pass_mounts(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
     i = 0;
     BRIG_JSON_FOREACH (m, mounts)
         fix_mount(h, m, i++, rep);
+    i = 0;
+    BRIG_JSON_FOREACH (m, mounts)
+        own_engine_tmpfs(ctx, spec, m, i++, rep);
 
     BrigJson *prop = brig_json_get(linux_, "rootfsPropagation");
     if (streq(brig_json_str(prop), "shared") || streq(brig_json_str(prop), "rshared")) {

@@ -142,6 +142,18 @@ case_run_writable() { # DIR: writable by the container user (DESIGN §3)
 	}
 }
 
+# docker run --tmpfs over an image directory (/mnt, 0755 root's): runc 1.1
+# gives the tmpfs the directory's mode, so only an owner makes it writable;
+# brig gives it to the container's user, as a user fixing a read-only
+# directory expects.
+case_engine_tmpfs_owned() {
+	drun --tmpfs /mnt "$ENG_IMAGE" sh -c 'stat -c "%u:%g %a" /mnt; echo ok >/mnt/brig-probe && cat /mnt/brig-probe'
+	[[ $status -eq 0 && ${lines[0]} == "65534:65534 "* && ${lines[1]} == ok ]] || {
+		echo "docker run --tmpfs /mnt: want a tmpfs owned by 65534:65534 and writable: $output" >&2
+		return 1
+	}
+}
+
 # --- refusals: docker run fails and docker's own stderr carries brig's message
 
 case_refuse_docker_sock() {

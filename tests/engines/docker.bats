@@ -81,6 +81,10 @@ setup() {
 	case_run_writable /run
 }
 
+@test "docker run --tmpfs over an image directory is owned by the container user" {
+	case_engine_tmpfs_owned
+}
+
 @test "docker run -t (console socket) works" {
 	case_run_tty
 }

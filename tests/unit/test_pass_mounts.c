@@ -10,8 +10,8 @@
 #include "passtest.h"
 
 static const char *const golden[] = {
-    "podman-default", "docker-sock", "podman-privileged", "docker-run",
-    "propagation",    "options",     "sensitive",         "docker-network-container",
+    "podman-default", "docker-sock", "podman-privileged",        "docker-run",   "propagation",
+    "options",        "sensitive",   "docker-network-container", "engine-tmpfs",
 };
 
 /* The engines' configs bind their own per-container files: each case runs
@@ -207,6 +207,61 @@ START_TEST(test_never_widens)
     ck_assert_uint_eq(t.rep.n, 0);
     ck_assert(brig_json_equal(orig, t.spec));
     run_done(&t);
+}
+END_TEST
+
+/* An engine's tmpfs without an owner goes to the non-root process; root's
+ * stays root's, an owner the engine named is kept, a bind is no tmpfs; a
+ * second run changes nothing. */
+START_TEST(test_engine_tmpfs_owner)
+{
+    static const char *const fmt =
+        "{\"process\":{\"user\":{\"uid\":%s,\"gid\":%s}},\"mounts\":["
+        "{\"destination\":\"/var/lib/nginx\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+        "\"options\":[\"nosuid\",\"nodev\"%s]}]%s}";
+    static const struct {
+        const char *uid, *gid, *opts, *extra, *after;
+    } cases[] = {
+        {"101", "102", "", "", "[\"nosuid\",\"nodev\",\"uid=101\",\"gid=102\"]"},
+        {"0", "0", "", "", NULL},
+        {"101", "102", ",\"gid=7\"", "", NULL},
+        {"101", "102", ",\"uid=7\"", "", NULL},
+        /* mapped in the container's user namespace: the container's ids */
+        {"101", "102", "",
+         ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+         "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+         "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}",
+         "[\"nosuid\",\"nodev\",\"uid=101\",\"gid=102\"]"},
+        /* not mapped: the kernel would refuse the owner */
+        {"101", "102", "",
+         ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+         "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":100}],"
+         "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":100}]}",
+         NULL},
+    };
+    for (size_t k = 0; k < ELEMENTSOF(cases); k++) {
+        _cleanup_free_ char *json =
+            xasprintf(fmt, cases[k].uid, cases[k].gid, cases[k].opts, cases[k].extra);
+        Run t;
+        run_init(&t);
+        ck_assert_int_eq(run_pass(&t, json), 0);
+        const BrigChange *c = change_at(&t.rep, "/mounts/0/options");
+        if (!cases[k].after) {
+            ck_assert_msg(c == NULL, "case %zu changed %s", k, c ? c->after : "");
+        } else {
+            ck_assert_msg(c != NULL, "case %zu: no change", k);
+            ck_assert_str_eq(c->after, cases[k].after);
+            ck_assert_ptr_nonnull(strstr(c->reason, "owned by the container's user"));
+            /* idempotent */
+            _cleanup_free_ char *once = tu_compact(t.spec);
+            Run u;
+            run_init(&u);
+            ck_assert_int_eq(run_pass(&u, once), 0);
+            ck_assert_ptr_null(change_at(&u.rep, "/mounts/0/options"));
+            run_done(&u);
+        }
+        run_done(&t);
+    }
 }
 END_TEST
 
@@ -592,6 +647,7 @@ int main(void)
     Suite *s = suite_create("pass_mounts");
     TCase *tc = tcase_create("mounts");
     tcase_add_loop_test(tc, test_golden, 0, ELEMENTSOF(golden));
+    tcase_add_test(tc, test_engine_tmpfs_owner);
     tcase_add_test(tc, test_sensitive_refusals);
     tcase_add_test(tc, test_lexical_paths);
     tcase_add_test(tc, test_policy_grant_read_only);
