@@ -389,7 +389,8 @@ static const char *check_limits_and_filters(const BrigJson *out, const BrigPolic
     const char *def = brig_json_str(brig_json_get(sc, "defaultAction"));
     if (!policy->seccomp_unconfined && (!def || streq(def, "SCMP_ACT_ALLOW")))
         FAIL("no seccomp filter (defaultAction %s)", def ? def : "absent");
-    if (brig_json_get(out, "root") && !brig_json_is_true(brig_json_get_path(out, "root/readonly")))
+    if (brig_json_get(out, "root") && !policy->writable_rootfs &&
+        !brig_json_is_true(brig_json_get_path(out, "root/readonly")))
         FAIL("root filesystem left writable");
     static const char *const masked[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list",
                                          "/sys/firmware"};
