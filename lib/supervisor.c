@@ -144,7 +144,7 @@ void brig_supervisor_done(BrigSupervisor *s)
 
 /* The runtime sends the container state JSON and the listener fd in one
  * message (OCI runtime-spec, "listenerPath"); only the fd matters here. */
-static int receive_listener(int conn)
+int brig_listener_receive(int conn)
 {
     char buf[65536];
     union {
@@ -178,7 +178,7 @@ static int receive_listener(int conn)
 }
 
 /* The name a process gave itself is the container's text: escaped. */
-static char *read_comm(pid_t pid)
+char *brig_proc_comm(pid_t pid)
 {
     char path[64], buf[64];
     snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
@@ -306,7 +306,7 @@ static int handle(BrigSupervisor *s, int fd, struct seccomp_notif *req, size_t r
 
     if (!s->started && !runs_runtime(s, pid))
         s->started = true;
-    _cleanup_free_ char *comm = read_comm(pid);
+    _cleanup_free_ char *comm = brig_proc_comm(pid);
     uint32_t arch = req->data.arch;
     if (arch == SCMP_ARCH_X86_64 && (req->data.nr & 0x40000000)) /* an x32 task */
         arch = SCMP_ARCH_X32;
@@ -563,7 +563,7 @@ int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, B
         }
         if (p[PFD_LISTEN].revents & POLLIN) {
             _cleanup_close_ int conn = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-            int fd = conn >= 0 ? receive_listener(conn) : -errno;
+            int fd = conn >= 0 ? brig_listener_receive(conn) : -errno;
             if (fd >= 0 && n_listeners < MAX_LISTENERS) {
                 listeners[n_listeners++] = fd;
                 s->got_listener = true;

@@ -108,5 +108,13 @@ int brig_supervisor_init(BrigSupervisor *s, BrigError **err);
  * runtime gets 5 s to exit and then SIGKILL, and stop_argv runs once more
  * so no container is left; at most about 25 s in all. */
 int brig_supervisor_run(BrigSupervisor *s, char *const *argv, int *ret_status, BrigError **err);
+/* Shared with the learn daemon (lib/learn/daemon.c). */
+/* Receives the listener fd a runtime sends on an accepted connection to
+ * linux.seccomp.listenerPath (the state JSON is read and dropped; extra fds
+ * are closed).  Returns the fd, or -errno. */
+int brig_listener_receive(int conn);
+/* /proc/PID/comm, escaped (brig_escape): the name is the container's text. */
+char *brig_proc_comm(pid_t pid);
+
 /* Removes the socket and directory; frees everything. */
 void brig_supervisor_done(BrigSupervisor *s);

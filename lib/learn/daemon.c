@@ -30,7 +30,9 @@
 #include "../caps.h"
 #include "learn.h"
 #include "../seccomp.h"
+#include "../record.h"
 #include "../seccomp_explain.h"
+#include "../supervisor.h"
 
 #define MAX_NR 1024
 #define MAX_LISTENERS 64
@@ -54,21 +56,12 @@ static bool has_args(const BrigJson *e)
 
 int brig_learn_profile(const BrigJson *engine, BrigJson **ret, BrigError **err)
 {
-    _cleanup_(brig_json_freep) BrigJson *p = NULL;
-    if (!engine) {
-        p = brig_json_new(BRIG_JSON_OBJECT);
-        brig_json_set(p, "defaultAction", brig_json_new_string("SCMP_ACT_ALLOW"));
-        BrigJson *a = brig_json_new(BRIG_JSON_ARRAY);
-        const char *n = brig_seccomp_arch_name(seccomp_arch_native());
-        if (n)
-            brig_json_append(a, brig_json_new_string(n));
-        brig_json_set(p, "architectures", a);
-        brig_json_set(p, "syscalls", brig_json_new(BRIG_JSON_ARRAY));
-    } else {
-        if (engine->type != BRIG_JSON_OBJECT)
-            return brig_error_set(err, EINVAL, "/linux/seccomp: expected an object");
-        p = brig_json_copy(engine);
-    }
+    /* no profile of the engine's: what brig record runs with */
+    if (!engine)
+        return brig_record_notify_profile(ret, err);
+    if (engine->type != BRIG_JSON_OBJECT)
+        return brig_error_set(err, EINVAL, "/linux/seccomp: expected an object");
+    _cleanup_(brig_json_freep) BrigJson *p = brig_json_copy(engine);
     const char *def = brig_json_str(brig_json_get(p, "defaultAction"));
     if (!def)
         return brig_error_set(err, EINVAL, "/linux/seccomp/defaultAction: missing");
@@ -267,20 +260,6 @@ static void read_status(pid_t pid, uint32_t uids[3])
     }
 }
 
-static char *read_comm(pid_t pid)
-{
-    char path[64], buf[64];
-    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-    if (k <= 0)
-        return xstrdup("?");
-    if (buf[k - 1] == '\n')
-        k--;
-    buf[k] = '\0';
-    return brig_escape(buf, (size_t)k);
-}
-
 typedef struct Daemon {
     BrigLearnObs *obs;
     BrigSim *engine; /* the engine's filter; NULL: it had none (everything runs) */
@@ -370,7 +349,7 @@ static void describe_call(const Daemon *d, const struct seccomp_notif *req, cons
                          .sock_port = -1};
     memcpy(c->args, req->data.args, sizeof(c->args));
     c->runtime = runs_runtime(d, pid);
-    *comm = read_comm(pid);
+    *comm = brig_proc_comm(pid);
     c->comm = *comm;
     read_status(pid, c->uids);
     c->root = c->uids[1] == 0;
@@ -507,39 +486,6 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int receive_listener(int conn)
-{
-    char buf[65536];
-    union {
-        struct cmsghdr h;
-        char b[CMSG_SPACE(sizeof(int) * 8)];
-    } cm;
-    struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof(cm.b)};
-    ssize_t k;
-    do
-        k = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-    while (k < 0 && errno == EINTR);
-    if (k < 0)
-        return -errno;
-    int fd = -1;
-    for (struct cmsghdr *h = CMSG_FIRSTHDR(&msg); h; h = CMSG_NXTHDR(&msg, h)) {
-        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
-            continue;
-        size_t n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        int fds[8];
-        memcpy(fds, CMSG_DATA(h), n * sizeof(int));
-        for (size_t i = 0; i < n; i++) {
-            if (fd < 0)
-                fd = fds[i];
-            else
-                close(fds[i]);
-        }
-    }
-    return fd >= 0 ? fd : -EBADMSG;
-}
-
 static void serve(Daemon *d, int listen_fd, const char *socket_path)
 {
     struct seccomp_notif_sizes sizes = {0};
@@ -569,7 +515,7 @@ static void serve(Daemon *d, int listen_fd, const char *socket_path)
             break;
         if (k > 0 && (p[0].revents & POLLIN)) {
             _cleanup_close_ int conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-            int fd = conn >= 0 ? receive_listener(conn) : -1;
+            int fd = conn >= 0 ? brig_listener_receive(conn) : -1;
             if (fd >= 0 && n < MAX_LISTENERS) {
                 listeners[n++] = fd;
                 got = true;
