@@ -68,7 +68,8 @@ const BrigSpecField brig_spec_fields[] = {
 
     KEEP("/root", OBJECT, "every key below is judged"),
     KEEP("/root/path", VALUE, "the bundle's rootfs, chosen by the engine"),
-    BY("/root/readonly", VALUE, "rootfs", "set to true; tmpfs added at /tmp, /var/tmp, /run"),
+    BY("/root/readonly", VALUE, "rootfs",
+       "set to true unless writableRootfs; tmpfs added at /tmp, /var/tmp, /run and writablePaths"),
 
     KEEP("/hostname", VALUE, "the container's own UTS namespace"),
     KEEP("/domainname", VALUE, "the container's own UTS namespace"),
