@@ -268,6 +268,14 @@ typedef struct Daemon {
     ino_t rt_ino;
     int data_dir;
     char *name;
+    /* What was read about the last caller: most calls come in runs from
+     * one thread.  Forgotten when it execs or changes its ids, and when
+     * another thread calls (the fork that would reuse a pid is a call of
+     * another thread). */
+    pid_t last_pid;
+    bool last_runtime;
+    char *last_comm;
+    uint32_t last_uids[3];
 } Daemon;
 
 static bool runs_runtime(const Daemon *d, pid_t pid)
@@ -336,7 +344,7 @@ static bool creates(const char *n, const uint64_t *args)
            startswith(n, "link") || startswith(n, "symlink");
 }
 
-static void describe_call(const Daemon *d, const struct seccomp_notif *req, const char *name,
+static void describe_call(Daemon *d, const struct seccomp_notif *req, const char *name,
                           BrigLearnCall *c, char *paths[2], char **comm)
 {
     pid_t pid = (pid_t)req->pid;
@@ -348,17 +356,34 @@ static void describe_call(const Daemon *d, const struct seccomp_notif *req, cons
                          .sock_family = -1,
                          .sock_port = -1};
     memcpy(c->args, req->data.args, sizeof(c->args));
-    c->runtime = runs_runtime(d, pid);
-    *comm = brig_proc_comm(pid);
+    if (pid != d->last_pid) {
+        free(d->last_comm);
+        d->last_runtime = runs_runtime(d, pid);
+        d->last_comm = brig_proc_comm(pid);
+        read_status(pid, d->last_uids);
+        d->last_pid = pid;
+    }
+    c->runtime = d->last_runtime;
+    *comm = xstrdup(d->last_comm);
     c->comm = *comm;
-    read_status(pid, c->uids);
+    memcpy(c->uids, d->last_uids, sizeof(c->uids));
     c->root = c->uids[1] == 0;
+    if (startswith(name, "exec") || (startswith(name, "set") && strstr(name, "id")) ||
+        startswith(name, "setgroups") || streq(name, "prctl") || streq(name, "capset"))
+        d->last_pid = 0;
+    int idx[2], dfd[2];
+    path_args(name, idx, dfd);
+    bool fd_arg = streq(name, "fchown") || streq(name, "fchown32") || streq(name, "fchmod") ||
+                  streq(name, "ftruncate");
+    bool mem_arg = streq(name, "openat2") || streq(name, "clone3") || streq(name, "bind");
+    /* most calls (read, futex, mmap...) take no path or structure: the
+     * container waits on each notification, so nothing more is read */
+    if (idx[0] < 0 && idx[1] < 0 && !fd_arg && !mem_arg)
+        return;
     char mp[64];
     snprintf(mp, sizeof(mp), "/proc/%d/mem", (int)pid);
     _cleanup_close_ int mem = open(mp, O_RDONLY | O_CLOEXEC);
     _cleanup_free_ char *root = read_link(pid, "root");
-    int idx[2], dfd[2];
-    path_args(name, idx, dfd);
     for (int k = 0; k < 2; k++) {
         if (idx[k] < 0)
             continue;
@@ -370,8 +395,7 @@ static void describe_call(const Daemon *d, const struct seccomp_notif *req, cons
         else
             paths[k] = container_path(pid, dirfd, s, root);
     }
-    if (streq(name, "fchown") || streq(name, "fchown32") || streq(name, "fchmod") ||
-        streq(name, "ftruncate"))
+    if (fd_arg)
         paths[0] = fd_path(pid, c->args[0], root);
     c->paths[0] = paths[0];
     c->paths[1] = paths[1];
