@@ -279,6 +279,7 @@ static int seccomp_grant(const BrigJson *data, uint64_t caps, BrigJson *rules, c
     if (r < 0)
         return r;
     _cleanup_free_ char *denied = NULL;
+    _cleanup_(brig_json_freep) BrigJson *dn = brig_json_new(BRIG_JSON_ARRAY);
     BRIG_JSON_FOREACH (e, nd) {
         uint64_t arch = 0, args[6] = {0};
         int64_t nr = -1;
@@ -290,8 +291,9 @@ static int seccomp_grant(const BrigJson *data, uint64_t caps, BrigJson *rules, c
         uint32_t act = brig_sim_action(sim, (uint32_t)arch, (int)nr, args);
         if ((act & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
             continue;
-        if (denied && strstr(denied, str(e, "syscall")))
+        if (brig_json_array_has_string(dn, str(e, "syscall")))
             continue;
+        brig_json_append(dn, brig_json_new_string(str(e, "syscall")));
         int64_t pid = 0;
         brig_json_to_int64(brig_json_get(e, "pid"), &pid);
         char *n = xasprintf("%s%s%s by %s (pid %lld)", denied ? denied : "", denied ? ", " : "",
@@ -302,7 +304,8 @@ static int seccomp_grant(const BrigJson *data, uint64_t caps, BrigJson *rules, c
     if (!denied)
         return 0;
     /* the recorded profile: what the container called, brig's argument
-     * tests kept where the default filters a call's arguments */
+     * tests kept where the default filters a call's arguments, except for
+     * the calls those tests denied (they would deny them again) */
     const BrigJson *sys = brig_json_get(data, "syscalls");
     size_t n = sys ? sys->n : 0;
     _cleanup_free_ char **names = xcalloc(n + 1, sizeof(char *));
@@ -310,7 +313,7 @@ static int seccomp_grant(const BrigJson *data, uint64_t caps, BrigJson *rules, c
     size_t nk = 0;
     for (size_t i = 0; i < n; i++) {
         names[i] = (char *)brig_json_str(sys->kids[i]);
-        if (brig_record_conditional(def, names[i]))
+        if (brig_record_conditional(def, names[i]) && !brig_json_array_has_string(dn, names[i]))
             keep[nk++] = names[i];
     }
     l->seccomp = brig_record_result_profile(names, n, NULL, 0, def, keep, nk);

@@ -9,6 +9,7 @@
 
 #include "learn/learn.h"
 #include "passes/passes.h"
+#include "seccomp_explain.h"
 #include "policy.h"
 #include "testutil.h"
 
@@ -429,6 +430,35 @@ START_TEST(not_default_syscall_gives_recorded_profile)
     ck_assert_ptr_nonnull(strstr(prof, "\"read\""));
     ck_assert_ptr_nonnull(strstr(prof, "\"kexec_load\""));
     free(prof);
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+
+    /* a call brig's argument tests denied (a user namespace) is allowed
+     * outright; one they allowed (a plain fork) keeps them */
+    o = obs();
+    c = call("clone");
+    c.arch = 0xc000003e;
+    c.nr = 56;
+    c.args[0] = 0x11; /* SIGCHLD */
+    brig_learn_obs_call(o, &c, false);
+    c = call("unshare");
+    c.arch = 0xc000003e;
+    c.nr = 272;
+    c.args[0] = CLONE_NEWUSER;
+    brig_learn_obs_call(o, &c, true);
+    d = data_of(o);
+    learned(d, &l);
+    ck_assert_ptr_nonnull(l.seccomp);
+    BrigSim *sim = NULL;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_sim_new(l.seccomp, &sim, &err), 0);
+    uint64_t a_unshare[6] = {CLONE_NEWUSER}, a_clone_ns[6] = {CLONE_NEWNS | 0x11};
+    ck_assert_uint_eq(brig_sim_action(sim, 0xc000003e, 272, a_unshare) & SECCOMP_RET_ACTION_FULL,
+                      SECCOMP_RET_ALLOW);
+    ck_assert_uint_ne(brig_sim_action(sim, 0xc000003e, 56, a_clone_ns) & SECCOMP_RET_ACTION_FULL,
+                      SECCOMP_RET_ALLOW);
+    brig_sim_free(sim);
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
