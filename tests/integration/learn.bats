@@ -9,7 +9,10 @@
 #     runs under enforce, judged from the host: a tmpfs at /data in the
 #     container's mountinfo, uid 65534 in its status, the image untouched;
 #   - a container that calls mount: brig learned refuses, names
-#     CAP_SYS_ADMIN and the operation, and prints no policy.
+#     CAP_SYS_ADMIN and the operation, and prints no policy;
+#   - a call brig's default profile denies (unshare -U): the recorded
+#     profile is written and named, and the command that fails under the
+#     default policy runs under the learned one.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -164,6 +167,50 @@ learn_mount_refused() {
 	[ -z "$output" ]
 	[[ $stderr == *"cannot run under enforce"* ]]
 	[[ $stderr == *"CAP_SYS_ADMIN: needed by mount(\"/mnt\") by mount (pid "* ]]
+}
+
+learn_recorded_profile() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/u" pol="$BATS_TEST_TMPDIR/learn.json" learned="$BATS_TEST_TMPDIR/learned.json" id id2 id3
+	needs "$rt"
+	command -v unshare >/dev/null && unshare -U true 2>/dev/null || skip "needs user namespaces (unshare -U) on this host"
+	make_busybox_bundle "$b" sh -c 'unshare -U true && echo userns-ok'
+	cp "$b/config.json" "$BATS_TEST_TMPDIR/engine-config.json"
+	echo '{"version": 1, "mode": "learn"}' >"$pol"
+	id="$(new_container_id userns)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	run brig_rt "$rt" --brig-policy "$pol" run --bundle "$b" "$id"
+	[[ $output == *userns-ok* ]]
+	wait_for 100 jq -e '.complete == true' "$LEARN_DIR/$id.json"
+	run --separate-stderr "$(brig_bin)" learned "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$learned"
+	# brig's default profile denies unshare(CLONE_NEWUSER): the recorded
+	# profile, written beside the learn data and named with its reason
+	jq -e --arg p "$LEARN_DIR/$id.seccomp.json" '[.rules[].allow.seccompProfile // empty] == [$p]' "$learned"
+	jq -e '.rules[] | select(.allow.seccompProfile) | .reason | test("unshare by unshare")' "$learned"
+	jq -e '.syscalls[0].names | index("unshare")' "$LEARN_DIR/$id.seccomp.json"
+	# under the default policy the command fails; under the learned one it runs
+	cp "$BATS_TEST_TMPDIR/engine-config.json" "$b/config.json"
+	id2="$(new_container_id userns-default)"
+	track_container "$rt" "$id2"
+	run brig_rt "$rt" run --bundle "$b" "$id2"
+	[[ $output != *userns-ok* ]]
+	cp "$BATS_TEST_TMPDIR/engine-config.json" "$b/config.json"
+	id3="$(new_container_id userns-learned)"
+	track_container "$rt" "$id3"
+	run brig_rt "$rt" --brig-policy "$learned" run --bundle "$b" "$id3"
+	echo "$output"
+	[[ $output == *userns-ok* ]]
+}
+
+@test "learn: runc: a call brig's default profile denies gets the recorded profile, which runs it" {
+	learn_recorded_profile runc
+}
+
+@test "learn: crun: a call brig's default profile denies gets the recorded profile, which runs it" {
+	learn_recorded_profile crun
 }
 
 @test "learn: runc: learned policy runs the same command under enforce on a tmpfs, not as root" {
