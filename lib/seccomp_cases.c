@@ -273,7 +273,8 @@ void sc_dnf_simplify(Dnf *d)
 {
     if (d->overflow)
         return;
-    qsort(d->v, d->n, sizeof(*d->v), sc_conj_order);
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof(*d->v), sc_conj_order);
     size_t w = 0;
     for (size_t i = 0; i < d->n; i++) {
         bool covered = false;
@@ -304,7 +305,7 @@ void sc_dnf_and(const Dnf *x, const Dnf *y, Dnf *ret)
         const Dnf *o = sc_is_true(x) ? y : x;
         for (size_t i = 0; i < o->n; i++)
             sc_dnf_add(ret, &o->v[i]);
-        if (!ret->overflow)
+        if (!ret->overflow && ret->n > 1)
             qsort(ret->v, ret->n, sizeof(*ret->v), sc_conj_order);
         return;
     }
@@ -329,7 +330,7 @@ void sc_dnf_and(const Dnf *x, const Dnf *y, Dnf *ret)
             sc_dnf_add(ret, &m);
         }
     /* no case covers another already: only the order is left */
-    if (!ret->overflow)
+    if (!ret->overflow && ret->n > 1) /* no cases: v may be NULL, which qsort must not get */
         qsort(ret->v, ret->n, sizeof(*ret->v), sc_conj_order);
 }
 
