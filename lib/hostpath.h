@@ -24,6 +24,7 @@
 enum {
     BRIG_RESOLVE_ALL = 1 << 0,        /* follow every symlink (the admin's paths) */
     BRIG_RESOLVE_MISSING_OK = 1 << 1, /* a missing tail is appended as written */
+    BRIG_RESOLVE_WALK = 1 << 2,       /* tests: no one-call fast path, always the walk */
 };
 
 typedef struct BrigHostPath {

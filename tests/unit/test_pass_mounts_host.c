@@ -5,6 +5,7 @@
 
 #define PASS pass_mounts
 #define DATA_DIR "pass_mounts"
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -272,6 +273,56 @@ START_TEST(test_resolve_all)
 }
 END_TEST
 
+/* The one-call fast path (openat2 refusing symlinks) decides exactly as
+ * the component walk, whatever the path holds. */
+static void same_as_walk(const char *path, unsigned flags, const char *const *nofollow)
+{
+    BrigHostPath a, b;
+    int ra = brig_host_path_resolve(path, flags, nofollow, &a);
+    int rb = brig_host_path_resolve(path, flags | BRIG_RESOLVE_WALK, nofollow, &b);
+    ck_assert_msg(ra == rb, "%s: %d (fast) != %d (walk)", path, ra, rb);
+    ck_assert_msg((a.real == NULL) == (b.real == NULL), "%s: real", path);
+    if (a.real)
+        ck_assert_str_eq(a.real, b.real);
+    ck_assert_msg((a.untrusted_link == NULL) == (b.untrusted_link == NULL), "%s: link", path);
+    if (a.untrusted_link)
+        ck_assert_str_eq(a.untrusted_link, b.untrusted_link);
+    ck_assert_msg(a.exists == b.exists, "%s: exists", path);
+    ck_assert_uint_eq(a.mode, b.mode);
+    ck_assert_uint_eq(a.rdev, b.rdev);
+    brig_host_path_clear(&a);
+    brig_host_path_clear(&b);
+}
+
+START_TEST(test_fast_path_same_as_walk)
+{
+    _cleanup_free_ char *d = at("d"), *f = at("d/f"), *l = at("l"), *w = at("w"), *wl = at("w/l");
+    ck_assert_int_eq(mkdir(d, 0755), 0);
+    ck_assert_int_eq(mkdir(w, 0777), 0);
+    int fd = open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(symlink(d, l), 0);  /* trusted: root's, in root's 0700 dir */
+    ck_assert_int_eq(symlink(d, wl), 0); /* untrusted: in a world-writable dir */
+    const char *rels[] = {"d",         "d/f",     "d/f/",   "d//./f", "d/missing/x", "d/f/x",
+                          "d/../d/f",  "l",       "l/f",    "l/",     "w/l/f",       "w/l",
+                          "d/missing", "./d/./f", "d/f/..", "",       "w/missing/"};
+    const char *abs[] = {"/", "/dev/null", "/proc/self/status", "/etc/", "/nonexistent/a/b"};
+    _cleanup_free_ char *nf = at("d");
+    const char *nofollow[] = {nf, NULL};
+    unsigned flagsets[] = {0, BRIG_RESOLVE_MISSING_OK, BRIG_RESOLVE_ALL | BRIG_RESOLVE_MISSING_OK};
+    for (size_t fi = 0; fi < ELEMENTSOF(flagsets); fi++) {
+        for (size_t i = 0; i < ELEMENTSOF(rels); i++) {
+            _cleanup_free_ char *p = at(rels[i]);
+            same_as_walk(p, flagsets[fi], NULL);
+            same_as_walk(p, flagsets[fi], nofollow);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(abs); i++)
+            same_as_walk(abs[i], flagsets[fi], NULL);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pass_mounts_host");
@@ -286,6 +337,7 @@ int main(void)
     tcase_add_test(tc, test_grant_through_symlink);
     tcase_add_test(tc, test_granted_type_source);
     tcase_add_test(tc, test_resolve_all);
+    tcase_add_test(tc, test_fast_path_same_as_walk);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
