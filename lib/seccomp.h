@@ -81,6 +81,28 @@ typedef struct BrigSeccompMerge {
 int brig_seccomp_intersect(BrigJson *brig, const BrigJson *engine, uint32_t native,
                            BrigSeccompMerge *ret_stats, BrigError **err);
 
+/* brig's pre-resolved profile (brig_seccomp_default_resolved() for no
+ * capabilities on x86_64) already intersected with an engine profile the
+ * build knows (the Docker and Podman defaults recorded in
+ * tests/data/configs), found by the engine profile's digest ("sha256:..."
+ * of its compact JSON, as the report gives it).  Returns 1 with *ret and
+ * *ret_stats exactly as brig_seccomp_intersect() would give them, 0 when
+ * the build has no such combination (intersect at run time). */
+int brig_seccomp_default_merged(uint64_t caps, uint32_t native, bool x32_disabled,
+                                const char *engine_digest, BrigJson **ret,
+                                BrigSeccompMerge *ret_stats);
+
+typedef struct BrigSeccompPremerged {
+    const char *engine_digest;
+    bool x32_disabled;
+    const struct BrigEmbeddedTree *tree;
+    BrigSeccompMerge stats;
+} BrigSeccompPremerged;
+/* Written by tools/seccomp_preresolve.c --merge; empty in the build stage
+ * that computes it (lib/seccomp_preresolved_none.c). */
+extern const BrigSeccompPremerged brig_seccomp_premerged[];
+extern const size_t brig_seccomp_premerged_n;
+
 /* Drops names that no architecture the profile lists knows. */
 void brig_seccomp_prune_names(BrigJson *prof);
 

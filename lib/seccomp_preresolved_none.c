@@ -7,3 +7,5 @@
 
 const struct BrigEmbeddedTree *const brig_seccomp_preresolved[2] = {NULL, NULL};
 const char *const brig_seccomp_preresolved_digest[2] = {NULL, NULL};
+const BrigSeccompPremerged brig_seccomp_premerged[1] = {{0}};
+const size_t brig_seccomp_premerged_n = 0;

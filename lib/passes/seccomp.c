@@ -178,7 +178,22 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
         else
             digest_of(want, brig_digest);
     }
-    if (merge) {
+    /* the engine's digest names its profile in the report, and finds the
+     * combination the build made already when brig's profile is the
+     * pre-resolved one and the engine's a default the build knows */
+    char engine_digest[BRIG_DIGEST_LEN] = "";
+    bool premerged = false;
+    if (merge && known) {
+        digest_of(cur, engine_digest);
+        BrigJson *pre = NULL;
+        if (brig_seccomp_default_merged(caps, ctx->host->seccomp_arch, ctx->host->x32_disabled,
+                                        engine_digest, &pre, &merged) > 0) {
+            brig_json_free(want);
+            want = pre;
+            premerged = true;
+        }
+    }
+    if (merge && !premerged) {
         BrigError *why = NULL;
         r = brig_seccomp_intersect(want, cur, ctx->host->seccomp_arch, &merged, &why);
         if (r < 0) {
@@ -212,7 +227,7 @@ int pass_seccomp(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
                                                                           : kept_listener ? NULL
                                                                                           : known);
     _cleanup_(brig_json_freep) BrigJson *before =
-        rep->no_values || !cur ? NULL : summary(cur, NULL, NULL);
+        rep->no_values || !cur ? NULL : summary(cur, NULL, *engine_digest ? engine_digest : NULL);
     if (after)
         brig_json_set(after, "capabilities", brig_json_new_string(ct));
     if (after && merge) {
