@@ -46,6 +46,11 @@ typedef struct BrigHost {
                         BrigHostPath *ret);
     /* The admin's paths, all symlinks followed (hostpath.h); NULL likewise. */
     void (*resolve_paths_all)(const char *const *paths, size_t n, char **ret_real);
+    /* exec only: the user namespace of the running container, which the
+     * exec joins, read by cmd/ from its init process (lib/userns_proc.c);
+     * NULL otherwise.  Its ids, not the config's, are what the exec's
+     * user is judged through. */
+    const struct BrigUserns *exec_userns;
 } BrigHost;
 
 typedef struct BrigCtx {

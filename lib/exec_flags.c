@@ -13,6 +13,7 @@
 
 #include "caps.h"
 #include "runtime.h"
+#include "userns.h"
 
 typedef struct ExecFlag {
     int start;         /* index of the flag token */
@@ -187,8 +188,45 @@ typedef struct Rewriter {
     int user_at; /* the slot in out reserved for brig's --user */
     char **out;  /* the new argv */
     int n;
-    bool apply; /* enforce mode: change argv; otherwise only record */
+    bool apply;           /* enforce mode: change argv; otherwise only record */
+    const BrigUserns *ns; /* the container's user namespace, NULL: ids are the host's */
 } Rewriter;
+
+/* How an id of the exec is judged inside the container's user namespace,
+ * as the user pass judges create's: root in the container or on the host
+ * becomes the policy's id if the namespace maps it to a host id other than
+ * 0, else the nearest such id; an id the namespace does not map is refused
+ * (the runtime could not switch to it). */
+typedef enum { ID_KEEP, ID_REPLACE, ID_UNMAPPED, ID_NO_SUBSTITUTE } IdVerdict;
+
+static IdVerdict judge_mapped(const BrigIdMap *map, const BrigPolicy *p, uint32_t id, uint32_t want,
+                              bool chosen, uint32_t *ret_to, uint32_t *ret_host)
+{
+    uint32_t host = 0;
+    bool mapped = brig_idmap_to_host(map, id, &host);
+    *ret_host = host;
+    if (mapped && ((id != 0 && host != 0) || p->allow_root))
+        return ID_KEEP;
+    /* an id brig names (the caller gave none) is the policy's, made a
+     * mapped one like a substitute */
+    if (!mapped && !root_like(id) && !chosen)
+        return p->allow_root ? ID_KEEP : ID_UNMAPPED;
+    if (p->allow_root && !chosen)
+        return ID_KEEP; /* (uint32_t)-1, root_like: as without a namespace */
+    if (brig_idmap_pick(map, want, ret_to)) {
+        brig_idmap_to_host(map, *ret_to, ret_host);
+        return ID_REPLACE;
+    }
+    /* a one-id namespace (runc spec --rootless): container root, when it is
+     * not host root, is the only identity there is */
+    uint32_t root_host;
+    if ((id == 0 || chosen) && brig_idmap_to_host(map, 0, &root_host) && root_host != 0) {
+        *ret_to = 0;
+        *ret_host = root_host;
+        return id == 0 ? ID_KEEP : ID_REPLACE;
+    }
+    return ID_NO_SUBSTITUTE;
+}
 
 static void keep(Rewriter *w, const ExecFlag *f)
 {
@@ -310,6 +348,27 @@ static void do_gid(Rewriter *w, const ExecFlag *f)
         return;
     }
     _cleanup_free_ char *canon = xasprintf("%u", g);
+    if (w->ns) {
+        uint32_t host = 0;
+        bool mapped = brig_idmap_to_host(&w->ns->gids, g, &host);
+        if (!mapped && !root_like(g) && !w->policy->allow_root) {
+            _cleanup_free_ char *why = xasprintf(
+                "supplementary group %u is not mapped by the container's gid_map; the runtime "
+                "could not set it",
+                g);
+            refuse_value(w, f, "additional-gids", why);
+            return;
+        }
+        if (mapped && host == 0 && g != 0 && !w->policy->allow_root) {
+            _cleanup_free_ char *why =
+                xasprintf("supplementary group %u is host gid 0 through the container's gid_map, "
+                          "which %s does not allow",
+                          g, brig_policy_source(w->policy));
+            record(w, "additional-gids", f->value, NULL, why);
+            drop(w, f);
+            return;
+        }
+    }
     if (!w->policy->allow_root && root_like(g)) {
         _cleanup_free_ char *why =
             xasprintf("supplementary group %s (the runtime reads %u) is not allowed by %s",
@@ -372,6 +431,63 @@ static void do_lsm_override(Rewriter *w, const ExecFlag *f, const char *flag)
     drop(w, f);
 }
 
+/* finish_user inside the container's user namespace: uid and gid judged
+ * through its maps (judge_mapped), and sent as one explicit pair. */
+static bool finish_user_mapped(Rewriter *w, bool given, uint32_t uid, uint32_t gid)
+{
+    const BrigPolicy *p = w->policy;
+    const BrigIdMap *maps[2] = {&w->ns->uids, &w->ns->gids};
+    uint32_t ids[2] = {uid, gid}, wants[2] = {p->uid, p->gid}, hosts[2] = {0, 0};
+    static const char *const names[2] = {"uid", "gid"};
+    bool changed = false;
+    for (size_t k = 0; k < 2; k++) {
+        uint32_t to = ids[k];
+        bool chosen = !given || (k == 1 && !w->user.has_gid);
+        IdVerdict v = judge_mapped(maps[k], p, ids[k], wants[k], chosen, &to, &hosts[k]);
+        if (v == ID_REPLACE && chosen && to == ids[k])
+            v = ID_KEEP;
+        if (v == ID_UNMAPPED || v == ID_NO_SUBSTITUTE) {
+            _cleanup_(brig_json_freep) BrigJson *val =
+                given ? brig_json_new_string(w->user_raw) : NULL;
+            if (v == ID_UNMAPPED)
+                brig_report_refuse(w->rep, "/argv/--user", val,
+                                   "%s %u is not mapped by the container's %s_map; the runtime "
+                                   "could not switch to it",
+                                   names[k], ids[k], names[k]);
+            else
+                brig_report_refuse(w->rep, "/argv/--user", val,
+                                   "%s %u is root in the container or on the host, which %s does "
+                                   "not allow, and the container's %s_map maps no other id to "
+                                   "run as",
+                                   names[k], ids[k], brig_policy_source(p), names[k]);
+            return false;
+        }
+        changed |= v == ID_REPLACE;
+        ids[k] = to;
+    }
+    _cleanup_free_ char *id = xasprintf("%u:%u", ids[0], ids[1]);
+    _cleanup_free_ char *why = NULL;
+    if (!given)
+        why = xasprintf("an exec without --user runs as root (crun) or as the config's user "
+                        "(runc); %s names the identity, in the container's user namespace: %s "
+                        "(host %u:%u)",
+                        brig_policy_source(p), id, hosts[0], hosts[1]);
+    else if (changed)
+        why = xasprintf("--user \"%s\" is root in the container or on the host (through the "
+                        "container's user namespace), which %s does not allow; running as %s "
+                        "(host %u:%u)",
+                        w->user_raw, brig_policy_source(p), id, hosts[0], hosts[1]);
+    else if (w->user_count > 1 || !streq(w->user_raw, id))
+        why = xasprintf("--user \"%s\" is sent as the explicit %s the runtime would run",
+                        w->user_raw, id);
+    if (why)
+        record(w, "user", given ? w->user_raw : NULL, id, why);
+    if (!w->apply)
+        return false;
+    w->out[w->user_at] = own(w->a, xasprintf("--user=%s", id));
+    return true;
+}
+
 /* The identity the exec runs as, always sent explicitly as the last
  * --user: the runtimes' defaults differ (runc: the config's user; crun: uid
  * 0 and, for "--user N", gid 0), and an explicit pair reads alike in both. */
@@ -386,6 +502,8 @@ static bool finish_user(Rewriter *w)
     uint32_t uid = given ? w->user.uid : p->uid;
     uint32_t gid = given && w->user.has_gid ? w->user.gid : p->gid;
     bool rooted = false;
+    if (w->ns)
+        return finish_user_mapped(w, given, uid, gid);
     if (!p->allow_root && root_like(uid))
         uid = p->uid, rooted = true;
     if (!p->allow_root && root_like(gid))
@@ -415,9 +533,16 @@ static bool finish_user(Rewriter *w)
 int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
                           BrigReport *rep, BrigError **err)
 {
+    return brig_argv_harden_exec_in(a, policy, flavour, NULL, rep, err);
+}
+
+int brig_argv_harden_exec_in(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
+                             const BrigUserns *ns, BrigReport *rep, BrigError **err)
+{
     if (!streq(a->cmd, "exec") || a->cmd_idx < 0)
         return 0;
     Rewriter w = {.a = a,
+                  .ns = ns && ns->enabled ? ns : NULL,
                   .policy = policy,
                   .flavour = flavour,
                   .rep = rep,

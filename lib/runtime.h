@@ -129,6 +129,12 @@ int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err);
  * refused (recorded as a refusal). */
 int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
                           BrigReport *rep, BrigError **err);
+/* The same inside the running container's user namespace `ns` (NULL or not
+ * enabled: the ids are the host's, as above): uid, gid and -g groups are
+ * judged through its maps as the user pass judges create's. */
+struct BrigUserns;
+int brig_argv_harden_exec_in(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
+                             const struct BrigUserns *ns, BrigReport *rep, BrigError **err);
 
 /* Flags that weaken isolation whatever the config says (crun
  * --cgroup-manager=disabled, --no-pivot, --no-new-keyring, --criu, runc

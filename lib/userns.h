@@ -66,3 +66,23 @@ typedef struct BrigUserns {
  * refuses it; crun starts with the ids unmapped). */
 int brig_userns_read(const BrigJson *spec, BrigUserns *ret, BrigError **err);
 void brig_userns_clear(BrigUserns *u);
+
+/* The user namespace an exec joins, read from the running container
+ * (lib/userns_proc.c).  cmd/ gathers it; passes get it in BrigHost. */
+
+/* Parses the text of /proc/PID/uid_map or gid_map ("inside host size" per
+ * line, at most BRIG_IDMAP_MAX_EXTENTS lines).  `what` names it in messages. */
+int brig_idmap_parse_proc(const char *text, const char *what, BrigIdMap *ret, BrigError **err);
+/* Field 22 of /proc/PID/stat (start time, clock ticks since boot). */
+int brig_proc_stat_starttime(const char *stat, uint64_t *ret);
+/* The user namespace of process `pid` under `proc` (normally "/proc"; a
+ * test passes a fake directory), which must have started at tick `start`:
+ * enabled false when it is brig's own (the ids are the host's), else its
+ * maps, as brig's namespace sees them.  Fails when the pid is gone or
+ * belongs to another process. */
+int brig_userns_of_process(const char *proc, int64_t pid, uint64_t start, BrigUserns *ret,
+                           BrigError **err);
+/* The init process of container `id` from the runtime's state under
+ * `state_root`: runc's ROOT/ID/state.json, or crun's ROOT/ID/status. */
+int brig_container_init(const char *state_root, const char *id, bool crun, int64_t *ret_pid,
+                        uint64_t *ret_start, BrigError **err);

@@ -11,6 +11,7 @@
 #include "context.h"
 #include "harden.h"
 #include "log.h"
+#include "userns.h"
 
 static bool is_create_like(const char *cmd)
 {
@@ -101,6 +102,34 @@ static char *runc_exec_config(const BrigArgv *a)
     return NULL;
 }
 
+/* The user namespace an exec joins, from the running container's init
+ * process (lib/userns_proc.c): its ids, not the host's nor what a config
+ * file says, are what the exec's user is judged through.  Fails closed
+ * under runc and crun when the state or the process cannot be read: the
+ * ids could then not be judged as the host sees them (and the runtime would
+ * fail on the id too).  A runtime that is neither keeps its state where
+ * brig cannot know: its ids are judged as host ids, as before (docs/
+ * threat-model.md). */
+static int exec_userns(const BrigArgv *a, BrigUserns *ret, BrigError **err)
+{
+    *ret = (BrigUserns){0};
+    if (a->flavour != BRIG_RT_RUNC && a->flavour != BRIG_RT_CRUN)
+        return 0;
+    bool crun = a->flavour == BRIG_RT_CRUN;
+    const char *root = a->root && *a->root ? a->root : crun ? "/run/crun" : "/run/runc";
+    int64_t pid;
+    uint64_t start;
+    int r = brig_container_init(root, a->id, crun, &pid, &start, err);
+    if (r == 0)
+        r = brig_userns_of_process("/proc", pid, start, ret, err);
+    if (r < 0)
+        return brig_error_prefix(err,
+                                 "refused exec in container %s: brig judges the exec's ids in the "
+                                 "container's user namespace and cannot read it",
+                                 a->id ? a->id : "");
+    return 0;
+}
+
 static void audit(const BrigArgv *a, const BrigPolicyDoc *doc, const BrigHardenFile *h,
                   const char *decision, const char *runtime)
 {
@@ -131,8 +160,16 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     brig_host_probe(&host);
     BrigMacState mac;
     mac_prepare(&host, a, create, &mac);
-    if (streq(a->cmd, "exec") && !a->process)
+    _cleanup_(brig_userns_clear) BrigUserns exec_ns = {0};
+    if (streq(a->cmd, "exec")) {
         need_flavour(a, runtime);
+        r = exec_userns(a, &exec_ns, err);
+        if (r < 0) {
+            mac_finish(a, &mac, true);
+            return r;
+        }
+        host.exec_userns = &exec_ns;
+    }
     bool runc_inline = streq(a->cmd, "exec") && !a->process && a->flavour == BRIG_RT_RUNC;
     _cleanup_free_ char *path = create        ? brig_bundle_config_path(a->bundle, a->config)
                                 : argv_only   ? NULL
@@ -178,7 +215,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     if (r == 0)
         r = brig_argv_check_update(a, h.policy, &h.rep, err);
     if (r == 0 && streq(a->cmd, "exec"))
-        r = brig_argv_harden_exec(a, h.policy, a->flavour, &h.rep, err);
+        r = brig_argv_harden_exec_in(a, h.policy, a->flavour, &exec_ns, &h.rep, err);
     if (r < 0) {
         mac_finish(a, &mac, true);
         brig_harden_file_done(&h);

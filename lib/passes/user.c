@@ -100,6 +100,7 @@ static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, con
 typedef struct {
     const BrigPolicy *pol;
     const BrigIdMap *map; /* NULL without a user namespace */
+    const char *map_ptr;  /* what names the map in messages */
     const char *uptr;     /* NULL: judge only, record nothing */
     BrigReport *rep;
 } GidJudge;
@@ -117,9 +118,8 @@ static int keep_gid(BrigJson *g, size_t idx, void *ctx)
         if (j->uptr) {
             _cleanup_free_ char *p = xasprintf("%s/additionalGids/%zu", j->uptr, idx);
             brig_report_refuse(j->rep, p, g,
-                               "gid %u is not mapped by /linux/gidMappings; the runtime could not "
-                               "set it",
-                               (unsigned)v);
+                               "gid %u is not mapped by %s; the runtime could not set it",
+                               (unsigned)v, j->map_ptr);
         }
         return 1;
     }
@@ -127,7 +127,8 @@ static int keep_gid(BrigJson *g, size_t idx, void *ctx)
 }
 
 static int additional_gids(const BrigPolicy *pol, BrigJson *user, const char *uptr,
-                           const BrigUserns *ns, BrigReport *rep, BrigError **err)
+                           const BrigUserns *ns, const char *gid_map_ptr, BrigReport *rep,
+                           BrigError **err)
 {
     BrigJson *gids = brig_json_get(user, "additionalGids");
     if (!gids)
@@ -142,7 +143,8 @@ static int additional_gids(const BrigPolicy *pol, BrigJson *user, const char *up
                                   uptr, i, what);
         }
     }
-    GidJudge j = {.pol = pol, .map = ns ? &ns->gids : NULL, .uptr = uptr, .rep = rep};
+    GidJudge j = {
+        .pol = pol, .map = ns ? &ns->gids : NULL, .map_ptr = gid_map_ptr, .uptr = uptr, .rep = rep};
     BrigJson *before = NULL;
     for (size_t i = 0; i < gids->n && !before; i++)
         if (keep_gid(gids->kids[i], i, &(GidJudge){.pol = pol, .map = j.map}) == 0)
@@ -159,10 +161,16 @@ static int additional_gids(const BrigPolicy *pol, BrigJson *user, const char *up
     return 0;
 }
 
-/* ns: the config's user namespace, or NULL (none, or unknown: an exec
- * process file carries no mapping). */
+/* The maps' names in messages: the config's, or at exec the running
+ * container's, as the kernel has them. */
+static const char *const config_maps[2] = {"/linux/uidMappings", "/linux/gidMappings"};
+static const char *const exec_maps[2] = {"the container's uid_map", "the container's gid_map"};
+
+/* ns: the user namespace the process runs in, or NULL (none: its ids are
+ * the host's); names: config_maps or exec_maps. */
 static int process_user_in(const BrigCtx *ctx, BrigJson *proc, const char *ptr,
-                           const BrigUserns *ns, BrigReport *rep, BrigError **err)
+                           const BrigUserns *ns, const char *const names[2], BrigReport *rep,
+                           BrigError **err)
 {
     _cleanup_free_ char *uptr = xasprintf("%s/user", ptr);
     int r = pass_check_type(proc, "user", BRIG_JSON_OBJECT, ptr, err);
@@ -186,19 +194,27 @@ static int process_user_in(const BrigCtx *ctx, BrigJson *proc, const char *ptr,
     if (r < 0)
         return r;
     /* an absent uid or gid is 0 to the runtime: judged as such */
-    judge_id(pol, user, "uid", uptr, (uint32_t)uid, pol->uid, ns ? &ns->uids : NULL,
-             "/linux/uidMappings", rep);
-    judge_id(pol, user, "gid", uptr, (uint32_t)gid, pol->gid, ns ? &ns->gids : NULL,
-             "/linux/gidMappings", rep);
+    judge_id(pol, user, "uid", uptr, (uint32_t)uid, pol->uid, ns ? &ns->uids : NULL, names[0], rep);
+    judge_id(pol, user, "gid", uptr, (uint32_t)gid, pol->gid, ns ? &ns->gids : NULL, names[1], rep);
     if (fresh && fresh->n > 0)
         brig_json_set(proc, "user", TAKE_PTR(fresh));
-    return additional_gids(pol, user, uptr, ns, rep, err);
+    return additional_gids(pol, user, uptr, ns, names[1], rep, err);
 }
 
+/* The running container's user namespace at exec (cmd/ reads it from the
+ * kernel), NULL when there is none or this is not an exec. */
+static const BrigUserns *exec_ns(const BrigCtx *ctx)
+{
+    const BrigUserns *ns = ctx->host ? ctx->host->exec_userns : NULL;
+    return ns && ns->enabled ? ns : NULL;
+}
+
+/* An exec process file carries no mapping: its ids are judged through the
+ * namespace the exec joins, the running container's. */
 int process_user(const BrigCtx *ctx, BrigJson *proc, const char *ptr, BrigReport *rep,
                  BrigError **err)
 {
-    return process_user_in(ctx, proc, ptr, NULL, rep, err);
+    return process_user_in(ctx, proc, ptr, exec_ns(ctx), exec_maps, rep, err);
 }
 
 /* Host id 0 in a mapping, refused unless granted.  One refusal per map. */
@@ -255,5 +271,9 @@ int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **e
      * judged as the host sees them; refused above unless granted, and then
      * judged as they are written */
     bool mapped = ns.enabled && ns.has_uids && ns.has_gids;
-    return process_user_in(ctx, proc, "/process", mapped ? &ns : NULL, rep, err);
+    /* runc's inline exec runs config.json's process in the container's
+     * namespace, whatever the file's mappings say now */
+    if (ctx->host && ctx->host->exec_userns)
+        return process_user_in(ctx, proc, "/process", exec_ns(ctx), exec_maps, rep, err);
+    return process_user_in(ctx, proc, "/process", mapped ? &ns : NULL, config_maps, rep, err);
 }
