@@ -19,7 +19,12 @@
  * when the mapping takes it to a host id other than 0, else the nearest
  * mapped id below it, else above it (never container id 0).  A mapping with
  * none keeps container root when that is not host root (runc spec
- * --rootless maps that one id only), and is refused otherwise. */
+ * --rootless maps that one id only), and is refused otherwise.
+ *
+ * At exec the process joins the running container's user namespace: its ids
+ * are judged through the maps the kernel applies to it (ctx->host->
+ * exec_userns, read by cmd/ from the container's init process), never
+ * through a config file's. */
 #include "passes.h"
 
 static int read_id(const BrigJson *user, const char *key, const char *ptr, uint64_t *ret,
