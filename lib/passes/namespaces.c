@@ -20,52 +20,6 @@ static BrigJson *find_ns(const BrigJson *nss, const char *type)
     return NULL;
 }
 
-static bool all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return n > 0;
-}
-
-/* The namespaces of pid 1 and of brig itself (it runs in the host's), with
- * "//", "/./" and "/../" folded so "/proc/self/../1/ns/net" is caught:
- * /proc/{1,self,thread-self}[/task/TID]/ns/X. */
-static bool is_host_path(const char *path)
-{
-    _cleanup_free_ char *n = pass_normalize_path(path);
-    const char *p;
-    if (startswith(n, "/proc/1/"))
-        p = n + strlen("/proc/1");
-    else if (startswith(n, "/proc/self/"))
-        p = n + strlen("/proc/self");
-    else if (startswith(n, "/proc/thread-self/"))
-        p = n + strlen("/proc/thread-self");
-    else
-        return false;
-    if (startswith(p, "/task/")) {
-        const char *tid = p + strlen("/task/");
-        const char *e = strchrnul(tid, '/');
-        if (!all_digits(tid, (size_t)(e - tid)))
-            return false;
-        p = e;
-    }
-    return startswith(p, "/ns/");
-}
-
-/* Whether path is the host's namespace of kind r by identity: docker
- * --network=host names it /var/run/docker/netns/default, a bind mount of
- * pid 1's.  An unreadable path is left to the runtime, which fails on it. */
-static bool is_host_ns(const BrigHost *host, size_t r, const char *path)
-{
-    uint64_t dev, ino, hdev, hino;
-    if (!host->ns_identity || !host->host_ns || host->host_ns(r, &hdev, &hino) < 0)
-        return false;
-    if (host->ns_identity(path, &dev, &ino) < 0)
-        return false;
-    return dev == hdev && ino == hino;
-}
-
 int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     BrigJson *linux_ = pass_ensure(spec, "linux", BRIG_JSON_OBJECT, "", err);
@@ -96,7 +50,7 @@ int pass_namespaces(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigErr
                 const BrigJson *ns_k = nss->kids[k];
                 const char *path = brig_json_str(brig_json_get(ns_k, "path"));
                 if (!streq(brig_json_str(brig_json_get(ns_k, "type")), required[r]) || !path ||
-                    !(is_host_path(path) || is_host_ns(ctx->host, r, path)))
+                    !pass_ns_is_host(ctx->host, r, path))
                     continue;
                 _cleanup_free_ char *p = xasprintf("/linux/namespaces/%zu/path", k);
                 brig_report_refuse(rep, p, brig_json_get(ns_k, "path"),

@@ -58,6 +58,12 @@ BrigJson *pass_ensure(BrigJson *obj, const char *key, BrigJsonType type, const c
  * access): relative means from "/", and "//", "/./", "/../" and trailing
  * slashes fold away.  Returns a new string. */
 char *pass_normalize_path(const char *path);
+/* Whether a namespace path names the host's namespace of `kind` (BRIG_NS_*
+ * bit order: pid, ipc, uts, mount, network, cgroup): pid 1's or brig's own
+ * under /proc however spelled, or any path with the host's identity (a
+ * bind mount of it).  The one judgment every pass uses (namespaces,
+ * sysctls), so none can be told "private" where another says "host". */
+bool pass_ns_is_host(const BrigHost *host, size_t kind, const char *path);
 /* JSON pointers to report a change at, built on the stack without printf
  * (a pass builds one per element it looks at, most never reported):
  * base + "/" + key (a literal token: no escaping) or base + "/" + index. */

@@ -79,19 +79,24 @@ static bool policy_allows(const BrigPolicy *pol, const char *name)
     return false;
 }
 
-/* Whether the spec has a private namespace of this type (a path into another
- * container's is private; pid 1's or brig's own is the host's). */
-static bool private_ns(const BrigJson *spec, const char *type)
+/* Whether the spec has a private namespace of this type: an entry for it,
+ * and none that is the host's as the namespaces pass judges it (by
+ * identity: a bind mount of pid 1's, another host process's, "//" in the
+ * path), whichever copy a runtime would take.  A path into another
+ * container's is private. */
+static bool private_ns(const BrigCtx *ctx, const BrigJson *spec, const char *type, unsigned bit)
 {
     const BrigJson *ns, *nss = brig_json_get_path(spec, "linux/namespaces");
+    bool found = false;
     BRIG_JSON_FOREACH (ns, nss) {
         if (!streq(brig_json_str(brig_json_get(ns, "type")), type))
             continue;
         const char *path = brig_json_str(brig_json_get(ns, "path"));
-        return !path || !(startswith(path, "/proc/1/") || startswith(path, "/proc/self/") ||
-                          startswith(path, "/proc/thread-self/"));
+        if (path && pass_ns_is_host(ctx->host, (size_t)__builtin_ctz(bit), path))
+            return false;
+        found = true;
     }
-    return false;
+    return found;
 }
 
 /* The namespace a sysctl needs to be private, or NULL when it has none
@@ -165,7 +170,8 @@ int pass_sysctls(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError 
 
     /* the namespaces are looked up once, not per sysctl: a config may
      * list 600k sysctls (and many namespaces) */
-    Walk w = {ctx, rep, private_ns(spec, "network"), private_ns(spec, "ipc")};
+    Walk w = {ctx, rep, private_ns(ctx, spec, "network", BRIG_NS_NETWORK),
+              private_ns(ctx, spec, "ipc", BRIG_NS_IPC)};
     brig_json_filter(sys, keep_sysctl, &w);
     return 0;
 }

@@ -108,6 +108,63 @@ START_TEST(test_host_namespace_beats_grant)
 }
 END_TEST
 
+/* The host's network namespace joined by a path that does not spell
+ * /proc/1 (a bind mount of it, as docker --network=host names it, another
+ * host process's, "//" in the path), or by a second entry of the type: the
+ * sysctl would be written to the host's, as crun does.  Judged as the
+ * namespaces pass judges a host namespace: by identity, every entry. */
+static int fake_identity(const char *path, uint64_t *dev, uint64_t *ino)
+{
+    *dev = 4;
+    if (streq(path, "/var/run/docker/netns/default") || streq(path, "/proc/2/ns/net"))
+        *ino = 4026531840;
+    else if (streq(path, "/var/run/netns/pod"))
+        *ino = 4026532999;
+    else
+        return -ENOENT;
+    return 0;
+}
+
+static int fake_host_ns(size_t kind, uint64_t *dev, uint64_t *ino)
+{
+    if (kind != 4)
+        return -ENOENT;
+    *dev = 4;
+    *ino = 4026531840;
+    return 0;
+}
+
+START_TEST(test_host_namespace_by_identity)
+{
+    static const struct {
+        const char *nss;
+        bool host;
+    } cases[] = {
+        {"[{\"type\":\"network\",\"path\":\"/var/run/docker/netns/default\"}]", true},
+        {"[{\"type\":\"network\",\"path\":\"/proc/2/ns/net\"}]", true},
+        {"[{\"type\":\"network\",\"path\":\"/proc//1/ns/net\"}]", true},
+        {"[{\"type\":\"network\",\"path\":\"/proc/self/../1/ns/net\"}]", true},
+        {"[{\"type\":\"network\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}]", true},
+        {"[{\"type\":\"network\",\"path\":\"/var/run/netns/pod\"}]", false},
+        {"[{\"type\":\"network\"}]", false},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        Run t;
+        run_init(&t);
+        t.host.ns_identity = fake_identity;
+        t.host.host_ns = fake_host_ns;
+        _cleanup_free_ char *json =
+            xasprintf("{\"linux\":{\"sysctl\":{\"net.ipv4.tcp_keepalive_time\":\"7201\"},"
+                      "\"namespaces\":%s}}",
+                      cases[i].nss);
+        ck_assert_int_eq(run_pass(&t, json), 0);
+        ck_assert_msg(brig_json_get_path(t.spec, "linux/sysctl")->n == (cases[i].host ? 0u : 1u),
+                      "%s", cases[i].nss);
+        run_done(&t);
+    }
+}
+END_TEST
+
 /* Nothing is ever added: no config sysctl means none after, and values of
  * kept ones are untouched. */
 START_TEST(test_never_widens)
@@ -143,6 +200,7 @@ int main(void)
     tcase_add_test(tc, test_safe_set_kept);
     tcase_add_test(tc, test_policy_grants);
     tcase_add_test(tc, test_host_namespace_beats_grant);
+    tcase_add_test(tc, test_host_namespace_by_identity);
     tcase_add_test(tc, test_never_widens);
     tcase_add_test(tc, test_wrong_types);
     suite_add_tcase(s, tc);

@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Bypasses found by trying the policy as an attacker who writes config.json
+# or the engine's command line (docs/security.md, "Red-team findings").
+# Each test runs the real runtime and asserts from the host; each failed
+# before the fix named in its comment.
+
+load helpers
+
+setup() {
+	require_root
+	require_brig
+	require_cmd jq
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	T="$BATS_TEST_TMPDIR"
+	B="$T/bundle"
+	POLICY="$T/policy.json"
+}
+
+teardown() {
+	cleanup_containers
+	if [[ -n ${SYSCTL_SAVED:-} ]]; then
+		echo "$SYSCTL_SAVED" >/proc/sys/net/ipv4/tcp_keepalive_time
+	fi
+}
+
+write_policy() {
+	printf '%s\n' "$1" >"$POLICY"
+	chmod 0644 "$POLICY"
+}
+
+brig_p() {
+	local rt=$1 rtpath
+	shift
+	rtpath="$(command -v "$rt")" || return 127
+	[[ $(basename "$rtpath") == crun ]] && ensure_crun_cgroups
+	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
+}
+
+# A policy that lets the container share the host's network namespace does
+# not let it write the host's network sysctls: the sysctls pass judged
+# "private" by the path's spelling (/proc/1/...), the namespaces pass by
+# identity.  /proc/2/ns/net (kthreadd's) is the host's, and crun (runc
+# checks this itself) wrote net.ipv4.tcp_keepalive_time on the host.
+# Fixed by one judgment, pass_ns_is_host, for both passes.
+@test "host network granted: a net sysctl through a host netns path other than /proc/1 is not written to the host" {
+	local rt id
+	[[ -r /proc/2/ns/net && $(stat -Lc %i /proc/2/ns/net) == $(stat -Lc %i /proc/self/ns/net) ]] ||
+		skip "needs /proc/2 (kthreadd) in the host's network namespace"
+	SYSCTL_SAVED="$(cat /proc/sys/net/ipv4/tcp_keepalive_time)"
+	local want=$((SYSCTL_SAVED + 1))
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"hostNamespaces": ["network"]}}'
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		make_busybox_bundle "$B" true
+		bundle_jq "$B" '.linux.namespaces |= map(if .type == "network" then .path = "/proc/2/ns/net" else . end)
+			| .linux.sysctl = {"net.ipv4.tcp_keepalive_time": "'"$want"'"}'
+		id="$(new_container_id sysctl)"
+		track_container "$rt" "$id"
+		run brig_p "$rt" run --bundle "$B" "$id"
+		echo "$rt: status $status: $output"
+		[ "$(cat /proc/sys/net/ipv4/tcp_keepalive_time)" = "$SYSCTL_SAVED" ]
+		rm -rf "$B"
+	done
+}
