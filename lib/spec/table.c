@@ -160,7 +160,7 @@ const BrigSpecField brig_spec_fields[] = {
     KEEP("/linux/resources/cpu/mems", VALUE, "memory nodes"),
     KEEP("/linux/resources/cpu/idle", VALUE, "SCHED_IDLE for the cgroup"),
     KEEP("/linux/resources/pids", OBJECT, "pids controller"),
-    BY("/linux/resources/pids/limit", VALUE, "resources", "absent, 0 or negative becomes the policy's pidsLimit"),
+    BY("/linux/resources/pids/limit", VALUE, "resources", "absent, 0 or negative becomes the policy's pidsLimit; a higher limit is lowered to it"),
     KEEP("/linux/resources/blockIO", OBJECT, "limits only ever confine the container's own cgroup"),
     KEEP("/linux/resources/blockIO/weight", VALUE, "I/O weight"),
     KEEP("/linux/resources/blockIO/leafWeight", VALUE, "I/O weight"),

@@ -451,9 +451,11 @@ check_engine_config() {
 	fi
 	echo "pids.max: $max (the input asked for ${in_limit})"
 	[[ $max =~ ^[0-9]+$ && $max -gt 0 ]]
-	# a positive limit the engine set is kept
-	if [[ $in_limit -gt 0 ]]; then
+	# a positive limit the engine set is kept up to the policy's 4096
+	if [[ $in_limit -gt 0 && $in_limit -le 4096 ]]; then
 		[ "$max" -eq "$in_limit" ]
+	elif [[ $in_limit -gt 4096 ]]; then
+		[ "$max" -eq 4096 ]
 	fi
 	brig_rt "$rt" kill "$id" KILL || true
 }

@@ -26,8 +26,9 @@ static char *limit_after(int64_t policy_limit, const char *json, size_t *ret_cha
     return s;
 }
 
-/* The policy's limit fills in "none", and never replaces a positive limit,
- * lower or higher: it is the default, not a ceiling. */
+/* The policy's limit fills in "none" and is a ceiling: a lower positive
+ * limit is kept, a higher one lowered to it (4194304 is "no limit" in all
+ * but name, and `update` may not raise the limit above it either). */
 START_TEST(test_policy_limit)
 {
     size_t n;
@@ -54,7 +55,13 @@ START_TEST(test_policy_limit)
                                          "{\"linux\":{\"resources\":{\"pids\":{"
                                          "\"limit\":100000}}}}",
                                          &n);
-    ck_assert_str_eq(e, "100000");
+    ck_assert_str_eq(e, "300");
+    ck_assert_uint_eq(n, 1);
+    _cleanup_free_ char *g = limit_after(300,
+                                         "{\"linux\":{\"resources\":{\"pids\":{"
+                                         "\"limit\":300}}}}",
+                                         &n);
+    ck_assert_str_eq(g, "300");
     ck_assert_uint_eq(n, 0);
     /* a policy without a limit (only possible in code: files require one)
      * leaves the config alone */
