@@ -10,6 +10,8 @@
 #     container's mountinfo, uid 65534 in its status, the image untouched;
 #   - a container that calls mount: brig learned refuses, names
 #     CAP_SYS_ADMIN and the operation, and prints no policy;
+#   - under an engine's seccomp profile (Docker's), what it denies stays
+#     denied while learning, with its errno, and is not learnt from;
 #   - a call brig's default profile denies (unshare -U): the recorded
 #     profile is written and named, and the command that fails under the
 #     default policy runs under the learned one.
@@ -211,6 +213,40 @@ learn_recorded_profile() {
 
 @test "learn: crun: a call brig's default profile denies gets the recorded profile, which runs it" {
 	learn_recorded_profile crun
+}
+
+learn_engine_profile() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/d" pol="$BATS_TEST_TMPDIR/learn.json" id
+	needs "$rt"
+	mkdir -p "$b"
+	make_busybox_rootfs "$b/rootfs"
+	adapt_engine_config "$BRIG_REPO/tests/data/configs/docker-plain.json" "$b/config.json" "$b/rootfs" \
+		sh -c 'unshare -U true; echo unshare=$?; echo hi >/etc/x && chown 1:1 /etc/x && echo chown-ok'
+	jq -e '.linux.seccomp.defaultAction == "SCMP_ACT_ERRNO"' "$b/config.json"
+	echo '{"version": 1, "mode": "learn"}' >"$pol"
+	id="$(new_container_id docker)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	run brig_rt "$rt" --brig-policy "$pol" run --bundle "$b" "$id"
+	echo "$output"
+	# Docker's profile denies unshare(CLONE_NEWUSER) without CAP_SYS_ADMIN:
+	# still denied while learning, with Docker's errno; the rest runs
+	[[ $output == *"unshare=1"* ]]
+	[[ $output == *"Operation not permitted"* ]]
+	[[ $output == *chown-ok* ]]
+	wait_for 100 jq -e '.complete == true' "$LEARN_DIR/$id.json"
+	# what the engine denied is not learnt from; what ran is
+	jq -e '.syscalls | index("unshare") | not' "$LEARN_DIR/$id.json"
+	jq -e '.capabilities | map(.name) == ["CAP_CHOWN"]' "$LEARN_DIR/$id.json"
+	jq -e '.writes | map(.dir) == ["/etc"]' "$LEARN_DIR/$id.json"
+}
+
+@test "learn: runc: the engine's seccomp profile still decides while learning" {
+	learn_engine_profile runc
+}
+
+@test "learn: crun: the engine's seccomp profile still decides while learning" {
+	learn_engine_profile crun
 }
 
 @test "learn: runc: learned policy runs the same command under enforce on a tmpfs, not as root" {
