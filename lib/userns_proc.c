@@ -195,9 +195,16 @@ int brig_container_init(const char *state_root, const char *id, bool crun, int64
     _cleanup_free_ char *path =
         xasprintf("%s/%s/%s", state_root, id, crun ? "status" : "state.json");
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
-    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
-    if (r < 0)
+    _cleanup_(brig_error_freep) BrigError *lerr = NULL;
+    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, &lerr);
+    if (r < 0 && (lerr->status == ENOENT || lerr->status == ENOTDIR))
+        return brig_error_set(err, ENOENT,
+                              "%s: not found: %s is no container of this runtime under --root %s",
+                              path, id, state_root);
+    if (r < 0) {
+        *err = TAKE_PTR(lerr);
         return r;
+    }
     _cleanup_(brig_json_freep) BrigJson *j = NULL;
     r = brig_json_parse(f->data, f->len, path, 0, &j, err);
     if (r < 0)

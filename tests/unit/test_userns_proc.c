@@ -166,6 +166,8 @@ START_TEST(test_container_init)
     ck_assert_uint_eq(start, 888);
     /* each runtime's own file only */
     ck_assert_int_lt(brig_container_init(root, "c1", false, &pid, &start, &e), 0);
+    ck_assert_ptr_nonnull(strstr(e->msg, "/run/c1/state.json: not found: c1 is no container of "
+                                         "this runtime under --root "));
     brig_error_free(TAKE_PTR(e));
     put("run/c2/status", "{\"pid\":0,\"process-start-time\":888}");
     ck_assert_int_lt(brig_container_init(root, "c2", true, &pid, &start, &e), 0);
