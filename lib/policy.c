@@ -386,6 +386,7 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
         "specFields", "runtimeFlags", "restore", "hostSockets", "mountTypes", "mountOptions",
         "devices", "mapHostRoot", "oomScoreAdjMin", "rlimits", "writablePaths", "writableRootfs",
+        "userNamespace",
         NULL,
     };
     /* clang-format on */
@@ -571,6 +572,12 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             if (r == 0)
                 pol->restore = m->boolean;
 
+        } else if (streq(m->key, "userNamespace")) {
+            static const char *const modes[] = {"off", "auto", "require", NULL};
+            int mode = BRIG_USERNS_OFF;
+            r = pv_enum(v, m, p, modes, &mode);
+            if (r == 0)
+                pol->userns = (BrigUsernsMode)mode;
         } else if (streq(m->key, "mapHostRoot")) {
             r = pv_type(v, m, p, BRIG_JSON_BOOL);
             if (r == 0)

@@ -32,6 +32,12 @@ typedef enum {
     BRIG_LSM_OFF,     /* never set it */
 } BrigLsmMode;
 
+typedef enum {
+    BRIG_USERNS_OFF,     /* containers keep the user namespace (or none) the engine gave */
+    BRIG_USERNS_AUTO,    /* each container without one gets its own id range (lib/userns/) */
+    BRIG_USERNS_REQUIRE, /* the same, and a container that cannot be mapped is refused */
+} BrigUsernsMode;
+
 /* Namespace bits for BrigPolicy.host_namespaces. */
 enum {
     BRIG_NS_PID = 1 << 0,
@@ -62,6 +68,7 @@ typedef struct BrigPolicy {
 
     /* Identities seen from the host, and what one process may hold on to. */
     bool map_host_root;        /* exception: a user-namespace mapping may include host id 0 */
+    BrigUsernsMode userns;     /* "userNamespace": a per-container id range (lib/userns/) */
     int32_t oom_score_adj_min; /* floor for process.oomScoreAdj */
     uint64_t rlimit_max[BRIG_RLIMIT_COUNT]; /* ceiling per rlimit, rlimit.h order;
                                              * BRIG_RLIMIT_UNLIMITED: none */

@@ -35,6 +35,8 @@ BrigJson *brig_policy_to_json(const BrigPolicy *p)
     brig_json_set(d, "tmpfsSize", brig_json_new_uint(p->tmpfs_size));
     brig_json_set(d, "pidsLimit", brig_json_new_int(p->pids_limit));
     brig_json_set(d, "mapHostRoot", brig_json_new_bool(p->map_host_root));
+    static const char *const userns[] = {"off", "auto", "require"};
+    brig_json_set(d, "userNamespace", brig_json_new_string(userns[p->userns]));
     brig_json_set(d, "oomScoreAdjMin", brig_json_new_int(p->oom_score_adj_min));
     BrigJson *rl = brig_json_new(BRIG_JSON_OBJECT);
     for (int i = 0; i < BRIG_RLIMIT_COUNT; i++)
