@@ -13,7 +13,7 @@
 
 #include "caps.h"
 #include "runtime.h"
-#include "userns.h"
+#include "userns/mapping.h"
 
 typedef struct ExecFlag {
     int start;         /* index of the flag token */

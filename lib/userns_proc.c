@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "bundle.h"
-#include "userns.h"
+#include "userns/mapping.h"
 
 /* uid_map and gid_map are at most 340 lines of three 10-digit columns */
 #define MAP_TEXT_MAX 16384

@@ -11,7 +11,7 @@
 #include "context.h"
 #include "harden.h"
 #include "log.h"
-#include "userns.h"
+#include "userns/mapping.h"
 
 static bool is_create_like(const char *cmd)
 {

@@ -6,7 +6,7 @@
 #include <inttypes.h>
 
 #include "../harden.h"
-#include "../userns.h"
+#include "../userns/mapping.h"
 
 /* Runs first: every key judged against the spec table (spec/table.h). */
 int pass_spec(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);

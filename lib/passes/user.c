@@ -2,7 +2,7 @@
 /* User: a process that asked for root runs as the policy's unprivileged
  * identity, and so does one that would be root on the host.  Without a user
  * namespace the two are the same ids; with one, the host's are what
- * linux.uidMappings and gidMappings make of the config's (lib/userns.c):
+ * linux.uidMappings and gidMappings make of the config's (lib/userns/mapping.c):
  * uid 65534 mapped to host uid 0 is root and is replaced.  Supplementary
  * group 0, in the container or on the host, is dropped, since group root
  * still owns writable files in most images.

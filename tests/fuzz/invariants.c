@@ -29,7 +29,7 @@ static bool has_userns(const BrigJson *spec)
 }
 
 /* The host id of a container id, read from the config's mapping directly
- * (not through lib/userns.c, which is what is under test); without a user
+ * (not through lib/userns/mapping.c, which is what is under test); without a user
  * namespace (or a config: an exec process file) the id itself.  False when
  * the mapping does not map it. */
 static bool host_id(const BrigJson *spec, const char *map, uint64_t id, uint64_t *ret)

@@ -8,7 +8,7 @@
 
 #include "caps.h"
 #include "testutil.h"
-#include "userns.h"
+#include "userns/mapping.h"
 
 #define CAP(n) (UINT64_C(1) << (n))
 #define ALL_CAPS ((CAP(BRIG_CAP_LAST) << 1) - 1)

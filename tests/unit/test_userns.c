@@ -4,7 +4,7 @@
  * uid_map): what it accepts maps ids as the kernel does, what the kernel
  * refuses it refuses, with the range named. */
 #include "testutil.h"
-#include "userns.h"
+#include "userns/mapping.h"
 
 static int parse(const char *json, BrigIdMap *m, char **ret_msg)
 {

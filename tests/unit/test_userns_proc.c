@@ -11,7 +11,7 @@
 #include "passes/passes.h"
 #include "runtime.h"
 #include "testutil.h"
-#include "userns.h"
+#include "userns/mapping.h"
 
 static char dir[] = "/tmp/brig-userns-proc-XXXXXX";
 

@@ -4,7 +4,7 @@
  * line by line, as given; what the kernel refuses there never starts, so a
  * mapping that passes here is exactly the one the container gets, and the
  * host id brig computes is the one the host sees. */
-#include "userns.h"
+#include "mapping.h"
 
 static const char *const fields[] = {"containerID", "hostID", "size"};
 
