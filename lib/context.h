@@ -44,6 +44,15 @@ typedef struct BrigHost {
      * none; the pass then judges the path as written. */
     int (*resolve_path)(const char *path, unsigned flags, const char *const *nofollow,
                         BrigHostPath *ret);
+    /* Per-container user namespace (policy userNamespace, lib/userns/):
+     * userns_setup holds an id range for the container and makes idmapped
+     * views of the rootfs (root.path as written) and the bind sources;
+     * returns 0 and the range's base, or <0 and *ret_why (malloc'd).
+     * userns_view gives the view made for a path setup was given, or NULL.
+     * Both NULL outside a runtime-mode create (offline, tests). */
+    int (*userns_setup)(const char *rootfs, const char *const *binds, size_t n_binds,
+                        uint32_t *ret_base, char **ret_why);
+    const char *(*userns_view)(const char *path);
     /* The admin's paths, all symlinks followed (hostpath.h); NULL likewise. */
     void (*resolve_paths_all)(const char *const *paths, size_t n, char **ret_real);
     /* exec only: the user namespace of the running container, which the

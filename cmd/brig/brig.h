@@ -70,5 +70,15 @@ void mac_after_harden(const BrigArgv *a, const char *path, bool process_file, Br
 void mac_finish(const BrigArgv *a, BrigMacState *st, bool refused);
 void mac_release(const BrigArgv *a);
 
+/* Runtime-mode user-namespace hooks (userns.c): prepare gives the host the
+ * callbacks the userns pass calls at create; finish undoes the views and
+ * range of a container refused or not hardened; release undoes them at
+ * delete once the runtime's state says the container's init is gone (or
+ * --force). */
+void userns_prepare(BrigHost *host, const BrigArgv *a, bool create);
+void userns_finish(const BrigArgv *a, const BrigHardenFile *h, bool refused);
+void userns_release(const BrigArgv *a);
+int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err);
+
 /* Prints the report, one change per line, or as a diff-style block. */
 void print_report(FILE *out, const BrigReport *rep, bool diff);

@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
     {"harden", cmd_harden, "harden a bundle or config file offline"},
     {"check", cmd_check, "list policy violations without changing anything (CI gate)"},
+    {"gc", cmd_gc, "remove user-namespace views and id ranges of containers that are gone"},
     {"explain", cmd_explain, "show what brig changed in a container it created, and why"},
     {"learned", cmd_learned, "print the policy a container run in learn mode needs"},
     {"policy", cmd_policy, "show or validate a policy file"},

@@ -160,6 +160,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     brig_host_probe(&host);
     BrigMacState mac;
     mac_prepare(&host, a, create, &mac);
+    userns_prepare(&host, a, create);
     _cleanup_(brig_userns_clear) BrigUserns exec_ns = {0};
     if (streq(a->cmd, "exec")) {
         need_flavour(a, runtime);
@@ -218,6 +219,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         r = brig_argv_harden_exec_in(a, h.policy, a->flavour, &exec_ns, &h.rep, err);
     if (r < 0) {
         mac_finish(a, &mac, true);
+        userns_finish(a, &h, true);
         brig_harden_file_done(&h);
         return r;
     }
@@ -236,6 +238,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         }
     }
     mac_finish(a, &mac, refused);
+    userns_finish(a, &h, refused);
     const char *dec = decision(&h, refused);
     audit(a, doc, &h, dec, refused ? NULL : runtime);
     if (refused) {
@@ -299,6 +302,7 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
     if (a->getopt_hazard)
         need_flavour(a, runtime);
     mac_release(a);
+    userns_release(a);
     explain_record_remove(a);
     brig_runtime_exec(runtime, a, err);
     return BRIG_EXIT_REFUSED;

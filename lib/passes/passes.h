@@ -11,6 +11,10 @@
 /* Runs first: every key judged against the spec table (spec/table.h). */
 int pass_spec(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_capabilities(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+/* Policy userNamespace: the namespace and mapping (after the user pass),
+ * then the idmapped views as root.path and bind sources (after mounts). */
+int pass_userns(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
+int pass_userns_views(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_no_new_privileges(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
 int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err);
