@@ -64,7 +64,7 @@ static BrigPolicyDoc *parse_ok(const char *text)
     "user, capabilities, tmpfsSize, pidsLimit, envSecrets, seccompProfile, hooks, "                \
     "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
     "restore, hostSockets, mountTypes, mountOptions, devices, "                                    \
-    "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs"
+    "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace"
 
 /* ---- unknown keys ---- */
 
