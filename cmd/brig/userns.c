@@ -223,7 +223,9 @@ void userns_release(const BrigArgv *a)
      * runs.  Unmounting the views would not hurt a running container (its
      * mount namespace holds its own copies) but is left for the delete
      * that succeeds, or gc. */
-    if (!has_flag(a, "force") && !has_flag(a, "f") && init_alive(runtime_root(a), a->id) == 1)
+    bool alive = a->root && *a->root ? init_alive(a->root, a->id)
+                                     : init_alive("/run/runc", a->id) || init_alive("/run/crun", a->id);
+    if (!has_flag(a, "force") && !has_flag(a, "f") && alive)
         return;
     undo(a->id);
 }
