@@ -167,12 +167,18 @@ check_runtime() {
 	jq --arg p "/proc/$pida/ns/net" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)' \
 		"$D/j/pristine.json" >"$tmp" && mv "$tmp" "$D/j/config.json"
 	cp "$D/j/config.json" "$D/j/joining.json"
-	run brig_p runc --debug --log "$D/j/log.json" create --bundle "$D/j" --pid-file "$D/j/pid" "$(new_container_id j)"
-	IDS+=("$(new_container_id j)")
+	local idj
+	idj="$(new_container_id j)"
+	IDS+=("$idj")
+	track_container runc "$idj"
+	# the container's stdio is a file: it would hold a pipe open
+	brig_p runc --debug --log "$D/j/log.json" create --bundle "$D/j" --pid-file "$D/j/pid" "$idj" >"$T/out" 2>&1
+	run "$(brig_bin)" explain "$idj"
+	[[ $output == *"without a user namespace of its own: it joins the network namespace /proc/$pida/ns/net"* ]]
 	jq -e '.linux.namespaces | map(select(.type == "user")) | length == 0' "$D/j/config.json"
 	cp "$D/j/joining.json" "$D/j/config.json"
 	printf '%s\n' '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "require"}}' >"$POLICY"
-	run brig_p runc create --bundle "$D/j" --pid-file "$D/j/pid2" "$(new_container_id j2)"
+	run brig_p runc create --bundle "$D/j" --pid-file "$D/j/pid2" "$(new_container_id j2)" 3>&- </dev/null
 	[ "$status" -ne 0 ]
 	[[ $output == *'userNamespace \"require\"'* || $output == *'userNamespace "require"'* ]]
 }
@@ -234,10 +240,9 @@ check_runtime() {
 	docker_bundle a
 	printf '%s\n' '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"},
 		"rules": [{"name": "no-userns", "match": {"ids": ["brigtest-off-*"]}, "allow": {"userNamespace": "off"}}]}' >"$POLICY"
-	run brig_p runc create --bundle "$D/a" "brigtest-off-$$"
 	IDS+=("brigtest-off-$$")
 	track_container runc "brigtest-off-$$"
-	[ "$status" -eq 0 ]
+	brig_p runc create --bundle "$D/a" "brigtest-off-$$" >"$T/out" 2>&1
 	jq -e '.linux.namespaces | map(select(.type == "user")) | length == 0' "$D/a/config.json"
 	[ ! -e "/run/brig/ct/brigtest-off-$$" ]
 }
