@@ -56,7 +56,7 @@ _brig() {
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--brig-policy --brig-runtime --root --log --log-format --debug --systemd-cgroup --help --version" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "harden check explain learned policy apparmor doctor seccomp record trace-denials help create run start exec kill delete state list ps pause resume events update checkpoint restore spec features" -- "$cur"))
+			COMPREPLY=($(compgen -W "harden check explain learned policy apparmor doctor seccomp record trace-denials gc help create run start exec kill delete state list ps pause resume events update checkpoint restore spec features" -- "$cur"))
 		fi
 		return
 	fi
@@ -73,7 +73,7 @@ _brig() {
 	record) opts="--output --runtime --quiet --help" ;;
 	trace-denials) opts="--runtime --quiet --help" ;;
 	apparmor) opts="--help" ;;
-	help) COMPREPLY=($(compgen -W "harden check explain learned policy apparmor doctor seccomp record trace-denials" -- "$cur")); return ;;
+	help) COMPREPLY=($(compgen -W "harden check explain learned policy apparmor doctor seccomp record trace-denials gc" -- "$cur")); return ;;
 	esac
 	if [[ $cur == -* && -n $opts ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

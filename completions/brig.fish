@@ -2,7 +2,7 @@
 # fish completion for brig(8): brig's own commands and their options; any
 # other command is the runtime's, completed as files.
 
-set -l brig_cmds harden check explain learned policy apparmor doctor seccomp record trace-denials help
+set -l brig_cmds harden check explain learned policy apparmor doctor seccomp record trace-denials gc help
 set -l runtime_cmds create run start exec kill delete state list ps pause resume events update checkpoint restore spec features
 
 complete -c brig -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -l brig-policy -r -F -d 'policy file'
@@ -23,6 +23,7 @@ complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds
 complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -a seccomp -d 'show, export, explain or compare seccomp profiles'
 complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -a record -d 'record a minimal seccomp profile'
 complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -a trace-denials -d 'list the syscalls a profile denies'
+complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -a gc -d 'remove user-namespace views and id ranges of containers that are gone'
 complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -a help -d "brig's usage"
 complete -c brig -f -n "not __fish_seen_subcommand_from $brig_cmds $runtime_cmds" -a "$runtime_cmds" -d 'runtime command'
 

@@ -295,8 +295,8 @@ int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err)
                 "Removes what brig keeps for containers the runtime no longer has: idmapped\n"
                 "views under " BRIG_USERNS_CT "/ID (unmounted) and id ranges held in\n" BRIG_USERNS_RANGES
                 " (userNamespace).  A container counts as gone when its runtime's state\n"
-                "directory (--root, else /run/runc and /run/crun) no longer holds a live\n"
-                "init and no create for it is still running.\n");
+                "directory (the runtime root brig was given, else /run/runc and /run/crun)\n"
+                "no longer holds a live init and no create for it is still running.\n");
         return help ? BRIG_EXIT_OK : BRIG_EXIT_USAGE;
     }
     const char *only_root = a->root && *a->root ? a->root : NULL;
