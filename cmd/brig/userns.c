@@ -148,8 +148,8 @@ void userns_finish(const BrigArgv *a, const BrigHardenFile *h, bool refused)
 {
     if (!st.made)
         return;
-    bool used = !refused && h->written && h->policy && h->policy->mode == BRIG_MODE_ENFORCE &&
-                st.ok;
+    bool used =
+        !refused && h->written && h->policy && h->policy->mode == BRIG_MODE_ENFORCE && st.ok;
     if (!used) {
         /* also when setup failed half-way and the pass ran without it */
         undo(a->id);
@@ -181,8 +181,7 @@ static int init_alive(const char *root, const char *id)
             brig_json_parse(f->data, f->len, p, 0, &j, NULL) < 0)
             continue;
         int64_t pid = 0;
-        if (brig_json_to_int64(brig_json_get(j, keys[i]), &pid) < 0 || pid <= 0 ||
-            pid > INT_MAX)
+        if (brig_json_to_int64(brig_json_get(j, keys[i]), &pid) < 0 || pid <= 0 || pid > INT_MAX)
             return 0;
         if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
             return 0;
@@ -223,8 +222,9 @@ void userns_release(const BrigArgv *a)
      * runs.  Unmounting the views would not hurt a running container (its
      * mount namespace holds its own copies) but is left for the delete
      * that succeeds, or gc. */
-    bool alive = a->root && *a->root ? init_alive(a->root, a->id)
-                                     : init_alive("/run/runc", a->id) || init_alive("/run/crun", a->id);
+    bool alive = a->root && *a->root
+                     ? init_alive(a->root, a->id)
+                     : init_alive("/run/runc", a->id) || init_alive("/run/crun", a->id);
     if (!has_flag(a, "force") && !has_flag(a, "f") && alive)
         return;
     undo(a->id);
@@ -293,7 +293,8 @@ int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err)
         fprintf(help ? stdout : stderr,
                 "Usage: brig gc\n"
                 "Removes what brig keeps for containers the runtime no longer has: idmapped\n"
-                "views under " BRIG_USERNS_CT "/ID (unmounted) and id ranges held in\n" BRIG_USERNS_RANGES
+                "views under " BRIG_USERNS_CT
+                "/ID (unmounted) and id ranges held in\n" BRIG_USERNS_RANGES
                 " (userNamespace).  A container counts as gone when its runtime's state\n"
                 "directory (the runtime root brig was given, else /run/runc and /run/crun)\n"
                 "no longer holds a live init and no create for it is still running.\n");

@@ -72,8 +72,8 @@ static void skip(const BrigCtx *ctx, BrigReport *rep, const char *why)
                            "requires one (userNamespace \"require\")",
                            why, brig_policy_source(pol));
     else
-        brig_report_note(rep, "/linux/namespaces",
-                         "runs without a user namespace of its own: %s", why);
+        brig_report_note(rep, "/linux/namespaces", "runs without a user namespace of its own: %s",
+                         why);
 }
 
 static BrigJson *one_range(uint32_t base)

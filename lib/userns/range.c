@@ -193,8 +193,8 @@ static int note_used(uint32_t base, const char *id, void *data)
     return 0;
 }
 
-int brig_userns_reserve(const char *dir, const BrigIdPool *pool, const char *id,
-                        uint32_t *ret_base, BrigError **err)
+int brig_userns_reserve(const char *dir, const BrigIdPool *pool, const char *id, uint32_t *ret_base,
+                        BrigError **err)
 {
     if (!valid_id(id))
         return brig_error_set(err, EINVAL, "cannot reserve an id range without a container id");

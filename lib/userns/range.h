@@ -25,7 +25,7 @@
 
 typedef struct BrigIdPool {
     uint32_t start;
-    uint32_t slots; /* ranges of BRIG_USERNS_SIZE from start */
+    uint32_t slots;  /* ranges of BRIG_USERNS_SIZE from start */
     bool from_subid; /* the "brig" entries, not the default pool */
 } BrigIdPool;
 
@@ -37,8 +37,8 @@ int brig_userns_pool_read(BrigIdPool *ret, BrigError **err);
 
 /* Holds a range for container `id` in `dir` (created 0700 if missing) and
  * returns its base; a range `id` already holds is returned again. */
-int brig_userns_reserve(const char *dir, const BrigIdPool *pool, const char *id,
-                        uint32_t *ret_base, BrigError **err);
+int brig_userns_reserve(const char *dir, const BrigIdPool *pool, const char *id, uint32_t *ret_base,
+                        BrigError **err);
 /* Releases every range `id` holds; returns how many. */
 int brig_userns_release(const char *dir, const char *id, BrigError **err);
 /* Calls fn(base, id) for each range held in dir (brig gc). */

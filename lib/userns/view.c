@@ -149,8 +149,8 @@ void brig_userns_views_clear(BrigUsernsViews *v)
 static int idmap_at(int usernsfd, const char *path, bool recursive, int dfd, const char *name,
                     BrigError **err)
 {
-    _cleanup_close_ int tree = sys_open_tree(
-        AT_FDCWD, path, OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    _cleanup_close_ int tree =
+        sys_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
     if (tree < 0)
         return brig_error_errno(err, errno, "cannot clone the mount of %s", path);
     struct brig_mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd};
@@ -249,8 +249,9 @@ static int overlay_layers(uint64_t mnt_id, char ***ret, BrigError **err)
                 o = e + 1;
             }
             if (!lower)
-                return brig_error_set(err, EINVAL, "the overlay holding the rootfs shows no "
-                                                   "lowerdir in /proc/self/mountinfo");
+                return brig_error_set(err, EINVAL,
+                                      "the overlay holding the rootfs shows no "
+                                      "lowerdir in /proc/self/mountinfo");
             size_t n = 0;
             char **v = xcalloc(2, sizeof(char *));
             if (upper)
@@ -271,8 +272,8 @@ static int overlay_layers(uint64_t mnt_id, char ***ret, BrigError **err)
                           (unsigned long long)mnt_id);
 }
 
-static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *rootfs,
-                       uint32_t base, BrigError **err)
+static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *rootfs, uint32_t base,
+                       BrigError **err)
 {
     struct statx sx;
     struct statfs sf;

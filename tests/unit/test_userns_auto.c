@@ -29,8 +29,8 @@ START_TEST(test_pool)
     ck_assert_int_eq(brig_userns_pool("#x:9000000:1\nbad line\n", "", &p, &e), 0);
     ck_assert_uint_eq(p.start, 131072);
     /* the brig entries, intersected: one base serves both maps */
-    ck_assert_int_eq(brig_userns_pool("brig:200000:655360\nx:1:2\n", "brig:265536:655360\n", &p, &e),
-                     0);
+    ck_assert_int_eq(
+        brig_userns_pool("brig:200000:655360\nx:1:2\n", "brig:265536:655360\n", &p, &e), 0);
     ck_assert(p.from_subid);
     ck_assert_uint_eq(p.start, 265536);
     ck_assert_uint_eq(p.slots, (855360 - 265536) / 65536);
@@ -189,7 +189,7 @@ static char *run(const char *config, BrigUsernsMode mode, bool inject, BrigRepor
 }
 
 #define NS_ALL                                                                                     \
-    "{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"},"             \
+    "{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"},"               \
     "{\"type\":\"network\"}"
 
 START_TEST(test_pass)
