@@ -101,3 +101,29 @@ host_pids_max() {
 		rm -rf "$B"
 	done
 }
+
+# root.path is judged where the runtime arrives: a symlink to a host
+# top-level directory (here one made for the test, holding a busybox root)
+# ran under crun with that directory as the root, and crun made its mount
+# points in it; runc refuses a symlinked root itself.  Fixed in
+# passes/rootfs.c: the path is resolved (relative to the bundle) first.
+@test "root.path through a symlink to a host top-level directory is refused (runc and crun)" {
+	local rt id top="/brigtest-redteam-$$-$BATS_TEST_NUMBER"
+	write_policy '{"version": 1, "audit": {"syslog": false}}'
+	mkdir -p "$top"
+	make_busybox_rootfs "$top" || { rm -rf "$top"; false; }
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		make_busybox_bundle "$B" echo RAN-IN-HOST-DIR
+		ln -sfn "$top" "$B/hostlink"
+		bundle_jq "$B" '.root.path = "hostlink"'
+		id="$(new_container_id root)"
+		track_container "$rt" "$id"
+		run brig_p "$rt" run --bundle "$B" "$id"
+		echo "$rt: status $status: $output"
+		[[ $output != *RAN-IN-HOST-DIR* ]] || { rm -rf "$top"; false; }
+		[[ $output == *"/root/path"* ]] || { rm -rf "$top"; false; }
+		rm -rf "$B"
+	done
+	rm -rf "$top"
+}

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Root filesystem pass: read-only root, and tmpfs scratch space at /tmp,
  * /var/tmp and /run placed before anything mounted below them. */
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "golden.h"
+#include "hostpath.h"
 
 static void setup_policy(const char *name, BrigPolicy *p)
 {
@@ -70,6 +74,52 @@ START_TEST(test_root_path)
         ck_assert_msg(refused == cases[i].refused, "%s: refused %d", cases[i].path, refused);
         brig_report_clear(&rep);
     }
+}
+END_TEST
+
+/* The root path as the runtime reaches it: crun follows symlinks (runc
+ * refuses a symlinked root itself), so a link to the host's /usr, or a
+ * bundle's "rootfs" that is one, ran with the host's /usr as the root and
+ * crun made its mount points there.  Judged on the real path. */
+START_TEST(test_root_path_resolved)
+{
+    char dir[] = "/tmp/brig-rootfs-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    _cleanup_free_ char *usr = xasprintf("%s/usrlink", dir), *top = xasprintf("%s/toplink", dir),
+                        *rootfs = xasprintf("%s/rootfs", dir), *img = xasprintf("%s/img", dir);
+    ck_assert_int_eq(symlink("/usr", usr), 0);
+    ck_assert_int_eq(symlink("/", top), 0);
+    ck_assert_int_eq(symlink("/etc", rootfs), 0);
+    ck_assert_int_eq(mkdir(img, 0755), 0);
+    const struct {
+        const char *path;
+        bool refused;
+    } cases[] = {
+        {usr, true},      {top, true},
+        {"rootfs", true}, /* relative to the bundle, where the runtimes take it */
+        {img, false},     {"img", false},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        BrigCtx ctx;
+        BrigHost host;
+        BrigPolicy *pol;
+        tu_ctx(&ctx, &host, &pol);
+        host.resolve_paths_all = brig_host_paths_resolve_all;
+        ctx.bundle = dir;
+        _cleanup_free_ char *in =
+            xasprintf("{\"root\":{\"path\":\"%s\",\"readonly\":true}}", cases[i].path);
+        BrigJson *spec = tu_parse(in);
+        BrigReport rep = {0};
+        ck_assert_int_eq(pass_rootfs(&ctx, spec, &rep, NULL), 0);
+        bool refused = false;
+        for (size_t k = 0; k < rep.n; k++)
+            refused |= rep.v[k].kind == BRIG_REFUSE && streq(rep.v[k].pointer, "/root/path");
+        ck_assert_msg(refused == cases[i].refused, "%s: refused %d", cases[i].path, refused);
+        brig_report_clear(&rep);
+        brig_json_free(spec);
+        brig_policy_free(pol);
+    }
+    unlink(usr), unlink(top), unlink(rootfs), rmdir(img), rmdir(dir);
 }
 END_TEST
 
@@ -157,6 +207,7 @@ int main(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_tmpfs_before_submounts);
     tcase_add_test(tc, test_root_path);
+    tcase_add_test(tc, test_root_path_resolved);
     tcase_add_test(tc, test_existing_mounts_count);
     tcase_add_test(tc, test_relative_submount);
     suite_add_tcase(s, tc);
