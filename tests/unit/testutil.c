@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -71,8 +72,32 @@ void tu_skip(const char *fmt, ...)
     fclose(f);
 }
 
+/* Tests link to their own binary as a fake runc or crun (brig must never run
+ * itself).  Should one be exec'd all the same, it must not run the suite
+ * again, which would exec it again, without end: a test binary called by a
+ * runtime's name exits at once. */
+static void refuse_to_run_as_a_runtime(void)
+{
+    char argv0[4096];
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, argv0, sizeof(argv0) - 1);
+    close(fd);
+    if (n <= 0)
+        return;
+    argv0[n] = '\0';
+    const char *base = strrchr(argv0, '/');
+    base = base ? base + 1 : argv0;
+    if (strcmp(base, "runc") == 0 || strcmp(base, "crun") == 0) {
+        fprintf(stderr, "%s: a unit test binary run as a runtime; refusing\n", argv0);
+        _exit(127);
+    }
+}
+
 int tu_run(Suite *s)
 {
+    refuse_to_run_as_a_runtime();
     char log[] = "/tmp/brig-test-skips.XXXXXX";
     int fd = mkstemp(log);
     if (fd < 0) {
