@@ -60,6 +60,13 @@ typedef struct BrigHost {
      * NULL otherwise.  Its ids, not the config's, are what the exec's
      * user is judged through. */
     const struct BrigUserns *exec_userns;
+    /* Whether host process `pid` is the Docker daemon: its executable is
+     * the same file (device, inode) as a root-owned dockerd binary that
+     * only root can write, at /usr/bin, /usr/sbin or /usr/local/bin, and
+     * it runs as uid 0 in the host's pid namespace.  Asked only for
+     * Docker's networking hook (/proc/<pid>/exe libnetwork-setkey); NULL
+     * (tests) means no process is. */
+    bool (*is_dockerd)(long pid);
 } BrigHost;
 
 typedef struct BrigCtx {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -46,6 +47,61 @@ static int host_ns(size_t kind, uint64_t *ret_dev, uint64_t *ret_ino)
     return ns_identity(path, ret_dev, ret_ino);
 }
 
+/* The dockerd binaries a Docker hook's /proc/<pid>/exe may be: absolute
+ * paths, root-owned, not writable by group or others. */
+static bool trusted_dockerd(const struct stat *exe)
+{
+    static const char *const paths[] = {"/usr/bin/dockerd", "/usr/sbin/dockerd",
+                                        "/usr/local/bin/dockerd"};
+    for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+            !(st.st_mode & (S_IWGRP | S_IWOTH)) && st.st_dev == exe->st_dev &&
+            st.st_ino == exe->st_ino)
+            return true;
+    }
+    return false;
+}
+
+/* Every uid on the status line (real, effective, saved, fs) is 0. */
+static bool runs_as_root(int procfd)
+{
+    _cleanup_close_ int fd = openat(procfd, "status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    const char *l = strstr(buf, "\nUid:");
+    unsigned long u[4];
+    return l && sscanf(l + 5, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4 && u[0] == 0 &&
+           u[1] == 0 && u[2] == 0 && u[3] == 0;
+}
+
+static bool is_dockerd(long pid)
+{
+    if (pid <= 0)
+        return false;
+    char dir[32];
+    snprintf(dir, sizeof(dir), "/proc/%ld", pid);
+    /* every look goes through one directory fd: should the process exit
+     * and its pid be reused meanwhile, the reads fail instead of judging
+     * the newcomer */
+    _cleanup_close_ int procfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (procfd < 0)
+        return false;
+    struct stat exe, ns;
+    uint64_t hdev, hino;
+    if (fstatat(procfd, "exe", &exe, 0) < 0 || !trusted_dockerd(&exe))
+        return false;
+    if (fstatat(procfd, "ns/pid", &ns, 0) < 0 || host_ns(0, &hdev, &hino) < 0 ||
+        ns.st_dev != hdev || ns.st_ino != hino)
+        return false;
+    return runs_as_root(procfd);
+}
+
 /* Whether this x86_64 kernel runs x32 system calls.  Most kernels do not
  * (built without the x32 ABI, or Debian's, which needs syscall.x32=y): an
  * x32 getpid() then fails with ENOSYS, and a filter entry for x32 is work
@@ -84,6 +140,7 @@ void brig_host_probe(BrigHost *ret)
     ret->host_ns = host_ns;
     ret->ns_identity = ns_identity;
     ret->resolve_path = brig_host_path_resolve;
+    ret->is_dockerd = is_dockerd;
     ret->resolve_paths_all = brig_host_paths_resolve_all;
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();

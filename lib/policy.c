@@ -3,6 +3,7 @@
  * the line and the JSON pointer of the offending key, because the person
  * reading it is an operator whose containers just stopped starting. */
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -378,6 +379,15 @@ static int pv_writable_paths(const PV *v, const BrigJson *m, const char *p, Brig
 
 /* ---- settings: the shape shared by "defaults" and a rule's "allow" ---- */
 
+/* Whether hook pattern `g` (absolute) can match a path under /proc: its
+ * first component matches "proc" (a literal, "*", "p?oc", "[p]roc", ...). */
+static bool matches_proc(const char *g)
+{
+    const char *e = strchrnul(g + 1, '/');
+    _cleanup_free_ char *first = xstrndup(g + 1, (size_t)(e - g - 1));
+    return fnmatch(first, "proc", 0) == 0;
+}
+
 int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *pol)
 {
     /* clang-format off */
@@ -477,6 +487,14 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
                     if (more[i][0] != '/') {
                         _cleanup_free_ char *ep = xasprintf("%s/%zu", ap, i);
                         r = pv_fail(v, a->kids[i], ep, "expected an absolute path, found \"%s\"",
+                                    more[i]);
+                    } else if (matches_proc(more[i])) {
+                        /* /proc/<pid>/exe is any process's executable,
+                         * a container's own too, run on the host as root */
+                        _cleanup_free_ char *ep = xasprintf("%s/%zu", ap, i);
+                        r = pv_fail(v, a->kids[i], ep,
+                                    "\"%s\" can match a path under /proc, where a container's own "
+                                    "processes are; grant hooks by their files' paths",
                                     more[i]);
                     }
                 if (r == 0) {

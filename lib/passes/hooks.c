@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* OCI hooks run on the host, as root, in the runtime's namespaces.  Only the
- * engine or the admin can add them (docker run cannot; Podman reads them from
- * hooks.d, Kubernetes through NRI or CDI), and engines depend on them:
- * Docker's networking has used a prestart hook that re-executes dockerd
- * (/proc/<pid>/exe libnetwork-setkey), NVIDIA's runtime hook sets up GPUs.
- * So by default every hook is kept and noted (path and argument count; the
+/* OCI hooks run on the host, as root, in the runtime's namespaces, so
+ * whoever writes config.json could run any host program as root.  A hook is
+ * therefore refused unless the policy's hooks allow-list grants its path
+ * (fnmatch(3) with FNM_PATHNAME, so a "*" never matches across a "/"; the
+ * policy refuses patterns that can match under /proc, where a container's
+ * own processes are).  Kept hooks are noted (path and argument count; the
  * arguments and environment are not logged, they may carry tokens).
  *
- * A policy with a hooks allow-list keeps only hooks whose path matches an
- * entry (fnmatch(3) with FNM_PATHNAME, so a "*" never matches across a
- * "/").  Beware a pattern for dockerd's "/proc/<pid>/exe": with a
- * wildcard for the pid it also matches the executable of a process inside
- * the container, which the hook would then run on the host as root. */
+ * One built-in exception: Docker 20.10's networking prestart hook,
+ * /proc/<pid>/exe libnetwork-setkey, re-executes dockerd.  It is kept only
+ * when the host says process <pid> is the Docker daemon (BrigHost
+ * is_dockerd: the same file as a root-owned dockerd binary, uid 0, the
+ * host's pid namespace); a container's process at that pid is not. */
 #include <fnmatch.h>
+
+#include <stdlib.h>
 
 #include "passes.h"
 
@@ -20,12 +22,50 @@ static const char *const stages[] = {
     "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
 
+/* A path with "//", "." or ".." components is refused whatever the
+ * patterns: "/usr/lib/../../proc/1/exe" matches a pattern for /usr/lib in
+ * spelling and is another file in fact. */
+static bool normal_path(const char *path)
+{
+    if (path[0] != '/')
+        return false;
+    for (const char *c = path + 1;; c++) {
+        const char *e = strchrnul(c, '/');
+        size_t n = (size_t)(e - c);
+        if ((n == 0 && *e) || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+            return false;
+        if (!*e)
+            return true;
+        c = e;
+    }
+}
+
 static bool allowed(const BrigPolicy *pol, const char *path)
 {
+    if (!normal_path(path))
+        return false;
     for (char **p = pol->hooks_allowed; p && *p; p++)
         if (fnmatch(*p, path, FNM_PATHNAME) == 0)
             return true;
     return false;
+}
+
+/* Docker's networking hook: prestart, path /proc/<pid>/exe, args[1]
+ * libnetwork-setkey, and <pid> the Docker daemon as the host sees it. */
+static bool docker_hook(const BrigCtx *ctx, size_t stage, const BrigJson *h, const char *path)
+{
+    if (stage != 0 || !ctx->host || !ctx->host->is_dockerd || strncmp(path, "/proc/", 6) != 0 ||
+        path[6] < '1' || path[6] > '9')
+        return false;
+    char *end;
+    errno = 0;
+    long pid = strtol(path + 6, &end, 10);
+    if (errno || !streq(end, "/exe"))
+        return false;
+    const BrigJson *args = brig_json_get(h, "args");
+    if (!args || args->n < 2 || !streq(brig_json_str(args->kids[1]), "libnetwork-setkey"))
+        return false;
+    return ctx->host->is_dockerd(pid);
 }
 
 static int check_hook(const BrigJson *h, const char *ptr, BrigError **err)
@@ -87,44 +127,35 @@ int pass_hooks(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **
         }
     }
 
-    /* Pointers index the input: kept hooks are noted first, then the
-     * others are removed from the back, so each removal's index is still
-     * valid when the changes are replayed in order. */
+    /* A refusal leaves the config as it is: enforce and reject both stop
+     * the container, audit logs it. */
     const BrigPolicy *pol = ctx->policy;
+    const char *src = brig_policy_source(pol);
     for (size_t s = 0; s < ELEMENTSOF(stages); s++) {
         BrigJson *arr = brig_json_get(hooks, stages[s]);
         for (size_t i = 0; arr && i < arr->n; i++) {
             const BrigJson *h = arr->kids[i], *args = brig_json_get(h, "args");
             const char *path = brig_json_str(brig_json_get(h, "path"));
             size_t nargs = args ? args->n : 0;
-            if (pol->hooks_restricted && !allowed(pol, path))
-                continue;
             _cleanup_free_ char *p = xasprintf("/hooks/%s/%zu", stages[s], i);
-            brig_report_note(rep, p, "%s hook %s (%zu argument%s) runs on the host as root; %s %s",
-                             stages[s], path, nargs, nargs == 1 ? "" : "s",
-                             pol->hooks_restricted ? "allowed by"
-                                                   : "kept: OCI hooks are logged, not removed, by",
-                             brig_policy_source(pol));
+            if (allowed(pol, path)) {
+                brig_report_note(rep, p,
+                                 "%s hook %s (%zu argument%s) runs on the host as root; allowed "
+                                 "by %s",
+                                 stages[s], path, nargs, nargs == 1 ? "" : "s", src);
+            } else if (docker_hook(ctx, s, h, path)) {
+                brig_report_note(rep, p,
+                                 "%s hook %s (%zu argument%s) runs on the host as root; kept: "
+                                 "Docker's networking hook, the process is the host's dockerd",
+                                 stages[s], path, nargs, nargs == 1 ? "" : "s");
+            } else {
+                _cleanup_(brig_json_freep) BrigJson *val = loggable(h);
+                brig_report_refuse(rep, p, val,
+                                   "%s hook %s would run on the host as root; %s does not "
+                                   "grant it (\"hooks\": {\"allowed\": [\"%s\"]})",
+                                   stages[s], path, src, path);
+            }
         }
-        _cleanup_free_ bool *drop = NULL;
-        for (size_t i = arr ? arr->n : 0; pol->hooks_restricted && i > 0; i--) {
-            const BrigJson *h = arr->kids[i - 1];
-            const char *path = brig_json_str(brig_json_get(h, "path"));
-            if (allowed(pol, path))
-                continue;
-            _cleanup_free_ char *p = xasprintf("/hooks/%s/%zu", stages[s], i - 1);
-            _cleanup_(brig_json_freep) BrigJson *before = loggable(h);
-            brig_report_fix(rep, p, before, NULL,
-                            "%s hook %s would run on the host as root and is not in the hooks "
-                            "allowed by %s",
-                            stages[s], path, brig_policy_source(pol));
-            if (!drop)
-                drop = xcalloc(arr->n, sizeof(*drop));
-            drop[i - 1] = true;
-        }
-        /* one compacting pass (removal one by one is quadratic) */
-        if (drop)
-            brig_json_filter(arr, brig_json_keep_unmarked, drop);
     }
     return 0;
 }

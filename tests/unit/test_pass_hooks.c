@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The hooks pass: OCI hooks are kept and noted by default; a policy with an
- * allow-list removes the others. */
+/* The hooks pass: an OCI hook is refused unless the policy grants its path
+ * or it is Docker's networking hook run by the host's dockerd. */
 
 #define PASS pass_hooks
 #define DATA_DIR "pass_hooks"
@@ -14,94 +14,130 @@ START_TEST(test_golden)
 }
 END_TEST
 
-/* Default policy: every hook stays and gets one note (path, argument count),
- * including Docker's libnetwork-setkey prestart hook its networking needs.
- * Notes are the audit trail of each start, so a second run notes again, but
- * never fixes anything. */
-START_TEST(test_default_notes)
+/* Default policy: every hook is refused, with one line naming its pointer,
+ * its path and the grant; the config is left as it is and arguments and
+ * environment are not logged. */
+START_TEST(test_default_refuses)
 {
     Run t;
     run_init(&t);
     _cleanup_free_ char *in = tu_read_data("pass_hooks/docker-nvidia.in.json", NULL);
     ck_assert_int_eq(run_pass(&t, in), 0);
     ck_assert_uint_eq(t.rep.n, 4);
-    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_NOTE), 4);
-    const BrigChange *c = change_at(&t.rep, "/hooks/prestart/0");
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 4);
+    const BrigChange *c = change_at(&t.rep, "/hooks/prestart/1");
     ck_assert_ptr_nonnull(c);
-    ck_assert_str_eq(c->reason, "prestart hook /proc/4242/exe (4 arguments) runs on the host as "
-                                "root; kept: OCI hooks are logged, not removed, by the built-in "
-                                "default policy");
-    c = change_at(&t.rep, "/hooks/createRuntime/0");
+    ck_assert_str_eq(c->reason, "prestart hook /usr/bin/nvidia-container-runtime-hook would run "
+                                "on the host as root; the built-in default policy does not grant "
+                                "it (\"hooks\": {\"allowed\": "
+                                "[\"/usr/bin/nvidia-container-runtime-hook\"]})");
+    /* Docker's hook too, when no host says its pid is dockerd */
+    c = change_at(&t.rep, "/hooks/prestart/0");
     ck_assert_ptr_nonnull(c);
-    ck_assert_ptr_nonnull(strstr(c->reason, "oci-seccomp-bpf-hook (2 arguments)"));
-    /* arguments are not logged */
-    for (size_t i = 0; i < t.rep.n; i++)
-        ck_assert_ptr_null(strstr(t.rep.v[i].reason, "libnetwork-setkey"));
+    ck_assert_int_eq(c->kind, BRIG_REFUSE);
+    for (size_t i = 0; i < t.rep.n; i++) {
+        ck_assert_ptr_null(strstr(t.rep.v[i].reason, "NVIDIA_VISIBLE_DEVICES"));
+        ck_assert(!t.rep.v[i].before || !strstr(t.rep.v[i].before, "NVIDIA_VISIBLE"));
+    }
     ck_assert_uint_eq(brig_json_get_path(t.spec, "hooks/prestart")->n, 2);
     run_done(&t);
 }
 END_TEST
 
-/* Restricted: only allowed paths (globs never cross "/") survive; the
- * removed hook is recorded without its environment. */
-START_TEST(test_restricted)
+static long dockerd_pid;
+static long asked_pid;
+static bool fake_dockerd(long pid)
 {
+    asked_pid = pid;
+    return pid == dockerd_pid;
+}
+
+/* Docker's networking hook is kept only when the host says /proc/<pid>/exe
+ * is its dockerd, and only as a prestart hook with args[1]
+ * libnetwork-setkey. */
+START_TEST(test_docker_hook)
+{
+    static const char *const hook = "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/exe\","
+                                    "\"args\":[\"/proc/4242/exe\",\"libnetwork-setkey\","
+                                    "\"-exec-root=/var/run/docker\",\"c0ffee\",\"d0g\"]}]}}";
     Run t;
     run_init(&t);
-    t.policy->hooks_restricted = true;
-    strv_free(t.policy->hooks_allowed);
-    t.policy->hooks_allowed =
-        strv_of("/usr/bin/nvidia-container-runtime-hook", "/usr/libexec/oci/hooks.d/*", NULL);
-    ck_assert_int_eq(run_pass(&t,
-                              "{\"hooks\":{\"prestart\":["
-                              "{\"path\":\"/proc/4242/exe\",\"args\":[\"libnetwork-setkey\"],"
-                              "\"env\":[\"VAULT_TOKEN=s.hunter2\"]},"
-                              "{\"path\":\"/usr/bin/nvidia-container-runtime-hook\"}],"
-                              "\"createRuntime\":[{\"path\":\"/usr/libexec/oci/hooks.d/sub/x\"},"
-                              "{\"path\":\"/usr/libexec/oci/hooks.d/y\"}]}}"),
-                     0);
-    _cleanup_free_ char *out = tu_compact(brig_json_get(t.spec, "hooks"));
-    ck_assert_str_eq(out, "{\"prestart\":[{\"path\":\"/usr/bin/nvidia-container-runtime-hook\"}],"
-                          "\"createRuntime\":[{\"path\":\"/usr/libexec/oci/hooks.d/y\"}]}");
-    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 2);
-    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_NOTE), 2);
-    const BrigChange *c = change_at(&t.rep, "/hooks/prestart/0");
-    ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(c->kind, BRIG_FIX);
-    ck_assert_str_eq(c->before, "{\"path\":\"/proc/4242/exe\",\"args\":[\"libnetwork-setkey\"]}");
-    ck_assert_ptr_null(c->after);
-    ck_assert_str_eq(c->reason, "prestart hook /proc/4242/exe would run on the host as root and is "
-                                "not in the hooks allowed by the built-in default policy");
-    for (size_t i = 0; i < t.rep.n; i++) {
-        ck_assert_ptr_null(strstr(t.rep.v[i].reason, "hunter2"));
-        ck_assert(!t.rep.v[i].before || !strstr(t.rep.v[i].before, "hunter2"));
-    }
-    /* hooks.d/sub/x is removed: the glob's "*" does not cross "/" */
-    c = change_at(&t.rep, "/hooks/createRuntime/0");
-    ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(c->kind, BRIG_FIX);
+    t.host.is_dockerd = fake_dockerd;
+    dockerd_pid = 4242;
+    asked_pid = 0;
+    ck_assert_int_eq(run_pass(&t, hook), 0);
+    ck_assert_int_eq(asked_pid, 4242);
+    ck_assert_uint_eq(t.rep.n, 1);
+    ck_assert_int_eq(t.rep.v[0].kind, BRIG_NOTE);
+    ck_assert_str_eq(t.rep.v[0].reason,
+                     "prestart hook /proc/4242/exe (5 arguments) runs on the host as root; kept: "
+                     "Docker's networking hook, the process is the host's dockerd");
 
-    /* idempotent: the second run removes nothing */
+    /* the pid is not dockerd's (a container's process, a reused pid) */
     brig_report_clear(&t.rep);
-    _cleanup_free_ char *before = tu_compact(t.spec);
-    ck_assert_int_eq(run_pass(&t, NULL), 0);
-    _cleanup_free_ char *after = tu_compact(t.spec);
-    ck_assert_str_eq(before, after);
-    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 0);
+    dockerd_pid = 7;
+    ck_assert_int_eq(run_pass(&t, hook), 0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
+
+    /* dockerd's pid, but not Docker's hook */
+    dockerd_pid = 4242;
+    static const char *const others[] = {
+        "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/exe\",\"args\":[\"x\",\"sh\"]}]}}",
+        "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/exe\"}]}}",
+        "{\"hooks\":{\"poststop\":[{\"path\":\"/proc/4242/exe\","
+        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+        "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/root/bin/sh\","
+        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+        "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/04242/exe\","
+        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+        "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/self/exe\","
+        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+    };
+    for (size_t i = 0; i < ELEMENTSOF(others); i++) {
+        brig_report_clear(&t.rep);
+        ck_assert_int_eq(run_pass(&t, others[i]), 0);
+        ck_assert_msg(brig_report_count(&t.rep, BRIG_REFUSE) == 1, "kept: %s", others[i]);
+    }
     run_done(&t);
 }
 END_TEST
 
-/* Restricted with an empty allow-list removes every hook. */
-START_TEST(test_restricted_empty)
+/* Granted paths are kept and noted (globs never cross "/"); the others
+ * are refused, a path with "." or ".." components whatever the patterns. */
+START_TEST(test_granted)
 {
     Run t;
     run_init(&t);
-    t.policy->hooks_restricted = true;
-    ck_assert_int_eq(run_pass(&t, "{\"hooks\":{\"poststop\":[{\"path\":\"/bin/true\"}]}}"), 0);
+    strv_free(t.policy->hooks_allowed);
+    t.policy->hooks_allowed =
+        strv_of("/usr/bin/nvidia-container-runtime-hook", "/usr/libexec/oci/hooks.d/*", NULL);
+    const char *in = "{\"hooks\":{\"prestart\":["
+                     "{\"path\":\"/usr/bin/nvidia-container-runtime-hook\"}],"
+                     "\"createRuntime\":[{\"path\":\"/usr/libexec/oci/hooks.d/sub/x\"},"
+                     "{\"path\":\"/usr/libexec/oci/hooks.d/y\",\"args\":[\"y\"],"
+                     "\"env\":[\"VAULT_TOKEN=s.hunter2\"]},"
+                     "{\"path\":\"/usr/libexec/oci/hooks.d/..\"},"
+                     "{\"path\":\"/usr/libexec/oci//hooks.d/y\"}]}}";
+    ck_assert_int_eq(run_pass(&t, in), 0);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_NOTE), 2);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 3);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_FIX), 0);
+    const BrigChange *c = change_at(&t.rep, "/hooks/createRuntime/1");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(c->kind, BRIG_NOTE);
+    ck_assert_str_eq(c->reason, "createRuntime hook /usr/libexec/oci/hooks.d/y (1 argument) runs "
+                                "on the host as root; allowed by the built-in default policy");
+    /* hooks.d/sub/x is refused: the glob's "*" does not cross "/" */
+    c = change_at(&t.rep, "/hooks/createRuntime/0");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(c->kind, BRIG_REFUSE);
+    ck_assert_int_eq(change_at(&t.rep, "/hooks/createRuntime/2")->kind, BRIG_REFUSE);
+    ck_assert_int_eq(change_at(&t.rep, "/hooks/createRuntime/3")->kind, BRIG_REFUSE);
+    for (size_t i = 0; i < t.rep.n; i++)
+        ck_assert_ptr_null(strstr(t.rep.v[i].reason, "hunter2"));
+    /* the config is not changed */
     _cleanup_free_ char *out = tu_compact(t.spec);
-    ck_assert_str_eq(out, "{\"hooks\":{\"poststop\":[]}}");
-    ck_assert_uint_eq(t.rep.n, 1);
+    ck_assert_str_eq(out, in);
     run_done(&t);
 }
 END_TEST
@@ -129,9 +165,9 @@ int main(void)
     Suite *s = suite_create("pass_hooks");
     TCase *tc = tcase_create("hooks");
     tcase_add_loop_test(tc, test_golden, 0, ELEMENTSOF(golden));
-    tcase_add_test(tc, test_default_notes);
-    tcase_add_test(tc, test_restricted);
-    tcase_add_test(tc, test_restricted_empty);
+    tcase_add_test(tc, test_default_refuses);
+    tcase_add_test(tc, test_docker_hook);
+    tcase_add_test(tc, test_granted);
     tcase_add_test(tc, test_wrong_types);
     suite_add_tcase(s, tc);
     return tu_run(s);

@@ -408,7 +408,8 @@ START_TEST(wrong_types_rules)
            "\"name\": \"a\", \"match\": {\"annotations\": {\"team\": 1}}}]}",
            "p.json: line 3: /rules/0/match/annotations/team: expected a string, found number 1");
     ERR_EQ(R("\"name\": \"a\", \"match\": {\"ids\": [\"a\"]},\n\"mode\": \"off\""),
-           "p.json: line 4: /rules/0/mode: expected one of enforce, reject, audit, learn, found string "
+           "p.json: line 4: /rules/0/mode: expected one of enforce, reject, audit, learn, found "
+           "string "
            "\"off\"");
     ERR_EQ(R("\"name\": \"a\", \"match\": {\"ids\": [\"a\"]},\n\"allow\": true"),
            "p.json: line 4: /rules/0/allow: expected an object, found true");
@@ -484,6 +485,20 @@ START_TEST(bad_enums_and_paths)
     ERR_EQ(D("\"hooks\": {\"allowed\": [\"/usr/bin/*\",\n\"nvidia-hook\"]}"),
            "p.json: line 4: /defaults/hooks/allowed/1: expected an absolute path, found "
            "\"nvidia-hook\"");
+    /* a pattern that can match /proc/<pid>/exe would grant a container's
+     * own executable as a host hook */
+    static const char *const proc_globs[] = {"/proc/*/exe", "/proc/1234/exe", "/*/*/exe",
+                                             "/p?oc/*/exe", "/[p]roc/*/exe",  "/proc*"};
+    for (size_t i = 0; i < ELEMENTSOF(proc_globs); i++) {
+        _cleanup_free_ char *doc =
+            xasprintf(D("\"hooks\": {\"allowed\": [\"/usr/bin/x\", \"%s\"]}"), proc_globs[i]);
+        _cleanup_free_ char *want =
+            xasprintf("p.json: line 3: /defaults/hooks/allowed/1: \"%s\" can match a path under "
+                      "/proc, where a container's own processes are; grant hooks by their "
+                      "files' paths",
+                      proc_globs[i]);
+        ERR_EQ(doc, want);
+    }
     ERR_EQ(
         D("\"hooks\": {\"allowed\": [\"/usr/bin/[a-\"]}"),
         "p.json: line 3: /defaults/hooks/allowed/0: bad glob \"/usr/bin/[a-\" (unterminated [ or "
@@ -714,7 +729,8 @@ START_TEST(load_explicit)
     _cleanup_free_ char *bad = write_tmp("bad.json", "{\"version\": 1,\n\"mode\": \"x\"}", 0600);
     _cleanup_free_ char *m = load_err(bad);
     _cleanup_free_ char *want = xasprintf(
-        "%s: line 2: /mode: expected one of enforce, reject, audit, learn, found string \"x\"", bad);
+        "%s: line 2: /mode: expected one of enforce, reject, audit, learn, found string \"x\"",
+        bad);
     ck_assert_str_eq(m, want);
     rm_tmpdir();
 }
