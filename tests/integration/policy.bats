@@ -603,3 +603,55 @@ with_private_etc() {
 	[ "$(file_sum "$B/config.json")" = "$before" ]
 	container_absent "$ID"
 }
+
+# ------------------------------------------------------------------- hooks
+
+# hook_bundle: a prestart hook that would leave a marker on the host.
+hook_bundle() {
+	make_probe_bundle
+	MARK="/tmp/PWNED-$ID"
+	rm -f "$MARK"-*
+	bundle_jq "$B" ".hooks = {prestart: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"touch $MARK-\$\$\"]}]}"
+}
+
+marker_absent() {
+	! compgen -G "$MARK-*" >/dev/null
+}
+
+# hooks_refused RUNTIME: by default the hook is refused, nothing runs on the host
+hooks_refused() {
+	local rt=$1 rtpath
+	runtime_path "$rt" rtpath >/dev/null
+	[[ $rt == crun ]] && ensure_crun_cgroups
+	track_container "$rt" "$ID"
+	hook_bundle
+	P="$(policy_mode enforce)"
+	run env BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$P" run --bundle "$B" "$ID" </dev/null 3>&-
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"/hooks/prestart/0: prestart hook /bin/sh would run on the host as root; $P does not grant it (\"hooks\": {\"allowed\": [\"/bin/sh\"]})"* ]]
+	[[ $output != *PROBE-RAN* ]]
+	marker_absent
+	jq -e '.changes[] | select(.kind == "refuse" and .pointer == "/hooks/prestart/0")' <<<"$(last_audit)"
+}
+
+# hooks_granted RUNTIME: a policy granting /bin/sh lets the hook run
+hooks_granted() {
+	local rt=$1 rtpath
+	runtime_path "$rt" rtpath >/dev/null
+	[[ $rt == crun ]] && ensure_crun_cgroups
+	track_container "$rt" "$ID"
+	hook_bundle
+	P="$(write_policy granted "{\"version\": 1, \"mode\": \"enforce\", \"audit\": {\"log\": \"$AUDIT\", \"syslog\": false}, \"defaults\": {\"hooks\": {\"allowed\": [\"/bin/sh\"]}}}")"
+	run env BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$P" run --bundle "$B" "$ID" </dev/null 3>&-
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *PROBE-RAN* ]]
+	run ! marker_absent
+	rm -f "$MARK"-*
+}
+
+@test "hooks: runc: a prestart hook is refused by default and never runs on the host" { hooks_refused runc; }
+@test "hooks: crun: a prestart hook is refused by default and never runs on the host" { hooks_refused crun; }
+@test "hooks: runc: a hook whose path the policy grants runs" { hooks_granted runc; }
+@test "hooks: crun: a hook whose path the policy grants runs" { hooks_granted crun; }
