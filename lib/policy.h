@@ -84,8 +84,8 @@ typedef struct BrigPolicy {
     char **sysctls_allowed; /* NULL-terminated: sysctls allowed beyond the Kubernetes safe set */
     char **spec_fields;     /* NULL-terminated: JSON pointers ("*" = any index or key) of
                              * keys the spec table lacks or refuses unless granted */
-    bool hooks_restricted;  /* false: keep every OCI hook (logged); true: only hooks_allowed */
-    char **hooks_allowed;   /* NULL-terminated hook paths */
+    bool hooks_restricted;  /* hooks given in the policy (shown by policy show) */
+    char **hooks_allowed;   /* NULL-terminated hook path patterns; others refused */
     BrigSecretAction env_secrets; /* what to do with secrets found in process.env */
 
     BrigLsmMode apparmor;
