@@ -6,6 +6,10 @@
 #define DATA_DIR "pass_hooks"
 #include "passtest.h"
 
+#include <dirent.h>
+#include <stdio.h>
+#include <unistd.h>
+
 static const char *const golden[] = {"docker-nvidia", "docker-plain", "none"};
 
 START_TEST(test_golden)
@@ -142,6 +146,40 @@ START_TEST(test_granted)
 }
 END_TEST
 
+/* The host's answer (lib/host.c): this test process is not dockerd (not
+ * the binary), nor is a pid that does not exist; a running dockerd found
+ * by its comm is, when it runs from a trusted path. */
+START_TEST(test_host_is_dockerd)
+{
+    BrigHost h;
+    brig_host_probe(&h);
+    ck_assert_ptr_nonnull(h.is_dockerd);
+    ck_assert(!h.is_dockerd(getpid()));
+    ck_assert(!h.is_dockerd(0));
+    ck_assert(!h.is_dockerd(-1));
+    ck_assert(!h.is_dockerd(4194304 + 1));
+    DIR *d = opendir("/proc");
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    long found = 0;
+    while (!found && (de = readdir(d))) {
+        char path[300], comm[32] = {0};
+        snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+        FILE *f = atoi(de->d_name) > 0 ? fopen(path, "re") : NULL;
+        if (!f)
+            continue;
+        if (fgets(comm, sizeof(comm), f) && streq(comm, "dockerd\n"))
+            found = atol(de->d_name);
+        fclose(f);
+    }
+    closedir(d);
+    if (!found || geteuid() != 0)
+        tu_skip("needs a running dockerd and root to see its /proc/<pid>/exe");
+    else
+        ck_assert_msg(h.is_dockerd(found), "dockerd pid %ld not recognised", found);
+}
+END_TEST
+
 START_TEST(test_wrong_types)
 {
     assert_error("{\"hooks\":[]}", "/hooks: expected an object, found array");
@@ -168,6 +206,7 @@ int main(void)
     tcase_add_test(tc, test_default_refuses);
     tcase_add_test(tc, test_docker_hook);
     tcase_add_test(tc, test_granted);
+    tcase_add_test(tc, test_host_is_dockerd);
     tcase_add_test(tc, test_wrong_types);
     suite_add_tcase(s, tc);
     return tu_run(s);
