@@ -194,7 +194,11 @@ print(p["kind"], p["spec"]["runtimeClassName"])' "$K8S/pod-example.yaml"
 		    for mp, hp in mounts.items():
 		        if hp and p.startswith(mp + "/"):
 		            return hp + p[len(mp):]
-		dests = [on_host(l.split()[-1]) for l in script.splitlines() if l.strip().startswith("mv -f")]
+		# the script calls its tools as "$bb TOOL" (the image holds busybox alone)
+		def words(l):
+		    w = l.split()
+		    return w[1:] if w and w[0] == "$bb" else w
+		dests = [on_host(words(l)[-1]) for l in script.splitlines() if words(l)[:2] == ["mv", "-f"]]
 		assert binary in dests, (binary, dests)
 		assert "/etc/brig/policy.json" in dests, dests
 		sc = init["securityContext"]
