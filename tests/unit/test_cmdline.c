@@ -215,7 +215,7 @@ START_TEST(test_flags)
         if (pass == 1) {
             if (!c->grant)
                 break;
-            pol->runtime_flags = xcalloc(2, sizeof(char *));
+            pol->runtime_flags = (strv_free(pol->runtime_flags), xcalloc(2, sizeof(char *)));
             pol->runtime_flags[0] = xstrdup(c->grant);
         }
         const char *v[MAXV + 1] = {"brig"};

@@ -128,7 +128,7 @@ START_TEST(test_overlay_dirs_refused)
     hardened_done(&h);
     memset(&h, 0, sizeof(h));
     tu_ctx(&h.ctx, &h.host, &h.policy);
-    h.policy->mount_types = xcalloc(2, sizeof(char *));
+    h.policy->mount_types = (strv_free(h.policy->mount_types), xcalloc(2, sizeof(char *)));
     h.policy->mount_types[0] = xstrdup("overlay");
     h.in = tu_parse(cfg);
     h.out = brig_json_copy(h.in);

@@ -751,7 +751,7 @@ static void policy_grant_fields(BrigPolicy *p)
 {
     static const char *const g[] = {"/linux/x-vendor", "/mounts/*/x-opt",
                                     "/linux/resources/unified/memory.high", "/process/scheduler"};
-    p->spec_fields = xcalloc(ELEMENTSOF(g) + 1, sizeof(char *));
+    p->spec_fields = (strv_free(p->spec_fields), xcalloc(ELEMENTSOF(g) + 1, sizeof(char *)));
     for (size_t i = 0; i < ELEMENTSOF(g); i++)
         p->spec_fields[i] = xstrdup(g[i]);
 }

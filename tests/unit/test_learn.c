@@ -550,7 +550,7 @@ START_TEST(rootfs_pass_grants)
     BrigPolicy *pol;
     tu_ctx(&ctx, &host, &pol);
     char *wp[] = {xstrdup("/var/lib/nginx"), NULL};
-    pol->writable_paths = xcalloc(2, sizeof(char *));
+    pol->writable_paths = (strv_free(pol->writable_paths), xcalloc(2, sizeof(char *)));
     pol->writable_paths[0] = wp[0];
     BrigJson *spec = tu_parse("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":{\"uid\":"
                               "65534,\"gid\":65534}},\"mounts\":[]}");

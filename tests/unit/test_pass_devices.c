@@ -160,7 +160,7 @@ START_TEST(test_grants)
 {
     Run t;
     run_init(&t);
-    t.policy->devices = strv_of("c 10:229 rw", "b 7:*", NULL);
+    t.policy->devices = (strv_free(t.policy->devices), strv_of("c 10:229 rw", "b 7:*", NULL));
     ck_assert_int_eq(
         run_pass(&t,
                  "{\"linux\":{\"devices\":["

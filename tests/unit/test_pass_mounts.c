@@ -337,7 +337,7 @@ START_TEST(test_types)
             xasprintf("filesystem type \"%s\" (at /m) is not one brig allows", refused[i]);
         _cleanup_free_ char *grant = xasprintf("(policy \"mountTypes\": [\"%s\"])", refused[i]);
         ck_assert_msg(strstr(why, want) && strstr(why, grant), "%s", why);
-        t.policy->mount_types = strv_of(refused[i], NULL);
+        t.policy->mount_types = (strv_free(t.policy->mount_types), strv_of(refused[i], NULL));
         ck_assert_msg(one_mount(&t, m, &why) == 0 || streq(refused[i], "overlay"), "%s: %s",
                       refused[i], why);
         run_done(&t);
@@ -360,7 +360,7 @@ START_TEST(test_types)
     {
         Run g;
         run_init(&g);
-        g.policy->mount_types = strv_of("ext4", "nfs", NULL);
+        g.policy->mount_types = (strv_free(g.policy->mount_types), strv_of("ext4", "nfs", NULL));
         ck_assert_uint_eq(
             one_mount(&g, "{\"destination\":\"/m\",\"type\":\"ext4\",\"source\":\"dev/sda\"}",
                       &why),
@@ -444,7 +444,8 @@ START_TEST(test_options)
                       why ? why : "accepted");
         if (!cases[i].ok && !strchr(cases[i].option, ',')) {
             ck_assert_ptr_nonnull(strstr(why, "(policy \"mountOptions\""));
-            t.policy->mount_options = strv_of(cases[i].option, NULL);
+            t.policy->mount_options =
+                (strv_free(t.policy->mount_options), strv_of(cases[i].option, NULL));
             ck_assert_uint_eq(one_mount(&t, m, &why), 0);
         }
         run_done(&t);
@@ -479,7 +480,7 @@ START_TEST(test_overlay)
     for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
         Run t;
         run_init(&t);
-        t.policy->mount_types = strv_of("overlay", NULL);
+        t.policy->mount_types = (strv_free(t.policy->mount_types), strv_of("overlay", NULL));
         _cleanup_free_ char *m =
             xasprintf("{\"destination\":\"/o\",\"type\":\"overlay\",\"source\":\"overlay\","
                       "\"options\":[\"%s\"]}",
@@ -565,7 +566,8 @@ START_TEST(test_engine_identities)
         t.ctx.bundle = pods[i].bundle;
         if (pods[i].trust)
             t.policy->trusted_annotations =
-                strv_of("io.kubernetes.cri.sandbox-uid", "io.kubernetes.cri.sandbox-id", NULL);
+                (strv_free(t.policy->trusted_annotations),
+                 strv_of("io.kubernetes.cri.sandbox-uid", "io.kubernetes.cri.sandbox-id", NULL));
         _cleanup_free_ char *json = xasprintf(pod_mount, pods[i].pod, pods[i].sandbox);
         ck_assert_int_eq(run_pass(&t, json), 0);
         ck_assert_msg(brig_report_count(&t.rep, BRIG_REFUSE) == pods[i].refused, "case %zu", i);

@@ -166,6 +166,7 @@ START_TEST(test_device_nodes)
                               "default policy does not grant it (policy \"devices\": "
                               "[\"c 1:3\"])"),
                   "%s", why);
+    strv_free(t.policy->devices);
     t.policy->devices = strv_of("c 1:3 rw", NULL);
     ck_assert_uint_eq(bind_refusals(&t, "/dev/null", NULL), 0);
     if (geteuid() != 0) {
@@ -196,11 +197,13 @@ START_TEST(test_sockets)
     close(fd);
     Run t;
     run_host_init(&t);
+    strv_free(t.policy->host_paths_ro);
     t.policy->host_paths_ro = strv_of(tmp, NULL);
     _cleanup_free_ char *why = NULL;
     ck_assert_uint_eq(bind_refusals(&t, s, &why), 1);
     ck_assert_ptr_nonnull(strstr(why, "is a socket"));
     ck_assert_ptr_nonnull(strstr(why, "\"hostSockets\""));
+    strv_free(t.policy->host_sockets);
     t.policy->host_sockets = strv_of(s, NULL);
     ck_assert_uint_eq(bind_refusals(&t, s, NULL), 0);
     run_done(&t);
@@ -217,6 +220,7 @@ START_TEST(test_grant_through_symlink)
     ck_assert_int_eq(symlink(data, g), 0);
     Run t;
     run_host_init(&t);
+    strv_free(t.policy->host_paths_ro);
     t.policy->host_paths_ro = strv_of(g, NULL);
     ck_assert_uint_eq(bind_refusals(&t, src, NULL), 0);
     _cleanup_free_ char *out = first_options(&t);
@@ -239,6 +243,7 @@ START_TEST(test_granted_type_source)
 {
     Run t;
     run_host_init(&t);
+    strv_free(t.policy->mount_types);
     t.policy->mount_types = strv_of("ext4", NULL);
     ck_assert_int_eq(run_pass(&t, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"ext4\","
                                   "\"source\":\"/./dev/null\"}]}"),

@@ -37,6 +37,7 @@ static void put(const char *rel, const char *text)
 
 static void setup(void)
 {
+    strcpy(dir, "/tmp/brig-userns-proc-XXXXXX"); /* fresh per test, also with CK_FORK=no */
     ck_assert_ptr_nonnull(mkdtemp(dir));
     put("proc/self/ns/user", "brig's namespace");
     put("proc/42/stat", STAT("777"));
@@ -236,7 +237,7 @@ START_TEST(test_exec_flags)
     for (size_t f = 0; f < ELEMENTSOF(fls); f++) {
         if (fls[f] == BRIG_RT_CRUN) {
             bool g = false; /* crun has no -g */
-            for (size_t k = 0; c->argv[k]; k++)
+            for (size_t k = 0; k < ELEMENTSOF(c->argv) && c->argv[k]; k++)
                 g |= streq(c->argv[k], "-g");
             if (g)
                 continue;
@@ -246,7 +247,7 @@ START_TEST(test_exec_flags)
         map_of(c->map, c->map, &ns);
         const char *v[10] = {"brig"};
         size_t n = 1;
-        for (size_t k = 0; c->argv[k]; k++)
+        for (size_t k = 0; k < ELEMENTSOF(c->argv) && c->argv[k]; k++)
             v[n++] = c->argv[k];
         BrigArgv a;
         BrigReport rep = {0};
