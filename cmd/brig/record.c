@@ -342,7 +342,8 @@ int cmd_trace_denials(int argc, char **argv, const BrigArgv *a, BrigError **err)
         brig_supervisor_done(&sup);
         return outcome;
     }
-    qsort(sup.counts, sup.n_counts, sizeof(*sup.counts), by_count);
+    if (sup.n_counts) /* qsort with a NULL base is undefined, even for 0 items */
+        qsort(sup.counts, sup.n_counts, sizeof(*sup.counts), by_count);
     uint64_t denied = 0, logged = 0;
     for (size_t i = 0; i < sup.n_counts; i++)
         *(sup.counts[i].answer == BRIG_ANSWER_LOG ? &logged : &denied) += sup.counts[i].count;
