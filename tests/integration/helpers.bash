@@ -274,3 +274,19 @@ file_sum() {
 dir_listing() {
 	(cd "$1" && find . -mindepth 1 -maxdepth 1 -printf '%y %f\n' | LC_ALL=C sort)
 }
+
+# write_policy JSON: the test's policy file ($POLICY), root-owned and 0644 as
+# brig requires of a policy it runs containers with.
+write_policy() {
+	printf '%s\n' "$1" >"$POLICY"
+	chmod 0644 "$POLICY"
+}
+
+# brig_p RUNTIME ARGS...: brig with the test's policy ($POLICY) and the given
+# real runtime, no stdin, bounded to 120 s.
+brig_p() {
+	local rt=$1 rtpath
+	shift
+	rtpath="$(command -v "$rt")" || return 127
+	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
+}

@@ -27,18 +27,6 @@ teardown() {
 	cleanup_containers
 }
 
-write_policy() {
-	printf '%s\n' "$1" >"$POLICY"
-	chmod 0644 "$POLICY"
-}
-
-brig_p() {
-	local rt=$1 rtpath
-	shift
-	rtpath="$(command -v "$rt")" || return 127
-	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
-}
-
 # What row 9 asked for: an OOM-proof container with real-time priority and
 # unlimited locked memory.  jq cannot write 2^64-1 exactly (it goes through
 # a double), so the JSON is spliced as text.

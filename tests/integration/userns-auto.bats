@@ -46,13 +46,6 @@ teardown() {
 	fi
 }
 
-brig_p() {
-	local rt=$1 rtpath
-	shift
-	rtpath="$(command -v "$rt")" || return 127
-	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
-}
-
 # docker_bundle NAME: $D/NAME/{config.json, merged (overlay), ...}
 docker_bundle() {
 	local b="$D/$1"

@@ -38,18 +38,6 @@ teardown() {
 	[[ -n ${D:-} && -d $D ]] && rm -rf "$D"
 }
 
-write_policy() {
-	printf '%s\n' "$1" >"$POLICY"
-	chmod 0644 "$POLICY"
-}
-
-brig_p() {
-	local rt=$1 rtpath
-	shift
-	rtpath="$(command -v "$rt")" || return 127
-	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
-}
-
 # start RUNTIME UIDMAP GIDMAP USER: a sleeping busybox container, through
 # brig, with a user namespace (UIDMAP "" for none); its id in $ID.
 start() {

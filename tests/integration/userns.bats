@@ -36,19 +36,6 @@ teardown() {
 	[[ -n ${D:-} && -d $D ]] && rm -rf "$D"
 }
 
-write_policy() {
-	printf '%s\n' "$1" >"$POLICY"
-	chmod 0644 "$POLICY"
-}
-
-# brig_p RUNTIME ARGS...: brig with this test's policy and the given runtime.
-brig_p() {
-	local rt=$1 rtpath
-	shift
-	rtpath="$(command -v "$rt")" || return 127
-	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
-}
-
 # A busybox bundle that sleeps, with a user namespace and the given mapping
 # (JSON arrays) for uids and gids, and the process's user (JSON object).
 userns_bundle() {
