@@ -50,8 +50,11 @@ static bool allowed(const BrigPolicy *pol, const char *path)
     return false;
 }
 
-/* Docker's networking hook: prestart, path /proc/<pid>/exe, args[1]
- * libnetwork-setkey, and <pid> the Docker daemon as the host sees it. */
+/* Docker's networking hook: prestart, path /proc/<pid>/exe, args[0]
+ * libnetwork-setkey (dockerd reads its argv[0] to pick the re-exec
+ * entry point; 20.10 writes ["libnetwork-setkey", "-exec-root=...", id,
+ * network controller id]), and <pid> the Docker daemon as the host sees
+ * it. */
 static bool docker_hook(const BrigCtx *ctx, size_t stage, const BrigJson *h, const char *path)
 {
     if (stage != 0 || !ctx->host || !ctx->host->is_dockerd || strncmp(path, "/proc/", 6) != 0 ||
@@ -63,7 +66,7 @@ static bool docker_hook(const BrigCtx *ctx, size_t stage, const BrigJson *h, con
     if (errno || !streq(end, "/exe"))
         return false;
     const BrigJson *args = brig_json_get(h, "args");
-    if (!args || args->n < 2 || !streq(brig_json_str(args->kids[1]), "libnetwork-setkey"))
+    if (!args || args->n < 1 || !streq(brig_json_str(args->kids[0]), "libnetwork-setkey"))
         return false;
     return ctx->host->is_dockerd(pid);
 }

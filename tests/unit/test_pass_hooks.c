@@ -57,12 +57,12 @@ static bool fake_dockerd(long pid)
 }
 
 /* Docker's networking hook is kept only when the host says /proc/<pid>/exe
- * is its dockerd, and only as a prestart hook with args[1]
- * libnetwork-setkey. */
+ * is its dockerd, and only as a prestart hook with args[0]
+ * libnetwork-setkey, as dockerd 20.10 writes it. */
 START_TEST(test_docker_hook)
 {
     static const char *const hook = "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/exe\","
-                                    "\"args\":[\"/proc/4242/exe\",\"libnetwork-setkey\","
+                                    "\"args\":[\"libnetwork-setkey\","
                                     "\"-exec-root=/var/run/docker\",\"c0ffee\",\"d0g\"]}]}}";
     Run t;
     run_init(&t);
@@ -74,7 +74,7 @@ START_TEST(test_docker_hook)
     ck_assert_uint_eq(t.rep.n, 1);
     ck_assert_int_eq(t.rep.v[0].kind, BRIG_NOTE);
     ck_assert_str_eq(t.rep.v[0].reason,
-                     "prestart hook /proc/4242/exe (5 arguments) runs on the host as root; kept: "
+                     "prestart hook /proc/4242/exe (4 arguments) runs on the host as root; kept: "
                      "Docker's networking hook, the process is the host's dockerd");
 
     /* the pid is not dockerd's (a container's process, a reused pid) */
@@ -86,16 +86,17 @@ START_TEST(test_docker_hook)
     /* dockerd's pid, but not Docker's hook */
     dockerd_pid = 4242;
     static const char *const others[] = {
-        "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/exe\",\"args\":[\"x\",\"sh\"]}]}}",
+        "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/"
+        "exe\",\"args\":[\"sh\",\"libnetwork-setkey\"]}]}}",
         "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/exe\"}]}}",
         "{\"hooks\":{\"poststop\":[{\"path\":\"/proc/4242/exe\","
-        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+        "\"args\":[\"libnetwork-setkey\",\"x\"]}]}}",
         "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/4242/root/bin/sh\","
-        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+        "\"args\":[\"libnetwork-setkey\",\"x\"]}]}}",
         "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/04242/exe\","
-        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+        "\"args\":[\"libnetwork-setkey\",\"x\"]}]}}",
         "{\"hooks\":{\"prestart\":[{\"path\":\"/proc/self/exe\","
-        "\"args\":[\"x\",\"libnetwork-setkey\"]}]}}",
+        "\"args\":[\"libnetwork-setkey\",\"x\"]}]}}",
     };
     for (size_t i = 0; i < ELEMENTSOF(others); i++) {
         brig_report_clear(&t.rep);
