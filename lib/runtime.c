@@ -781,8 +781,9 @@ int brig_runtime_exec(const char *path, const BrigArgv *a, BrigError **err)
     if (a->getopt_hazard && a->flavour != BRIG_RT_RUNC)
         return brig_error_set(err, EINVAL,
                               "refusing to run %s (%s): it would read \"%s\" differently from "
-                              "runc, which brig's reading follows; write the flag out in full as "
-                              "--name",
+                              "runc, which brig's reading follows; spell every flag out in full "
+                              "(--bundle B or --bundle=B; a one-letter flag alone, its "
+                              "value as the next word: -b B)",
                               path, brig_flavour_name(a->flavour), a->getopt_hazard);
     /* argv[0] is the runtime's own path, not brig's name: runc and crun
      * re-exec /proc/self/exe so either would run, but crun picks a mode from
