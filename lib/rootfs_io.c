@@ -35,3 +35,24 @@ int brig_open_in_root(int rootfd, const char *path, int flags, BrigError **err)
         return brig_error_errno(err, errno, "%s: cannot open inside the container's rootfs", path);
     }
 }
+
+int brig_stat_in_root(int rootfd, const char *path, bool follow, struct stat *st)
+{
+    if (rootfd < 0 || !path || !*path)
+        return -EINVAL;
+    struct open_how how = {
+        .flags = (uint64_t)(O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    for (int tries = 0;; tries++) {
+        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        if (fd >= 0) {
+            int r = fstat((int)fd, st) < 0 ? -errno : 0;
+            close((int)fd);
+            return r;
+        }
+        if (errno == EAGAIN && tries < 16)
+            continue;
+        return -errno;
+    }
+}

@@ -9,6 +9,9 @@
  * would read or write host files.  brig does not read inside the rootfs
  * today (docs/threat-model.md); code that must, goes through this helper. */
 
+#include <stdbool.h>
+#include <sys/stat.h>
+
 #include "error.h"
 
 /* Opens `path` (relative, or absolute meaning relative to the rootfs) below
@@ -21,3 +24,10 @@
  * Without openat2 (Linux < 5.6) this fails: there is no safe fallback.
  * Returns the new fd, or <0 with err set. */
 int brig_open_in_root(int rootfd, const char *path, int flags, BrigError **err);
+
+/* What `path` names below `rootfd`, resolved as brig_open_in_root does
+ * (RESOLVE_IN_ROOT, no magic links), through an O_PATH fd: nothing is
+ * opened for reading, so a device node or a FIFO in the container is never
+ * opened.  `follow`: whether a symlink in the last component is followed.
+ * Returns 0, or -errno (-ENOENT: nothing there). */
+int brig_stat_in_root(int rootfd, const char *path, bool follow, struct stat *st);
