@@ -42,11 +42,33 @@ int learn_setup(const BrigArgv *a, const char *path, const BrigHardenFile *h, co
         if (d && d[0] == '/')
             dests[k++] = (char *)d;
     }
-    /* enforce keeps a non-root uid and gives root the policy's */
-    uint64_t uid = 0;
+    /* enforce keeps a non-root uid and gives root the policy's; the same
+     * for the gid, and it drops supplementary gid 0 */
+    uint64_t uid = 0, gid = 0;
     brig_json_to_uint64(brig_json_get_path(spec, "process/user/uid"), &uid);
+    brig_json_to_uint64(brig_json_get_path(spec, "process/user/gid"), &gid);
+    const BrigJson *ag = brig_json_get_path(spec, "process/user/additionalGids"), *g;
+    size_t ng = ag && ag->type == BRIG_JSON_ARRAY ? ag->n : 0;
+    _cleanup_free_ uint32_t *groups = xcalloc(ng + 1, sizeof(uint32_t));
+    size_t kg = 0;
+    BRIG_JSON_FOREACH (g, ng ? ag : NULL) {
+        uint64_t v;
+        if (brig_json_to_uint64(g, &v) == 0 && v != 0 && v <= UINT32_MAX)
+            groups[kg++] = (uint32_t)v;
+    }
+    /* ids the daemon reads from the host are the container's through its
+     * user namespace, when the engine gave it one */
+    _cleanup_(brig_userns_clear) BrigUserns ns = {0};
+    if (brig_userns_read(spec, &ns, NULL) < 0)
+        ns = (BrigUserns){0};
+    bool mapped = ns.enabled && ns.has_uids && ns.has_gids;
     BrigLearnSetup s = {
         .uid = uid == 0 ? h->policy->uid : (uint32_t)uid,
+        .gid = gid == 0 ? h->policy->gid : (uint32_t)gid,
+        .groups = groups,
+        .ngroups = kg,
+        .uid_map = mapped ? &ns.uids : NULL,
+        .gid_map = mapped ? &ns.gids : NULL,
         .id = a->id,
         .runtime = runtime,
         .engine = engine,

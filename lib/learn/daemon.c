@@ -33,6 +33,7 @@
 #include "../record.h"
 #include "../seccomp_explain.h"
 #include "../supervisor.h"
+#include "../userns/mapping.h"
 
 #define MAX_NR 1024
 #define MAX_LISTENERS 64
@@ -276,7 +277,103 @@ typedef struct Daemon {
     bool last_runtime;
     char *last_comm;
     uint32_t last_uids[3];
+    /* the container's user namespace mappings (n == 0: none, its ids are
+     * the host's): what /proc and stat show the daemon are host ids */
+    BrigIdMap uids, gids;
 } Daemon;
+
+/* A host id as the container names it; an id its namespace does not map
+ * shows as the overflow id, as the kernel shows it there. */
+static uint32_t host_to_container(const BrigIdMap *m, uint32_t host)
+{
+    if (m->n == 0)
+        return host;
+    ssize_t i = brig_idmap_find_host(m, host);
+    return i < 0 ? 65534 : m->v[i].inside + (host - m->v[i].host);
+}
+
+/* The uid a set*uid argument names, as the container names it: the
+ * argument is in the caller's own user namespace, which may be one the
+ * container made (unshare -U) below its own.  UINT32_MAX: unset, or not
+ * mapped there (the call fails with EINVAL). */
+static uint32_t caller_uid_to_container(const Daemon *d, pid_t pid, uint64_t arg)
+{
+    uint32_t id = (uint32_t)arg, host;
+    if (id == UINT32_MAX)
+        return id;
+    char p[64], buf[4096];
+    snprintf(p, sizeof(p), "/proc/%d/uid_map", (int)pid);
+    _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+    ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    if (k <= 0)
+        return UINT32_MAX;
+    buf[k] = '\0';
+    BrigIdMap m = {0};
+    if (brig_idmap_parse_proc(buf, p, &m, NULL) < 0)
+        return UINT32_MAX;
+    bool ok = brig_idmap_to_host(&m, id, &host);
+    brig_idmap_clear(&m);
+    if (!ok)
+        return UINT32_MAX;
+    if (d->uids.n && brig_idmap_find_host(&d->uids, host) < 0)
+        return UINT32_MAX;
+    return host_to_container(&d->uids, host);
+}
+
+/* The nodes of path argument k (lib/learn/learn.h), as the container's
+ * mount namespace shows them, looked up inside its root. */
+static void read_nodes(const Daemon *d, int rootfd, const char *path, bool follow,
+                       BrigLearnNode *nodes, size_t *ret_n)
+{
+    size_t n = 0;
+    const char *e = path;
+    for (;;) {
+        _cleanup_free_ char *pre = e == path ? xstrdup("/") : xstrndup(path, (size_t)(e - path));
+        bool last = *e == '\0' || (e[0] == '/' && e[1] == '\0');
+        struct stat st;
+        int r = brig_stat_in_root(rootfd, pre, last ? follow : true, &st);
+        nodes[n] = (BrigLearnNode){.known = r == 0};
+        if (r == 0) {
+            nodes[n].uid = host_to_container(&d->uids, st.st_uid);
+            nodes[n].gid = host_to_container(&d->gids, st.st_gid);
+            nodes[n].mode = st.st_mode;
+        }
+        n++;
+        /* nothing below what does not exist */
+        if (r < 0 || last || n > BRIG_LEARN_MAX_DEPTH)
+            break;
+        e = strchrnul(e + 1, '/');
+    }
+    *ret_n = n;
+}
+
+/* The calls whose permission checks a root caller passed are judged
+ * (observe.c): every call with a path whose lookup or effect the kernel
+ * checks against the file's owner and mode. */
+static bool dac_call(const char *n)
+{
+    static const char *const v[] = {
+        "open",    "openat",    "openat2",  "creat",  "mkdir",    "mkdirat",   "mknod", "mknodat",
+        "unlink",  "unlinkat",  "rmdir",    "rename", "renameat", "renameat2", "link",  "linkat",
+        "symlink", "symlinkat", "truncate", "execve", "execveat", "chdir",     NULL};
+    for (const char *const *x = v; *x; x++)
+        if (streq(*x, n))
+            return true;
+    return false;
+}
+
+/* Whether the last component of a path argument is followed. */
+static bool follows(const char *n, const uint64_t *args, uint64_t open_flags)
+{
+    if (streq(n, "open"))
+        return !(args[1] & O_NOFOLLOW);
+    if (streq(n, "openat"))
+        return !(args[2] & O_NOFOLLOW);
+    if (streq(n, "openat2"))
+        return !(open_flags & O_NOFOLLOW);
+    return streq(n, "creat") || streq(n, "truncate") || streq(n, "execve") ||
+           streq(n, "execveat") || streq(n, "chdir");
+}
 
 static bool runs_runtime(const Daemon *d, pid_t pid)
 {
@@ -296,13 +393,14 @@ static void path_args(const char *n, int ret_idx[2], int ret_dirfd[2])
 {
     ret_idx[0] = ret_idx[1] = ret_dirfd[0] = ret_dirfd[1] = -1;
     static const char *const p0[] = {
-        "open",        "creat",        "mkdir",   "mknod",      "unlink",   "rmdir",    "truncate",
-        "chmod",       "chown",        "lchown",  "chown32",    "lchown32", "setxattr", "lsetxattr",
-        "removexattr", "lremovexattr", "utime",   "utimes",     "chroot",   "rename",   "link",
-        "mount",       "umount",       "umount2", "pivot_root", "acct",     "swapon",   NULL};
+        "open",       "creat",     "mkdir",       "mknod",        "unlink",  "rmdir",
+        "truncate",   "chmod",     "chown",       "lchown",       "chown32", "lchown32",
+        "setxattr",   "lsetxattr", "removexattr", "lremovexattr", "utime",   "utimes",
+        "chroot",     "rename",    "link",        "mount",        "umount",  "umount2",
+        "pivot_root", "acct",      "swapon",      "execve",       "chdir",   NULL};
     static const char *const p1[] = {"openat",   "openat2",   "mkdirat",  "mknodat",   "unlinkat",
                                      "fchmodat", "fchmodat2", "fchownat", "utimensat", "futimesat",
-                                     "renameat", "renameat2", "linkat",   NULL};
+                                     "renameat", "renameat2", "linkat",   "execveat",  NULL};
     for (const char *const *x = p0; *x; x++)
         if (streq(*x, n)) {
             ret_idx[0] = 0;
@@ -361,6 +459,9 @@ static void describe_call(Daemon *d, const struct seccomp_notif *req, const char
         d->last_runtime = runs_runtime(d, pid);
         d->last_comm = brig_proc_comm(pid);
         read_status(pid, d->last_uids);
+        for (int i = 0; i < 3; i++)
+            if (d->last_uids[i] != UINT32_MAX)
+                d->last_uids[i] = host_to_container(&d->uids, d->last_uids[i]);
         d->last_pid = pid;
     }
     c->runtime = d->last_runtime;
@@ -371,6 +472,12 @@ static void describe_call(Daemon *d, const struct seccomp_notif *req, const char
     if (startswith(name, "exec") || (startswith(name, "set") && strstr(name, "id")) ||
         startswith(name, "setgroups") || streq(name, "prctl") || streq(name, "capset"))
         d->last_pid = 0;
+    /* set*uid arguments are ids of the caller's user namespace */
+    if (!c->runtime && startswith(name, "set") && strstr(name, "uid")) {
+        int nargs = strstr(name, "setres") ? 3 : strstr(name, "setre") ? 2 : 1;
+        for (int i = 0; i < nargs; i++)
+            c->args[i] = caller_uid_to_container(d, pid, c->args[i]);
+    }
     int idx[2], dfd[2];
     path_args(name, idx, dfd);
     bool fd_arg = streq(name, "fchown") || streq(name, "fchown32") || streq(name, "fchmod") ||
@@ -399,31 +506,34 @@ static void describe_call(Daemon *d, const struct seccomp_notif *req, const char
         paths[0] = fd_path(pid, c->args[0], root);
     c->paths[0] = paths[0];
     c->paths[1] = paths[1];
-    if (creates(name, c->args) && (paths[0] || paths[1])) {
+    if (streq(name, "openat2")) {
+        uint64_t f;
+        if (read_mem(mem, c->args[2], &f, sizeof(f)))
+            c->flags = f;
+    }
+    bool dac = c->root && !c->runtime && dac_call(name);
+    if ((dac || creates(name, c->args)) && (paths[0] || paths[1])) {
         /* looked up inside the container's root, never from the host's
-         * view (lib/rootfs_io.h) */
+         * view, through O_PATH fds: nothing in it is opened (lib/rootfs_io.h) */
         char rp[64];
         snprintf(rp, sizeof(rp), "/proc/%d/root", (int)pid);
         _cleanup_close_ int rootfd = open(rp, O_PATH | O_DIRECTORY | O_CLOEXEC);
         for (int k = 0; k < 2 && rootfd >= 0; k++) {
             if (!paths[k])
                 continue;
-            int fd = brig_open_in_root(rootfd, paths[k], O_RDONLY | O_NOFOLLOW, NULL);
-            c->exists[k] = fd >= 0 || fd != -ENOENT;
             struct stat st;
-            if (fd >= 0 && fstat(fd, &st) == 0) {
-                c->owner[k] = st.st_uid;
+            int r = brig_stat_in_root(rootfd, paths[k], false, &st);
+            c->exists[k] = r == 0 || r != -ENOENT;
+            if (r == 0) {
+                c->owner[k] = host_to_container(&d->uids, st.st_uid);
                 c->mode[k] = st.st_mode;
             }
-            if (fd >= 0)
-                close(fd);
+            if (dac)
+                read_nodes(d, rootfd, paths[k], follows(name, c->args, c->flags), c->nodes[k],
+                           &c->nnodes[k]);
         }
     }
-    if (streq(name, "openat2")) {
-        uint64_t f;
-        if (read_mem(mem, c->args[2], &f, sizeof(f)))
-            c->flags = f;
-    } else if (streq(name, "clone3")) {
+    if (streq(name, "clone3")) {
         uint64_t f;
         if (read_mem(mem, c->args[0], &f, sizeof(f)))
             c->clone_flags = f;
@@ -669,8 +779,13 @@ int brig_learn_start(const BrigLearnSetup *s, char **ret_socket, BrigError **err
             .data_dir = keep_d,
             .name = xasprintf("%s.json", s->id),
         };
+        if (s->uid_map && s->gid_map) {
+            dm.uids = *s->uid_map;
+            dm.gids = *s->gid_map;
+        }
         brig_learn_obs_enforce(dm.obs, s->enforce);
         brig_learn_obs_set_uid(dm.obs, s->uid);
+        brig_learn_obs_set_groups(dm.obs, s->gid, s->groups, s->ngroups);
         flush(&dm, false);
         serve(&dm, keep_l, sock);
         _exit(0);

@@ -22,6 +22,7 @@
 #include "../error.h"
 #include "../json.h"
 #include "../report.h"
+#include "../userns/mapping.h"
 
 #define BRIG_LEARN_DIR "/var/lib/brig/learn"
 #define BRIG_LEARN_RUN_DIR "/run/brig/learn"
@@ -36,6 +37,17 @@
 int brig_learn_profile(const BrigJson *engine, BrigJson **ret, BrigError **err);
 
 /* ---- what one call tells ---- */
+
+/* A directory or file on a path, as the container's mount namespace shows
+ * it (the daemon reads it through /proc/PID/root, inside that root), for
+ * the permission checks the kernel makes on the way. */
+typedef struct BrigLearnNode {
+    bool known; /* it exists and was read */
+    uint32_t uid, gid, mode;
+} BrigLearnNode;
+
+/* Directories judged on one path, deepest first cut. */
+#define BRIG_LEARN_MAX_DEPTH 32
 
 /* One notified call, with what the daemon read about it. */
 typedef struct BrigLearnCall {
@@ -59,6 +71,11 @@ typedef struct BrigLearnCall {
     int sock_family;      /* bind: address family, -1 if unread */
     int sock_port;        /* bind: port for AF_INET/AF_INET6, -1 otherwise */
     uint64_t clone_flags; /* clone3: flags from its clone_args */
+    /* For a root caller's path arguments: nodes[k][i] is what the first i
+     * components of paths[k] name ("/" for i = 0), down to paths[k] itself;
+     * nnodes[k] of them were looked at (0: none). */
+    BrigLearnNode nodes[2][BRIG_LEARN_MAX_DEPTH + 1];
+    size_t nnodes[2];
 } BrigLearnCall;
 
 typedef struct BrigLearnObs BrigLearnObs;
@@ -71,6 +88,9 @@ BrigLearnObs *brig_learn_obs_new(const char *id, char *const *mounts);
 /* The uid the process runs as under enforce (recorded; brig learned judges
  * the owner of files it overwrites against it). */
 void brig_learn_obs_set_uid(BrigLearnObs *o, uint32_t uid);
+/* Its gid and supplementary gids under enforce (`groups`: n of them), which
+ * brig learned judges group permissions against. */
+void brig_learn_obs_set_groups(BrigLearnObs *o, uint32_t gid, const uint32_t *groups, size_t n);
 void brig_learn_obs_free(BrigLearnObs *o);
 static inline void brig_learn_obs_freep(BrigLearnObs **o)
 {
@@ -94,6 +114,12 @@ typedef struct BrigLearnSetup {
     const BrigJson *engine; /* the engine's linux.seccomp, NULL: none */
     char *const *mounts;    /* as for brig_learn_obs_new */
     uint32_t uid;           /* the uid the container's process gets under enforce */
+    uint32_t gid;           /* its gid, and supplementary gids (ngroups) */
+    const uint32_t *groups;
+    size_t ngroups;
+    /* the container's user namespace mappings, NULL: none (its ids are
+     * the host's); the daemon reads host ids and records the container's */
+    const BrigIdMap *uid_map, *gid_map;
     const BrigReport *enforce;
     const char *data_dir; /* BRIG_LEARN_DIR (tests override) */
     const char *run_dir;  /* BRIG_LEARN_RUN_DIR */

@@ -240,6 +240,115 @@ static void overwrite_grant(const BrigJson *data, BrigJson *rules, const char *i
     }
 }
 
+/* Whether the identity passes a check: the kernel uses the owner's bits
+ * for the owner, the group's for a member, the others' for the rest. */
+static bool dac_permits(uint64_t uid, uint64_t gid, const BrigJson *groups, const BrigJson *e)
+{
+    uint64_t owner = 0, group = 0, mode = 0, need = 7;
+    brig_json_to_uint64(brig_json_get(e, "owner"), &owner);
+    brig_json_to_uint64(brig_json_get(e, "group"), &group);
+    brig_json_to_uint64(brig_json_get(e, "mode"), &mode);
+    brig_json_to_uint64(brig_json_get(e, "need"), &need);
+    bool member = gid == group;
+    const BrigJson *g;
+    BRIG_JSON_FOREACH (g, groups) {
+        uint64_t v;
+        if (brig_json_to_uint64(g, &v) == 0 && v == group)
+            member = true;
+    }
+    uint64_t bits = uid == owner ? (mode >> 6) & 7 : member ? (mode >> 3) & 7 : mode & 7;
+    return (bits & need) == need;
+}
+
+/* "openat(\"/etc/x\") by sh (pid 1) reads /etc/x, which the image has owned
+ * by uid 0 gid 0 mode 0600" */
+static char *access_text(const BrigJson *e)
+{
+    uint64_t owner = 0, group = 0, mode = 0;
+    brig_json_to_uint64(brig_json_get(e, "owner"), &owner);
+    brig_json_to_uint64(brig_json_get(e, "group"), &group);
+    brig_json_to_uint64(brig_json_get(e, "mode"), &mode);
+    _cleanup_free_ char *w = who(e);
+    return xasprintf("%s %s %s, which the image has owned by uid %llu gid %llu mode %04llo", w,
+                     str(e, "what"), str(e, "path"), (unsigned long long)owner,
+                     (unsigned long long)group, (unsigned long long)mode);
+}
+
+/* The permission checks a root caller passed (observe.c), judged for the
+ * identity the process has under enforce.  A check that only root's own
+ * uid or gid passes (a file of root's, 0600) keeps uid 0, when it ran as
+ * root: root's uid without capabilities reaches root's files only,
+ * CAP_DAC_OVERRIDE every file.  A check that needs another user's rights
+ * takes CAP_DAC_OVERRIDE, which then passes root's files too, so no uid 0
+ * is kept for them.  Returns whether the process runs as root. */
+/* Whether a grant of writablePaths names exactly `path`. */
+static bool writable_path(const BrigJson *rules, const char *path)
+{
+    const BrigJson *r, *p;
+    BRIG_JSON_FOREACH (r, rules)
+        BRIG_JSON_FOREACH (p, brig_json_get(brig_json_get(r, "allow"), "writablePaths"))
+            if (streq(brig_json_str(p), path))
+                return true;
+    return false;
+}
+
+/* A check under enforce.  The tmpfs of a writable path belongs to a
+ * non-root process, with its owner's rwx (lib/passes/rootfs.c); to a root
+ * one it is as the image has it, as is everything copied into it. */
+static bool enforce_permits(const BrigJson *rules, uint64_t uid, uint64_t gid,
+                            const BrigJson *groups, const BrigJson *e)
+{
+    if (uid != 0 && writable_path(rules, str(e, "path")))
+        return true;
+    return dac_permits(uid, gid, groups, e);
+}
+
+static bool access_grants(const BrigJson *data, BrigJson *rules, const char *id_glob, bool root)
+{
+    const BrigJson *acc = brig_json_get(data, "access");
+    uint64_t uid = 65534, gid = 65534;
+    brig_json_to_uint64(brig_json_get(data, "enforceUid"), &uid);
+    brig_json_to_uint64(brig_json_get(data, "enforceGid"), &gid);
+    const BrigJson *groups = brig_json_get(data, "enforceGroups");
+    if (root)
+        uid = gid = 0;
+    const BrigJson *e, *for_root = NULL, *for_cap = NULL;
+    BRIG_JSON_FOREACH (e, acc) {
+        if (enforce_permits(rules, uid, gid, groups, e))
+            continue;
+        if (!root && enforce_permits(rules, 0, 0, groups, e)) {
+            if (!for_root)
+                for_root = e;
+        } else if (!for_cap) {
+            for_cap = e;
+        }
+    }
+    if (for_cap || (for_root && !brig_json_is_true(brig_json_get(data, "ranAsRoot")))) {
+        if (!for_cap)
+            for_cap = for_root;
+        _cleanup_free_ char *t = access_text(for_cap);
+        _cleanup_free_ char *reason = xasprintf(
+            "%s: as uid %llu gid %llu under enforce it would fail the kernel's permission check", t,
+            (unsigned long long)uid, (unsigned long long)gid);
+        if (!has_rule(rules, "learned: CAP_DAC_OVERRIDE"))
+            rule(rules, id_glob, "learned: CAP_DAC_OVERRIDE", reason,
+                 one("capabilities", strv1("CAP_DAC_OVERRIDE")));
+        return root;
+    }
+    if (!for_root)
+        return root;
+    _cleanup_free_ char *t = access_text(for_root);
+    _cleanup_free_ char *reason =
+        xasprintf("%s: only root's uid or gid passes that check (root's uid without capabilities "
+                  "is a smaller grant than CAP_DAC_OVERRIDE)",
+                  t);
+    BrigJson *u = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(u, "uid", brig_json_new_uint(0));
+    brig_json_set(u, "gid", brig_json_new_uint(0));
+    rule(rules, id_glob, "learned: root", reason, one("user", u));
+    return true;
+}
+
 /* Root is kept only for a program that switches to users of its own
  * choosing (a daemon dropping privileges): started as the policy's
  * non-root user it would run as that user, not as the one it chose, and
@@ -351,7 +460,13 @@ int brig_learned_policy(const BrigJson *data, const char *id_glob, const char *s
     cap_grants(data, rules, id_glob, &l, &caps);
     bool root = user_grant(data, rules, id_glob);
     write_grants(data, rules, id_glob);
-    overwrite_grant(data, rules, id_glob, root);
+    /* learn data of before the permission checks were recorded: only its
+     * overwrites tell */
+    if (brig_json_get(data, "access"))
+        root = access_grants(data, rules, id_glob, root);
+    else
+        overwrite_grant(data, rules, id_glob, root);
+    (void)root;
     if (!l.blockers) {
         int r = seccomp_grant(data, caps, rules, id_glob, seccomp_path, &l, err);
         if (r < 0)

@@ -25,7 +25,13 @@ struct BrigLearnObs {
     BrigJson *data;
     char **mounts;
     bool dirty;
+    /* what a root process of the container made itself (files, directories):
+     * under enforce the container's user makes them, and owns them */
+    char **made;
+    size_t nmade;
 };
+
+#define MAX_MADE 4096
 
 BrigLearnObs *brig_learn_obs_new(const char *id, char *const *mounts)
 {
@@ -49,7 +55,10 @@ BrigLearnObs *brig_learn_obs_new(const char *id, char *const *mounts)
     brig_json_set(d, "notDefault", brig_json_new(BRIG_JSON_ARRAY));
     brig_json_set(d, "created", brig_json_new(BRIG_JSON_ARRAY));
     brig_json_set(d, "overwrites", brig_json_new(BRIG_JSON_ARRAY));
+    brig_json_set(d, "access", brig_json_new(BRIG_JSON_ARRAY));
     brig_json_set(d, "enforceUid", brig_json_new_uint(65534));
+    brig_json_set(d, "enforceGid", brig_json_new_uint(65534));
+    brig_json_set(d, "enforceGroups", brig_json_new(BRIG_JSON_ARRAY));
     brig_json_set(d, "enforce", brig_json_new(BRIG_JSON_ARRAY));
     BrigJson *m = brig_json_new(BRIG_JSON_ARRAY);
     for (size_t i = 0; i < n; i++)
@@ -65,12 +74,25 @@ void brig_learn_obs_free(BrigLearnObs *o)
         return;
     brig_json_free(o->data);
     strv_free(o->mounts);
+    for (size_t i = 0; i < o->nmade; i++)
+        free(o->made[i]);
+    free(o->made);
     free(o);
 }
 
 void brig_learn_obs_set_uid(BrigLearnObs *o, uint32_t uid)
 {
     brig_json_set(o->data, "enforceUid", brig_json_new_uint(uid));
+    o->dirty = true;
+}
+
+void brig_learn_obs_set_groups(BrigLearnObs *o, uint32_t gid, const uint32_t *groups, size_t n)
+{
+    brig_json_set(o->data, "enforceGid", brig_json_new_uint(gid));
+    BrigJson *g = brig_json_new(BRIG_JSON_ARRAY);
+    for (size_t i = 0; i < n; i++)
+        brig_json_append(g, brig_json_new_uint(groups[i]));
+    brig_json_set(o->data, "enforceGroups", g);
     o->dirty = true;
 }
 
@@ -253,6 +275,34 @@ static bool is(const BrigLearnCall *c, const char *name)
     return streq(c->syscall, name);
 }
 
+/* The families whose socket() checks CAP_NET_RAW (Linux 6.1): inet and
+ * inet6 raw sockets (inet_create, inet6_create), every packet socket
+ * (packet_create; socket(AF_INET, SOCK_PACKET) is made a packet socket by
+ * __sock_create), and the raw sockets of appletalk, ax25, mISDN,
+ * ieee802154 and nfc.  Netlink (libc's getifaddrs opens a raw one), unix,
+ * can and the ICMP datagram ("ping") sockets check none. */
+static bool socket_needs_net_raw(uint64_t family, uint64_t type_arg)
+{
+    int type = (int)(type_arg & 0xf); /* SOCK_TYPE_MASK: without NONBLOCK, CLOEXEC */
+    enum { RAW = 3, PACKET = 10 };
+    switch (family) {
+    case 2: /* AF_INET */
+        return type == RAW || type == PACKET;
+    case 10: /* AF_INET6 */
+        return type == RAW;
+    case 17: /* AF_PACKET */
+        return true;
+    case 3:  /* AF_AX25 */
+    case 5:  /* AF_APPLETALK */
+    case 34: /* AF_ISDN */
+    case 36: /* AF_IEEE802154 */
+    case 39: /* AF_NFC */
+        return type == RAW;
+    default:
+        return false;
+    }
+}
+
 static void infer_caps(BrigLearnObs *o, const BrigLearnCall *c)
 {
     const uint64_t *a = c->args;
@@ -306,8 +356,7 @@ static void infer_caps(BrigLearnObs *o, const BrigLearnCall *c)
     } else if (is(c, "open_by_handle_at")) {
         add_cap(o, CAP_DAC_READ_SEARCH, c);
     } else if (is(c, "socket")) {
-        int type = (int)(a[1] & 0xf);
-        if (a[0] == 17 /* AF_PACKET */ || type == 3 /* SOCK_RAW */)
+        if (socket_needs_net_raw(a[0], a[1]))
             add_cap(o, CAP_NET_RAW, c);
     } else if (is(c, "settimeofday") || is(c, "clock_settime") || is(c, "stime")) {
         add_cap(o, CAP_SYS_TIME, c);
@@ -325,6 +374,182 @@ static void infer_caps(BrigLearnObs *o, const BrigLearnCall *c)
         if (policy == 1 /* SCHED_FIFO */ || policy == 2 /* SCHED_RR */)
             add_cap(o, CAP_SYS_NICE, c);
     }
+}
+
+/* ---- permission checks (DAC) ----
+ *
+ * A root process passes every read, write and search check; under enforce
+ * it may run as another user.  For each check a root caller made, what the
+ * file or directory is (owner, group, mode, as the image has it) is
+ * recorded unless its "other" bits pass it for anyone: brig learned judges
+ * the checks against the identity the process gets under enforce. */
+
+enum { NEED_X = 1, NEED_W = 2, NEED_R = 4 };
+
+/* Number of components of an absolute, normal path ("/" has none). */
+static size_t components(const char *p)
+{
+    size_t n = 0;
+    for (; *p; p++)
+        if (p[0] == '/' && p[1] && p[1] != '/')
+            n++;
+    return n;
+}
+
+/* The first i components of p ("/" for 0). */
+static char *prefix(const char *p, size_t i)
+{
+    const char *e = p;
+    for (size_t k = 0; k < i && *e; k++) {
+        e++;
+        e = strchrnul(e, '/');
+    }
+    return e == p ? xstrdup("/") : xstrndup(p, (size_t)(e - p));
+}
+
+/* Where the checks are not the image's: brig's scratch tmpfs (the
+ * container's user's under enforce) and the kernel's trees. */
+static const char *const not_judged[] = {"/tmp",  "/var/tmp", "/run", "/var/run",
+                                         "/proc", "/sys",     "/dev", NULL};
+
+static bool made_here(const BrigLearnObs *o, const char *path)
+{
+    for (size_t i = 0; i < o->nmade; i++)
+        if (below(path, o->made[i]))
+            return true;
+    return false;
+}
+
+static void add_made(BrigLearnObs *o, const char *path)
+{
+    if (o->nmade >= MAX_MADE || made_here(o, path))
+        return;
+    if (o->nmade % 64 == 0)
+        o->made = xrealloc(o->made, (o->nmade + 64) * sizeof(char *));
+    o->made[o->nmade++] = xstrdup(path);
+}
+
+static void need(BrigLearnObs *o, const BrigLearnCall *c, int k, size_t i, unsigned want,
+                 const char *what)
+{
+    if (i >= c->nnodes[k] || !c->nodes[k][i].known)
+        return;
+    const BrigLearnNode *n = &c->nodes[k][i];
+    if (((n->mode & 07) & want) == want)
+        return; /* anyone passes */
+    /* execute needs one x bit even for root: without one the call failed */
+    if ((want & NEED_X) && !S_ISDIR(n->mode) && !(n->mode & 0111))
+        return;
+    _cleanup_free_ char *path = prefix(c->paths[k], i);
+    for (const char *const *d = not_judged; *d; d++)
+        if (below(path, *d))
+            return;
+    if (made_here(o, path))
+        return;
+    /* one entry per (owner, group, mode, need): the verdict is the same */
+    BrigJson *l = brig_json_get(o->data, "access"), *e;
+    uint64_t v;
+    BRIG_JSON_FOREACH (e, l) {
+        bool same = true;
+        same &= brig_json_to_uint64(brig_json_get(e, "owner"), &v) == 0 && v == n->uid;
+        same &= brig_json_to_uint64(brig_json_get(e, "group"), &v) == 0 && v == n->gid;
+        same &= brig_json_to_uint64(brig_json_get(e, "mode"), &v) == 0 && v == (n->mode & 07777);
+        same &= brig_json_to_uint64(brig_json_get(e, "need"), &v) == 0 && v == want;
+        if (same)
+            return;
+    }
+    if (l->n >= MAX_ENTRIES)
+        return;
+    e = brig_json_new(BRIG_JSON_OBJECT);
+    brig_json_set(e, "path", brig_json_new_string(path));
+    brig_json_set(e, "what", brig_json_new_string(what));
+    brig_json_set(e, "need", brig_json_new_uint(want));
+    brig_json_set(e, "owner", brig_json_new_uint(n->uid));
+    brig_json_set(e, "group", brig_json_new_uint(n->gid));
+    brig_json_set(e, "mode", brig_json_new_uint(n->mode & 07777));
+    _cleanup_free_ char *op = op_text(c);
+    brig_json_set(e, "op", brig_json_new_string(op));
+    brig_json_set(e, "pid", brig_json_new_int(c->pid));
+    brig_json_set(e, "comm", brig_json_new_string(c->comm ? c->comm : "?"));
+    brig_json_append(l, e);
+    o->dirty = true;
+}
+
+static const char *open_what(unsigned want)
+{
+    return want == NEED_R ? "reads" : want == NEED_W ? "writes" : "reads and writes";
+}
+
+/* The checks of path argument k: search on every directory above it, then
+ * what the call does to it (or to its parent, for an entry made or
+ * removed). */
+static void infer_dac_path(BrigLearnObs *o, const BrigLearnCall *c, int k)
+{
+    const char *p = c->paths[k];
+    if (!p || c->nnodes[k] == 0)
+        return;
+    size_t n = components(p);
+    for (size_t i = 0; i < n; i++)
+        need(o, c, k, i, NEED_X, "searches");
+    bool exists = n < c->nnodes[k] && c->nodes[k][n].known;
+    unsigned t = 0, parent = 0;
+    const char *tw = NULL, *pw = NULL;
+    const uint64_t *a = c->args;
+    if (is(c, "open") || is(c, "openat") || is(c, "openat2")) {
+        uint64_t f = is(c, "open") ? a[1] : is(c, "openat") ? a[2] : c->flags;
+        if (f & O_PATH)
+            return; /* a path fd: no check but the search */
+        if (exists) {
+            uint64_t acc = f & O_ACCMODE;
+            t = acc == O_RDONLY ? NEED_R : acc == O_WRONLY ? NEED_W : NEED_R | NEED_W;
+            if (f & O_TRUNC)
+                t |= NEED_W;
+            tw = open_what(t);
+        } else if (f & O_CREAT) {
+            parent = NEED_W | NEED_X, pw = "creates an entry in";
+        }
+    } else if (is(c, "creat")) {
+        if (exists)
+            t = NEED_W, tw = "writes";
+        else
+            parent = NEED_W | NEED_X, pw = "creates an entry in";
+    } else if (is(c, "truncate")) {
+        if (exists)
+            t = NEED_W, tw = "writes";
+    } else if (is(c, "execve") || is(c, "execveat")) {
+        if (exists)
+            t = NEED_X, tw = "executes";
+    } else if (is(c, "chdir")) {
+        if (exists)
+            t = NEED_X, tw = "enters";
+    } else if (is(c, "mkdir") || is(c, "mkdirat") || is(c, "mknod") || is(c, "mknodat") ||
+               ((is(c, "link") || is(c, "linkat") || is(c, "symlink") || is(c, "symlinkat")) &&
+                k == 1)) {
+        if (!exists) /* EEXIST comes before the check */
+            parent = NEED_W | NEED_X, pw = "creates an entry in";
+    } else if (is(c, "unlink") || is(c, "unlinkat") || is(c, "rmdir")) {
+        if (exists)
+            parent = NEED_W | NEED_X, pw = "removes an entry from";
+    } else if (is(c, "rename") || is(c, "renameat") || is(c, "renameat2")) {
+        parent = NEED_W | NEED_X, pw = k == 0 ? "renames an entry from" : "renames an entry into";
+    }
+    if (t)
+        need(o, c, k, n, t, tw);
+    if (parent && n > 0)
+        need(o, c, k, n - 1, parent, pw);
+    /* an entry it makes is its own from now on */
+    if (parent && !exists && strcmp(pw, "creates an entry in") == 0)
+        add_made(o, p);
+    else if (k == 1 && parent && c->paths[0] && made_here(o, c->paths[0]))
+        add_made(o, p); /* renamed from what it made */
+}
+
+static void infer_dac(BrigLearnObs *o, const BrigLearnCall *c)
+{
+    if (!c->root)
+        return;
+    infer_dac_path(o, c, 0);
+    infer_dac_path(o, c, 1);
 }
 
 /* Calls that change what a path names or holds: paths[k] is written. */
@@ -411,4 +636,5 @@ void brig_learn_obs_call(BrigLearnObs *o, const BrigLearnCall *c, bool default_d
     }
     infer_caps(o, c);
     infer_writes(o, c);
+    infer_dac(o, c);
 }

@@ -14,7 +14,12 @@
 #     denied while learning, with its errno, and is not learnt from;
 #   - a call brig's default profile denies (unshare -U): the recorded
 #     profile is written and named, and the command that fails under the
-#     default policy runs under the learned one.
+#     default policy runs under the learned one;
+#   - root reading a 0640 file of another user's: CAP_DAC_OVERRIDE with the
+#     path, owner and mode as its reason; the command fails under the
+#     default policy and runs under the learned one, not as root;
+#   - root reading a 0600 file of root's: uid 0 kept, no capability; the
+#     netlink raw socket of `ip link` is no reason for CAP_NET_RAW.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -263,6 +268,115 @@ learn_engine_profile() {
 
 @test "learn: crun: a container that mounts gets no policy; brig learned names the operation" {
 	learn_mount_refused crun
+}
+
+# learn_run RT BUNDLE NAME: runs the bundle in learn mode to its end, then
+# prints its learned policy into $BATS_TEST_TMPDIR/NAME.json ($LEARN_OUT:
+# what the container printed, $LEARN_ID: its id).
+learn_run() {
+	local rt=$1 b=$2 name=$3 pol="$BATS_TEST_TMPDIR/learn.json" id
+	echo '{"version": 1, "mode": "learn"}' >"$pol"
+	id="$(new_container_id "$name")"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	run brig_rt "$rt" --brig-policy "$pol" run --bundle "$b" "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	LEARN_OUT=$output
+	wait_for 100 jq -e '.complete == true' "$LEARN_DIR/$id.json"
+	LEARN_ID=$id
+	run --separate-stderr "$(brig_bin)" learned "$id"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/$name.json"
+}
+
+# run_policy RT BUNDLE CONFIG NAME [POLICY]: the engine's config again,
+# run under POLICY (default: brig's built-in one).
+run_policy() {
+	local rt=$1 b=$2 conf=$3 name=$4 id
+	shift 4
+	cp "$conf" "$b/config.json"
+	id="$(new_container_id "$name")"
+	track_container "$rt" "$id"
+	if [[ $# -gt 0 ]]; then
+		run brig_rt "$rt" --brig-policy "$1" run --bundle "$b" "$id"
+	else
+		run brig_rt "$rt" run --bundle "$b" "$id"
+	fi
+	echo "$output"
+}
+
+learn_dac_override() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/dac" learned="$BATS_TEST_TMPDIR/dac.json"
+	needs "$rt"
+	docker_like_bundle "$b" sh -c 'cat /etc/app/conf; grep -E "^(Uid|CapEff):" /proc/self/status'
+	mkdir -p "$b/rootfs/etc/app"
+	echo conf-secret >"$b/rootfs/etc/app/conf"
+	chown 1000:1000 "$b/rootfs/etc/app/conf"
+	chmod 0640 "$b/rootfs/etc/app/conf"
+	cp "$b/config.json" "$BATS_TEST_TMPDIR/engine-config.json"
+	learn_run "$rt" "$b" dac
+	[[ $output != *CAP_DAC_READ_SEARCH* ]]
+	jq -e '[.rules[].allow.capabilities // empty | .[]] == ["CAP_DAC_OVERRIDE"]' "$learned"
+	jq -e '.rules[] | select(.allow.capabilities) | .reason |
+		test("openat\\(\"/etc/app/conf\"\\) by cat \\(pid [0-9]+\\) reads /etc/app/conf, which the image has owned by uid 1000 gid 1000 mode 0640: as uid 65534 gid 65534 under enforce")' "$learned"
+	jq -e '[.rules[].allow.user // empty] == []' "$learned"
+	# the default policy: the read fails; the learned one: it runs, as
+	# uid 65534 with CAP_DAC_OVERRIDE only (the kernel's own status)
+	run_policy "$rt" "$b" "$BATS_TEST_TMPDIR/engine-config.json" dac-default
+	[[ $output == *"Permission denied"* ]]
+	[[ $output != *conf-secret* ]]
+	run_policy "$rt" "$b" "$BATS_TEST_TMPDIR/engine-config.json" dac-learned "$learned"
+	[ "$status" -eq 0 ]
+	[[ $output == *conf-secret* ]]
+	[[ $output =~ Uid:[[:space:]]+65534[[:space:]] ]]
+	[[ $output =~ CapEff:[[:space:]]+0000000000000002 ]]
+}
+
+learn_root_file_keeps_uid0() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/key" learned="$BATS_TEST_TMPDIR/key.json"
+	needs "$rt"
+	docker_like_bundle "$b" sh -c 'cat /etc/app/key; ip link >/dev/null && echo netlink-ok; grep -E "^(Uid|CapEff):" /proc/self/status'
+	mkdir -p "$b/rootfs/etc/app"
+	echo key-secret >"$b/rootfs/etc/app/key"
+	chown 0:0 "$b/rootfs/etc/app/key"
+	chmod 0600 "$b/rootfs/etc/app/key"
+	cp "$b/config.json" "$BATS_TEST_TMPDIR/engine-config.json"
+	learn_run "$rt" "$b" key
+	[[ $LEARN_OUT == *netlink-ok* ]]
+	# it opened a socket (ip's netlink one) and that asks for no capability
+	jq -e '.syscalls | index("socket")' "$LEARN_DIR/$LEARN_ID.json"
+	jq -e '.capabilities | map(.name) | index("CAP_NET_RAW") | not' "$LEARN_DIR/$LEARN_ID.json"
+	jq -e '[.rules[].allow.capabilities // empty] == []' "$learned"
+	jq -e '[.rules[].allow.user // empty] == [{"uid": 0, "gid": 0}]' "$learned"
+	jq -e '.rules[] | select(.allow.user) | .reason |
+		test("reads /etc/app/key, which the image has owned by uid 0 gid 0 mode 0600: only root.s uid or gid passes")' "$learned"
+	run_policy "$rt" "$b" "$BATS_TEST_TMPDIR/engine-config.json" key-default
+	[[ $output != *key-secret* ]]
+	run_policy "$rt" "$b" "$BATS_TEST_TMPDIR/engine-config.json" key-learned "$learned"
+	[ "$status" -eq 0 ]
+	[[ $output == *key-secret* ]]
+	[[ $output == *netlink-ok* ]]
+	[[ $output =~ Uid:[[:space:]]+0[[:space:]] ]]
+	[[ $output =~ CapEff:[[:space:]]+0000000000000000 ]]
+}
+
+@test "learn: runc: root reading another user's 0640 file gets CAP_DAC_OVERRIDE, which runs it" {
+	learn_dac_override runc
+}
+
+@test "learn: crun: root reading another user's 0640 file gets CAP_DAC_OVERRIDE, which runs it" {
+	learn_dac_override crun
+}
+
+@test "learn: runc: root reading root's 0600 file keeps uid 0; a netlink raw socket needs no CAP_NET_RAW" {
+	learn_root_file_keeps_uid0 runc
+}
+
+@test "learn: crun: root reading root's 0600 file keeps uid 0; a netlink raw socket needs no CAP_NET_RAW" {
+	learn_root_file_keeps_uid0 crun
 }
 
 @test "learned: an id without learn data, and a bad id, are errors" {

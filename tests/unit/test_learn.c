@@ -366,28 +366,310 @@ START_TEST(runtime_calls_grant_nothing)
 }
 END_TEST
 
-START_TEST(overwrite_of_image_file_needs_dac_override)
+/* Fills the nodes of path argument k: each directory from "/" down, then
+ * the path itself (mode 0: it does not exist). */
+static void nodes(BrigLearnCall *c, int k, const uint32_t (*v)[3], size_t n)
 {
-    BrigLearnObs *o = obs();
-    brig_learn_obs_set_uid(o, 65534);
+    for (size_t i = 0; i < n; i++)
+        c->nodes[k][i] =
+            (BrigLearnNode){.known = v[i][2] != 0, .uid = v[i][0], .gid = v[i][1], .mode = v[i][2]};
+    c->nnodes[k] = n;
+}
+
+#define DIR755                                                                                     \
+    {                                                                                              \
+        0, 0, S_IFDIR | 0755                                                                       \
+    }
+
+static BrigLearnCall root_open(const char *path, uint64_t flags)
+{
     BrigLearnCall c = call("openat");
     c.root = true;
-    c.args[2] = O_WRONLY | O_APPEND;
-    c.paths[0] = "/data/sub/img";
+    c.args[2] = flags;
+    c.paths[0] = path;
+    return c;
+}
+
+static BrigLearned learned_of(BrigLearnObs *o, BrigJson **d)
+{
+    BrigLearned l;
+    *d = data_of(o);
+    learned(*d, &l);
+    return l;
+}
+
+static const char *reason_of(const BrigLearned *l, const char *rule)
+{
+    const BrigJson *r = rule_named(l->policy, rule);
+    return r ? brig_json_str(brig_json_get(r, "reason")) : NULL;
+}
+
+START_TEST(overwrite_of_image_file_needs_dac_override)
+{
+    /* a file of root's, 0644, written by root: root's uid is enough */
+    BrigLearnObs *o = obs();
+    brig_learn_obs_set_uid(o, 65534);
+    BrigLearnCall c = root_open("/data/sub/img", O_WRONLY | O_APPEND);
     c.exists[0] = 1;
     c.owner[0] = 0;
     c.mode[0] = S_IFREG | 0644;
+    const uint32_t v[][3] = {DIR755, DIR755, DIR755, {0, 0, S_IFREG | 0644}};
+    nodes(&c, 0, v, 4);
     brig_learn_obs_call(o, &c, false);
-    BrigJson *d = data_of(o);
-    BrigLearned l;
-    learned(d, &l);
+    BrigJson *d;
+    BrigLearned l = learned_of(o, &d);
     ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /data/sub"));
-    const BrigJson *r = rule_named(l.policy, "learned: CAP_DAC_OVERRIDE");
+    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    const char *r = reason_of(&l, "learned: root");
     ck_assert_ptr_nonnull(r);
-    ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "uid 0 mode 0644"));
+    ck_assert_ptr_nonnull(strstr(r, "writes /data/sub/img, which the image has owned by uid 0 "
+                                    "gid 0 mode 0644"));
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
+
+    /* learn data of before the checks were recorded: its overwrites */
+    o = obs();
+    brig_learn_obs_call(o, &c, false);
+    d = data_of(o);
+    brig_json_remove(d, "access");
+    learned(d, &l);
+    r = reason_of(&l, "learned: CAP_DAC_OVERRIDE");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_nonnull(strstr(r, "uid 0 mode 0644"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+/* redis: root reads a 0640 file of its own user's */
+START_TEST(read_of_another_users_file_needs_dac_override)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = root_open("/etc/redis/redis.conf", O_RDONLY);
+    const uint32_t v[][3] = {
+        DIR755, DIR755, {999, 999, S_IFDIR | 02755}, {999, 999, S_IFREG | 0640}};
+    nodes(&c, 0, v, 4);
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d;
+    BrigLearned l = learned_of(o, &d);
+    const char *r = reason_of(&l, "learned: CAP_DAC_OVERRIDE");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(strstr(r, "openat(\"/etc/redis/redis.conf\") by svc (pid 42) reads "
+                            "/etc/redis/redis.conf, which the image has owned by uid 999 gid 999 "
+                            "mode 0640: as uid 65534 gid 65534 under enforce"),
+                  "%s", r);
+    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    /* never the forbidden one */
+    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_READ_SEARCH"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+
+    /* the same read by a process that is not root passed as itself */
+    o = obs();
+    c.root = false;
+    brig_learn_obs_call(o, &c, false);
+    l = learned_of(o, &d);
+    ck_assert_uint_eq(brig_json_get(d, "access")->n, 0);
+    ck_assert_uint_eq(brig_json_get(l.policy, "rules")->n, 0);
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+
+    /* a group the process keeps under enforce passes it: nothing needed */
+    o = obs();
+    uint32_t groups[] = {4};
+    brig_learn_obs_set_groups(o, 65534, groups, 1);
+    c = root_open("/var/log/app.log", O_RDONLY);
+    const uint32_t w[][3] = {DIR755, DIR755, DIR755, {0, 4, S_IFREG | 0640}};
+    nodes(&c, 0, w, 4);
+    brig_learn_obs_call(o, &c, false);
+    l = learned_of(o, &d);
+    ck_assert_uint_eq(brig_json_get(d, "access")->n, 1);
+    ck_assert_uint_eq(brig_json_get(l.policy, "rules")->n, 0);
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+/* lighttpd: root creates a file in a 0750 directory of www-data's, and a
+ * daemon that keeps root (it switches uids) is judged as root */
+START_TEST(create_in_another_users_dir_needs_dac_override)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = call("setuid");
+    c.root = true;
+    c.args[0] = 33;
+    brig_learn_obs_call(o, &c, false);
+    c = root_open("/var/log/lighttpd/error.log", O_WRONLY | O_CREAT | O_APPEND);
+    const uint32_t v[][3] = {DIR755, DIR755, DIR755, {33, 4, S_IFDIR | 0750}, {0, 0, 0}};
+    nodes(&c, 0, v, 5);
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d;
+    BrigLearned l = learned_of(o, &d);
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: root"));
+    const char *r = reason_of(&l, "learned: CAP_DAC_OVERRIDE");
+    ck_assert_ptr_nonnull(r);
+    /* the search comes first on the way, the entry made after */
+    ck_assert_msg(strstr(r, "searches /var/log/lighttpd, which the image has owned by uid 33 gid "
+                            "4 mode 0750: as uid 0 gid 0 under enforce"),
+                  "%s", r);
+    const BrigJson *acc = brig_json_get(d, "access");
+    ck_assert_uint_eq(acc->n, 2);
+    ck_assert_str_eq(brig_json_str(brig_json_get(acc->kids[1], "what")), "creates an entry in");
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+/* sshd: root reads its 0600 host keys: uid 0 kept, no capability */
+START_TEST(read_of_roots_own_file_keeps_uid_0)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = root_open("/etc/ssh/ssh_host_ed25519_key", O_RDONLY);
+    const uint32_t v[][3] = {DIR755, DIR755, DIR755, {0, 0, S_IFREG | 0600}};
+    nodes(&c, 0, v, 4);
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d;
+    BrigLearned l = learned_of(o, &d);
+    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    const char *r = reason_of(&l, "learned: root");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(strstr(r, "reads /etc/ssh/ssh_host_ed25519_key, which the image has owned by "
+                            "uid 0 gid 0 mode 0600: only root's uid or gid passes"),
+                  "%s", r);
+    ck_assert_uint_eq(brig_json_get(l.policy, "rules")->n, 1);
+    brig_learned_done(&l);
+    brig_json_free(d);
+
+    /* with a check that needs another user's rights too, CAP_DAC_OVERRIDE
+     * passes both: no uid 0 for the key */
+    c = root_open("/etc/app/conf", O_RDONLY);
+    const uint32_t w[][3] = {
+        DIR755, DIR755, {1000, 1000, S_IFDIR | 0700}, {1000, 1000, S_IFREG | 0600}};
+    nodes(&c, 0, w, 4);
+    brig_learn_obs_call(o, &c, false);
+    l = learned_of(o, &d);
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+/* What anyone passes, brig's scratch tmpfs, an O_PATH open and an exec
+ * of a file without an x bit record nothing. */
+START_TEST(checks_anyone_passes_are_not_recorded)
+{
+    BrigLearnObs *o = obs();
+    BrigLearnCall c = root_open("/etc/passwd", O_RDONLY);
+    const uint32_t v[][3] = {DIR755, DIR755, {0, 0, S_IFREG | 0644}};
+    nodes(&c, 0, v, 3);
+    brig_learn_obs_call(o, &c, false);
+    c = root_open("/run/app/x", O_RDONLY);
+    const uint32_t run[][3] = {DIR755, DIR755, {0, 0, S_IFDIR | 0700}, {0, 0, S_IFREG | 0600}};
+    nodes(&c, 0, run, 4);
+    brig_learn_obs_call(o, &c, false);
+    c = root_open("/etc/shadow", O_PATH);
+    const uint32_t sh[][3] = {DIR755, DIR755, {0, 42, S_IFREG | 0640}};
+    nodes(&c, 0, sh, 3);
+    brig_learn_obs_call(o, &c, false);
+    c = call("execve");
+    c.root = true;
+    c.paths[0] = "/etc/shadow";
+    nodes(&c, 0, sh, 3);
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d = data_of(o);
+    ck_assert_uint_eq(brig_json_get(d, "access")->n, 0);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+/* Under enforce a writable path's tmpfs is the non-root process's, and
+ * what the container makes is its own: no grant for entries made there. */
+START_TEST(what_it_makes_and_writable_paths_are_its_own)
+{
+    BrigLearnObs *o = obs();
+    /* mkdir /data/new in the image's /data (root's, 0755): /data becomes
+     * a writable path */
+    BrigLearnCall c = call("mkdir");
+    c.root = true;
+    c.paths[0] = "/data/new";
+    const uint32_t v[][3] = {DIR755, DIR755, {0, 0, 0}};
+    nodes(&c, 0, v, 3);
+    brig_learn_obs_call(o, &c, false);
+    /* then a file in it, written again later */
+    c = root_open("/data/new/x", O_WRONLY | O_CREAT);
+    const uint32_t w[][3] = {DIR755, DIR755, DIR755, {0, 0, 0}};
+    nodes(&c, 0, w, 4);
+    brig_learn_obs_call(o, &c, false);
+    c = root_open("/data/new/x", O_WRONLY);
+    const uint32_t x[][3] = {DIR755, DIR755, DIR755, {0, 0, S_IFREG | 0644}};
+    nodes(&c, 0, x, 4);
+    brig_learn_obs_call(o, &c, false);
+    /* a file created in the writable path itself, written again */
+    c = root_open("/data/f", O_WRONLY | O_CREAT | O_TRUNC);
+    const uint32_t f0[][3] = {DIR755, DIR755, {0, 0, 0}};
+    nodes(&c, 0, f0, 3);
+    brig_learn_obs_call(o, &c, false);
+    c = root_open("/data/f", O_RDWR);
+    const uint32_t f1[][3] = {DIR755, DIR755, {0, 0, S_IFREG | 0644}};
+    nodes(&c, 0, f1, 3);
+    brig_learn_obs_call(o, &c, false);
+    BrigJson *d;
+    BrigLearned l = learned_of(o, &d);
+    /* recorded: the entries made in /data; judged: /data is the process's */
+    const BrigJson *acc = brig_json_get(d, "access");
+    ck_assert_uint_eq(acc->n, 1);
+    ck_assert_str_eq(brig_json_str(brig_json_get(acc->kids[0], "path")), "/data");
+    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /data"));
+    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    brig_learned_done(&l);
+    brig_json_free(d);
+    brig_learn_obs_free(o);
+}
+END_TEST
+
+START_TEST(net_raw_only_where_the_kernel_checks_it)
+{
+    static const struct {
+        uint64_t family, type;
+        bool raw;
+    } v[] = {
+        {16, 0x80003, false}, /* AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC: getifaddrs */
+        {16, 2, false},       /* AF_NETLINK, SOCK_DGRAM */
+        {1, 3, false},        /* AF_UNIX, SOCK_RAW */
+        {2, 2, false},        /* AF_INET, SOCK_DGRAM (ping sockets too) */
+        {2, 0x800 | 3, true}, /* AF_INET, SOCK_RAW|SOCK_NONBLOCK */
+        {10, 3, true},        /* AF_INET6, SOCK_RAW */
+        {10, 1, false},       /* AF_INET6, SOCK_STREAM */
+        {17, 2, true},        /* AF_PACKET, SOCK_DGRAM */
+        {17, 3, true},        /* AF_PACKET, SOCK_RAW */
+        {2, 10, true},        /* AF_INET, SOCK_PACKET: made a packet socket */
+        {5, 3, true},         /* AF_APPLETALK, SOCK_RAW */
+        {29, 3, false},       /* AF_CAN, SOCK_RAW */
+    };
+    for (size_t i = 0; i < ELEMENTSOF(v); i++) {
+        BrigLearnObs *o = obs();
+        BrigLearnCall c = call("socket");
+        c.root = true;
+        c.args[0] = v[i].family;
+        c.args[1] = v[i].type;
+        brig_learn_obs_call(o, &c, false);
+        BrigJson *d = data_of(o);
+        const BrigJson *caps = brig_json_get(d, "capabilities");
+        ck_assert_msg((caps->n == 1) == v[i].raw, "socket(%llu, %#llx): %zu caps",
+                      (unsigned long long)v[i].family, (unsigned long long)v[i].type, caps->n);
+        brig_json_free(d);
+        brig_learn_obs_free(o);
+    }
 }
 END_TEST
 
@@ -597,6 +879,12 @@ static Suite *suite(void)
     tcase_add_test(t, uid_switch_keeps_root_plain_root_does_not);
     tcase_add_test(t, runtime_calls_grant_nothing);
     tcase_add_test(t, overwrite_of_image_file_needs_dac_override);
+    tcase_add_test(t, read_of_another_users_file_needs_dac_override);
+    tcase_add_test(t, create_in_another_users_dir_needs_dac_override);
+    tcase_add_test(t, read_of_roots_own_file_keeps_uid_0);
+    tcase_add_test(t, checks_anyone_passes_are_not_recorded);
+    tcase_add_test(t, net_raw_only_where_the_kernel_checks_it);
+    tcase_add_test(t, what_it_makes_and_writable_paths_are_its_own);
     tcase_add_test(t, not_default_syscall_gives_recorded_profile);
     tcase_add_test(t, learn_profile_keeps_engine_denials);
     tcase_add_test(t, policy_keys_validated);
