@@ -72,12 +72,14 @@ void mac_release(const BrigArgv *a);
 
 /* Runtime-mode user-namespace hooks (userns.c): prepare gives the host the
  * callbacks the userns pass calls at create; finish undoes the views and
- * range of a container refused or not hardened; release undoes them at
- * delete once the runtime's state says the container's init is gone (or
- * --force). */
-void userns_prepare(BrigHost *host, const BrigArgv *a, bool create);
+ * range of a container refused or not hardened.  userns_delete, for a
+ * delete of a container brig holds views or a range for, runs the runtime
+ * as a child and undoes them once the runtime's delete succeeded or its
+ * state is gone; it returns the exit status to leave with, or -1 when brig
+ * holds nothing for the container (the runtime is then exec'd). */
+void userns_prepare(BrigHost *host, const BrigArgv *a, const char *runtime, bool create);
 void userns_finish(const BrigArgv *a, const BrigHardenFile *h, bool refused);
-void userns_release(const BrigArgv *a);
+int userns_delete(const BrigArgv *a, const char *runtime);
 int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err);
 
 /* Prints the report, one change per line, or as a diff-style block. */

@@ -160,7 +160,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     brig_host_probe(&host);
     BrigMacState mac;
     mac_prepare(&host, a, create, &mac);
-    userns_prepare(&host, a, create);
+    userns_prepare(&host, a, runtime, create);
     _cleanup_(brig_userns_clear) BrigUserns exec_ns = {0};
     if (streq(a->cmd, "exec")) {
         need_flavour(a, runtime);
@@ -302,8 +302,10 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
     if (a->getopt_hazard)
         need_flavour(a, runtime);
     mac_release(a);
-    userns_release(a);
     explain_record_remove(a);
+    int st = userns_delete(a, runtime);
+    if (st >= 0)
+        return st;
     brig_runtime_exec(runtime, a, err);
     return BRIG_EXIT_REFUSED;
 }

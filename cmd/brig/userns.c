@@ -10,16 +10,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <sys/wait.h>
 
 #include "brig.h"
 #include "bundle.h"
 #include "json.h"
+#include "sha256.h"
+#include "userns/mapping.h"
 #include "userns/range.h"
 #include "userns/view.h"
 
 static struct {
     const BrigArgv *a;
+    const char *runtime;
     bool made, ok;
     uint32_t base;
     char *rootfs; /* root.path as written */
@@ -39,36 +42,73 @@ static uint64_t start_time(pid_t pid)
     if (n <= 0)
         return 0;
     buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    unsigned long long v = 0;
-    /* after ")": state is field 3, starttime field 22 */
-    for (int f = 2; p && f < 22; f++)
-        p = strchr(p + 1, ' ');
-    if (p)
-        sscanf(p + 1, "%llu", &v);
-    return v;
+    uint64_t v = 0;
+    return brig_proc_stat_starttime(buf, &v) == 0 ? v : 0;
 }
 
-static const char *runtime_root(const BrigArgv *a)
+static bool process_alive(int64_t pid, uint64_t start)
 {
-    if (a->root && *a->root)
-        return a->root;
-    return a->flavour == BRIG_RT_CRUN ? "/run/crun" : "/run/runc";
+    return pid > 0 && pid <= INT_MAX && start && start_time((pid_t)pid) == start;
 }
 
-static int write_state(const BrigArgv *a, uint32_t base, BrigError **err)
+/* Where a container's views and range are kept.  Two runtime roots may
+ * hold the same container id (a test's runc next to Docker's, two
+ * containerd namespaces), so everything is keyed by root and id:
+ * BRIG_USERNS_CT/KEY/ID, and the range file names "KEY/ID", KEY being the
+ * first 16 hex digits of the root's SHA-256 (state.json says which root). */
+typedef struct {
+    char *root;   /* the runtime root: --root, else the runtime's default */
+    char *ctroot; /* BRIG_USERNS_CT/KEY */
+    char *key;    /* KEY/ID */
+} Where;
+
+static void where_clear(Where *w)
 {
-    _cleanup_close_ int dfd = brig_userns_ct_open(BRIG_USERNS_CT, a->id, true, err);
+    free(w->root);
+    free(w->ctroot);
+    free(w->key);
+    *w = (Where){0};
+}
+
+static char *root_key(const char *root)
+{
+    uint8_t h[32];
+    brig_sha256(root, strlen(root), h);
+    char hex[17];
+    for (int i = 0; i < 8; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    return xstrdup(hex);
+}
+
+static void where_for(const BrigArgv *a, const char *runtime, Where *w)
+{
+    if (a->root && *a->root) {
+        w->root = xstrdup(a->root);
+        /* "/run/x/" and "/run/x" are one directory to the runtime */
+        for (size_t n = strlen(w->root); n > 1 && w->root[n - 1] == '/'; n--)
+            w->root[n - 1] = '\0';
+    } else {
+        BrigFlavour f = a->flavour;
+        if (f == BRIG_RT_UNSET && runtime) {
+            (void)mkdir("/run/brig", 0700);
+            f = brig_runtime_flavour(runtime, "/run/brig/flavour");
+        }
+        w->root = xstrdup(f == BRIG_RT_CRUN ? "/run/crun" : "/run/runc");
+    }
+    _cleanup_free_ char *k = root_key(w->root);
+    w->ctroot = xasprintf("%s/%s", BRIG_USERNS_CT, k);
+    w->key = xasprintf("%s/%s", k, a->id);
+}
+
+static int write_state(const BrigArgv *a, const Where *w, uint32_t base, BrigError **err)
+{
+    _cleanup_close_ int dfd = brig_userns_ct_open(w->ctroot, a->id, true, err);
     if (dfd < 0)
         return dfd;
     _cleanup_(brig_json_freep) BrigJson *o = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(o, "id", brig_json_new_string(a->id));
     brig_json_set(o, "base", brig_json_new_uint(base));
-    /* NULL until the flavour is known: gc then looks under both defaults */
-    if (a->root && *a->root)
-        brig_json_set(o, "root", brig_json_new_string(a->root));
-    else if (a->flavour == BRIG_RT_RUNC || a->flavour == BRIG_RT_CRUN)
-        brig_json_set(o, "root", brig_json_new_string(runtime_root(a)));
+    brig_json_set(o, "root", brig_json_new_string(w->root));
     brig_json_set(o, "pid", brig_json_new_int(getpid()));
     brig_json_set(o, "start", brig_json_new_uint(start_time(getpid())));
     size_t len;
@@ -81,11 +121,13 @@ static int setup(const char *rootfs, const char *const *binds, size_t n, uint32_
 {
     const BrigArgv *a = st.a;
     _cleanup_(brig_error_freep) BrigError *e = NULL;
+    _cleanup_(where_clear) Where w = {0};
+    where_for(a, st.runtime, &w);
     BrigIdPool pool;
     uint32_t base = 0;
     int r = brig_userns_pool_read(&pool, &e);
     if (r == 0)
-        r = brig_userns_reserve(BRIG_USERNS_RANGES, &pool, a->id, &base, &e);
+        r = brig_userns_reserve(BRIG_USERNS_RANGES, &pool, w.key, &base, &e);
     if (r < 0) {
         *ret_why = xstrdup(e->msg);
         return r;
@@ -93,7 +135,7 @@ static int setup(const char *rootfs, const char *const *binds, size_t n, uint32_
     st.made = true;
     st.base = base;
     /* recorded before any mount, so gc can find whatever a kill leaves */
-    r = write_state(a, base, &e);
+    r = write_state(a, &w, base, &e);
     _cleanup_free_ char *abs = NULL;
     if (r == 0) {
         _cleanup_free_ char *joined = rootfs[0] == '/' ? xstrdup(rootfs)
@@ -104,7 +146,7 @@ static int setup(const char *rootfs, const char *const *binds, size_t n, uint32_
             r = brig_error_errno(&e, errno, "cannot resolve the rootfs %s", joined);
     }
     if (r == 0)
-        r = brig_userns_views_make(BRIG_USERNS_CT, a->id, base, abs, binds, n, &st.views, &e);
+        r = brig_userns_views_make(w.ctroot, a->id, base, abs, binds, n, &st.views, &e);
     if (r < 0) {
         *ret_why = xstrdup(e->msg);
         return r;
@@ -128,18 +170,26 @@ static const char *view(const char *path)
     return NULL;
 }
 
-static void undo(const char *id)
+/* Unmounts and removes the views, then releases the range: never the range
+ * while a view of it may still be mounted here. */
+static int undo(const char *ctroot, const char *id, const char *key)
 {
     _cleanup_(brig_error_freep) BrigError *e = NULL;
-    if (brig_userns_views_remove(BRIG_USERNS_CT, id, &e) >= 0)
-        (void)brig_userns_release(BRIG_USERNS_RANGES, id, NULL);
+    if (brig_userns_views_remove(ctroot, id, &e) < 0) {
+        fprintf(stderr, "brig: %s\n", e->msg);
+        return -1;
+    }
+    (void)brig_userns_release(BRIG_USERNS_RANGES, key, NULL);
+    (void)rmdir(ctroot); /* the root's directory, once its last container is gone */
+    return 0;
 }
 
-void userns_prepare(BrigHost *host, const BrigArgv *a, bool create)
+void userns_prepare(BrigHost *host, const BrigArgv *a, const char *runtime, bool create)
 {
     if (!create || !a->id)
         return;
     st.a = a;
+    st.runtime = runtime;
     host->userns_setup = setup;
     host->userns_view = view;
 }
@@ -152,10 +202,9 @@ void userns_finish(const BrigArgv *a, const BrigHardenFile *h, bool refused)
         !refused && h->written && h->policy && h->policy->mode == BRIG_MODE_ENFORCE && st.ok;
     if (!used) {
         /* also when setup failed half-way and the pass ran without it */
-        undo(a->id);
-    } else {
-        _cleanup_(brig_error_freep) BrigError *e = NULL;
-        (void)write_state(a, st.base, &e); /* now with the runtime's root */
+        _cleanup_(where_clear) Where w = {0};
+        where_for(a, st.runtime, &w);
+        (void)undo(w.ctroot, a->id, w.key);
     }
     free(st.rootfs);
     strv_free(st.binds);
@@ -195,39 +244,63 @@ static int init_alive(const char *root, const char *id)
     return 1;
 }
 
-static bool has_flag(const BrigArgv *a, const char *name)
+typedef struct {
+    const char *key;
+    bool held;
+} Holds;
+
+static int holds(const BrigRangeHolder *h, void *data)
 {
-    for (int i = a->id_idx > 0 ? a->cmd_idx + 1 : a->argc; i < a->argc; i++) {
-        const char *t = a->argv[i];
-        while (*t == '-')
-            t++;
-        if (t != a->argv[i] && (streq(t, name) || (startswith(t, name) && t[strlen(name)] == '=' &&
-                                                   !streq(t + strlen(name) + 1, "false"))))
-            return true;
-    }
-    return false;
+    Holds *x = data;
+    x->held |= streq(h->id, x->key);
+    return 0;
 }
 
-void userns_release(const BrigArgv *a)
+int userns_delete(const BrigArgv *a, const char *runtime)
 {
     if (!streq(a->cmd, "delete") || !a->id || a->help)
-        return;
-    _cleanup_close_ int dfd = brig_userns_ct_open(BRIG_USERNS_CT, a->id, false, NULL);
-    if (dfd < 0) {
-        (void)brig_userns_release(BRIG_USERNS_RANGES, a->id, NULL);
-        return;
+        return -1;
+    _cleanup_(where_clear) Where w = {0};
+    where_for(a, runtime, &w);
+    _cleanup_close_ int dfd = brig_userns_ct_open(w.ctroot, a->id, false, NULL);
+    Holds x = {.key = w.key};
+    if (dfd < 0)
+        (void)brig_userns_each(BRIG_USERNS_RANGES, holds, &x, NULL);
+    if (dfd < 0 && !x.held)
+        return -1; /* nothing of brig's: the runtime is exec'd as always */
+    /* The range is released only once the container is gone: after the
+     * runtime's delete succeeded, or when its state is gone anyway.  A
+     * delete that fails (a running container without --force, a kill that
+     * could not be delivered) keeps it, so no other container can get the
+     * ids of one that may still run; brig gc takes it back later if the
+     * container dies.  So the runtime runs as a child here, not by exec. */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "brig: cannot fork the runtime's delete: %s\n", strerror(errno));
+        return BRIG_EXIT_REFUSED;
     }
-    /* a delete the runtime will refuse (a running container, no --force)
-     * keeps the range: another container must not get it while this one
-     * runs.  Unmounting the views would not hurt a running container (its
-     * mount namespace holds its own copies) but is left for the delete
-     * that succeeds, or gc. */
-    bool alive = a->root && *a->root
-                     ? init_alive(a->root, a->id)
-                     : init_alive("/run/runc", a->id) || init_alive("/run/crun", a->id);
-    if (!has_flag(a, "force") && !has_flag(a, "f") && alive)
-        return;
-    undo(a->id);
+    if (pid == 0) {
+        _cleanup_(brig_error_freep) BrigError *e = NULL;
+        brig_runtime_exec(runtime, a, &e);
+        fprintf(stderr, "brig: %s\n", e ? e->msg : "cannot execute the runtime");
+        _exit(BRIG_EXIT_REFUSED);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            status = W_EXITCODE(BRIG_EXIT_REFUSED, 0);
+            break;
+        }
+    }
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    _cleanup_free_ char *state = xasprintf("%s/%s", w.root, a->id);
+    struct stat sb;
+    if (ok || (lstat(state, &sb) < 0 && errno == ENOENT))
+        (void)undo(w.ctroot, a->id, w.key);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : BRIG_EXIT_REFUSED;
 }
 
 /* ---- brig gc ---- */
@@ -238,10 +311,10 @@ typedef struct {
     char *root;
 } CtState;
 
-static void read_ct_state(const char *id, CtState *ret)
+static void read_ct_state(const char *ctdir, CtState *ret)
 {
     *ret = (CtState){0};
-    _cleanup_free_ char *p = xasprintf("%s/%s/state.json", BRIG_USERNS_CT, id);
+    _cleanup_free_ char *p = xasprintf("%s/state.json", ctdir);
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *j = NULL;
     if (brig_file_load(p, BRIG_FILE_MAX_SIZE, &f, NULL) < 0 ||
@@ -253,37 +326,103 @@ static void read_ct_state(const char *id, CtState *ret)
     ret->root = root ? xstrdup(root) : NULL;
 }
 
-/* Whether container id still needs its range and views. */
-static bool still_needed(const char *id, const char *only_root)
+typedef struct {
+    const char *key;
+    bool alive; /* the create that reserved it still runs */
+} Reserver;
+
+static int reserver_alive(const BrigRangeHolder *h, void *data)
 {
-    CtState s;
-    read_ct_state(id, &s);
-    _cleanup_free_ char *root = s.root;
-    /* a create still running (brig, or the runtime it became) */
-    if (s.pid > 0 && s.pid <= INT_MAX && s.start && start_time((pid_t)s.pid) == s.start)
-        return true;
-    if (root)
-        return init_alive(root, id) || (only_root && !streq(root, only_root));
-    _cleanup_free_ char *d = xasprintf("%s/%s", BRIG_USERNS_CT, id);
-    struct stat sb;
-    /* no state yet: a create between mkdir and its first write */
-    if (!s.pid && stat(d, &sb) == 0 && time(NULL) - sb.st_mtime < 30)
-        return true;
-    return init_alive("/run/runc", id) || init_alive("/run/crun", id);
+    Reserver *x = data;
+    if (streq(h->id, x->key) && process_alive(h->pid, h->start))
+        x->alive = true;
+    return 0;
 }
 
-static int gc_range(uint32_t base, const char *id, void *data)
+/* Whether the container in ctroot/id (range key `key`) still needs its
+ * range and views. */
+static bool still_needed(const char *ctroot, const char *id, const char *key)
 {
-    _cleanup_free_ char *d = xasprintf("%s/%s", BRIG_USERNS_CT, id);
+    _cleanup_free_ char *dir = xasprintf("%s/%s", ctroot, id);
+    CtState s;
+    read_ct_state(dir, &s);
+    _cleanup_free_ char *root = s.root;
+    /* a create still running (brig, or the runtime it became) */
+    if (process_alive(s.pid, s.start))
+        return true;
+    /* no state yet: the create that reserved the range, before its first
+     * write, if it still runs */
+    Reserver x = {.key = key};
+    (void)brig_userns_each(BRIG_USERNS_RANGES, reserver_alive, &x, NULL);
+    if (x.alive)
+        return true;
+    if (root)
+        return init_alive(root, id);
+    /* neither state nor a live create: no runtime was ever run with it */
+    return false;
+}
+
+typedef struct {
+    const char *only; /* KEY of --root, or NULL */
+    int n;
+} GcRanges;
+
+static int gc_range(const BrigRangeHolder *h, void *data)
+{
+    GcRanges *g = data;
+    const char *slash = strchr(h->id, '/');
+    if (g->only && (!slash || strncmp(h->id, g->only, (size_t)(slash - h->id)) != 0 ||
+                    strlen(g->only) != (size_t)(slash - h->id)))
+        return 0;
+    _cleanup_free_ char *d = xasprintf("%s/%s", BRIG_USERNS_CT, h->id);
     struct stat sb;
-    if (stat(d, &sb) == 0)
+    if (lstat(d, &sb) == 0)
         return 0; /* judged with its directory */
-    if (!still_needed(id, data)) {
-        (void)brig_userns_release(BRIG_USERNS_RANGES, id, NULL);
-        printf("released ids %" PRIu32 "-%" PRIu32 " of %s\n", base, base + 65535, id);
-        return 1;
-    }
+    /* a range without a directory: a create between reserving and its
+     * first write, or one killed there, or an undo killed between removing
+     * the views and releasing */
+    if (process_alive(h->pid, h->start))
+        return 0;
+    (void)brig_userns_release(BRIG_USERNS_RANGES, h->id, NULL);
+    printf("released ids %" PRIu32 "-%" PRIu32 " of %s\n", h->base, h->base + 65535, h->id);
+    g->n++;
     return 0;
+}
+
+static DIR *open_dir_at(int dfd, const char *name)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d && fd >= 0)
+        close(fd);
+    return d;
+}
+
+/* The containers of one runtime root's directory (BRIG_USERNS_CT/KEY). */
+static int gc_root(int ctfd, const char *k, int *n)
+{
+    DIR *d = open_dir_at(ctfd, k);
+    if (!d)
+        return 0;
+    _cleanup_free_ char *ctroot = xasprintf("%s/%s", BRIG_USERNS_CT, k);
+    int failed = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        _cleanup_free_ char *key = xasprintf("%s/%s", k, de->d_name);
+        if (still_needed(ctroot, de->d_name, key))
+            continue;
+        if (undo(ctroot, de->d_name, key) < 0) {
+            failed++;
+            continue;
+        }
+        printf("removed the user-namespace views and id range of %s (%s)\n", de->d_name, ctroot);
+        (*n)++;
+    }
+    closedir(d);
+    (void)unlinkat(ctfd, k, AT_REMOVEDIR);
+    return failed;
 }
 
 int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err)
@@ -294,36 +433,38 @@ int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err)
                 "Usage: brig gc\n"
                 "Removes what brig keeps for containers the runtime no longer has: idmapped\n"
                 "views under " BRIG_USERNS_CT
-                "/ID (unmounted) and id ranges held in\n" BRIG_USERNS_RANGES
+                "/KEY/ID (unmounted) and id ranges held in\n" BRIG_USERNS_RANGES
                 " (userNamespace).  A container counts as gone when its runtime's state\n"
-                "directory (the runtime root brig was given, else /run/runc and /run/crun)\n"
-                "no longer holds a live init and no create for it is still running.\n");
+                "directory (under the runtime root its create used) no longer holds a live\n"
+                "init and no create for it is still running.  With --root, only the\n"
+                "containers of that runtime root.\n");
         return help ? BRIG_EXIT_OK : BRIG_EXIT_USAGE;
     }
-    const char *only_root = a->root && *a->root ? a->root : NULL;
+    _cleanup_free_ char *only = NULL;
+    if (a->root && *a->root) {
+        _cleanup_free_ char *r = xstrdup(a->root);
+        for (size_t n = strlen(r); n > 1 && r[n - 1] == '/'; n--)
+            r[n - 1] = '\0';
+        only = root_key(r);
+    }
     int n = 0, failed = 0;
-    _cleanup_close_ int rfd = open(BRIG_USERNS_CT, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    DIR *d = rfd >= 0 ? fdopendir(fcntl(rfd, F_DUPFD_CLOEXEC, 3)) : NULL;
+    _cleanup_close_ int ctfd =
+        open(BRIG_USERNS_CT, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    DIR *d = ctfd >= 0 ? open_dir_at(ctfd, ".") : NULL;
     struct dirent *de;
     while (d && (de = readdir(d))) {
-        if (de->d_name[0] == '.' || still_needed(de->d_name, only_root))
+        /* KEY directories only (16 hex digits) */
+        if (strlen(de->d_name) != 16 || strspn(de->d_name, "0123456789abcdef") != 16 ||
+            (only && !streq(de->d_name, only)))
             continue;
-        _cleanup_(brig_error_freep) BrigError *e = NULL;
-        if (brig_userns_views_remove(BRIG_USERNS_CT, de->d_name, &e) < 0) {
-            fprintf(stderr, "brig gc: %s\n", e->msg);
-            failed++;
-            continue;
-        }
-        (void)brig_userns_release(BRIG_USERNS_RANGES, de->d_name, NULL);
-        printf("removed the user-namespace views and id range of %s\n", de->d_name);
-        n++;
+        failed += gc_root(ctfd, de->d_name, &n);
     }
     if (d)
         closedir(d);
-    int r = brig_userns_each(BRIG_USERNS_RANGES, gc_range, (void *)only_root, err);
-    if (r < 0)
+    GcRanges g = {.only = only};
+    if (brig_userns_each(BRIG_USERNS_RANGES, gc_range, &g, err) < 0)
         return BRIG_EXIT_REFUSED;
-    n += r;
+    n += g.n;
     if (failed)
         return brig_error_set(err, EBUSY, "%d container%s left in place", failed,
                               failed == 1 ? "" : "s"),

@@ -6,9 +6,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "../bundle.h"
 #include "../util.h"
+#include "mapping.h"
 #include "range.h"
 
 typedef struct {
@@ -108,17 +110,48 @@ static bool base_name(const char *name, uint32_t *ret)
     return true;
 }
 
-/* The id a range file holds (malloc'd), NULL if unreadable. */
-static char *holder(int dfd, const char *name)
+/* Reads a range file: "KEY\nPID START\n" (the second line may be missing:
+ * a create killed between creating and writing the file). */
+static bool holder(int dfd, const char *name, BrigRangeHolder *h, char **ret_id)
 {
     _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
     if (fd < 0)
-        return NULL;
-    char buf[1026];
+        return false;
+    char buf[1200];
     ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    struct stat st;
+    if (n <= 0 || fstat(fd, &st) < 0)
+        return false;
+    buf[n] = '\0';
+    char *nl = strchr(buf, '\n');
+    long long pid = 0;
+    unsigned long long start = 0;
+    if (nl) {
+        *nl = '\0';
+        if (sscanf(nl + 1, "%lld %llu", &pid, &start) != 2)
+            pid = 0, start = 0;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    h->pid = pid;
+    h->start = start;
+    h->age =
+        (double)(now.tv_sec - st.st_mtim.tv_sec) + (double)(now.tv_nsec - st.st_mtim.tv_nsec) / 1e9;
+    *ret_id = xstrdup(buf);
+    return true;
+}
+
+/* Field 22 of /proc/self/stat, 0 if unreadable. */
+static uint64_t self_start(void)
+{
+    _cleanup_close_ int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    char buf[1024];
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+    uint64_t v = 0;
     if (n <= 0)
-        return NULL;
-    return xstrndup(buf, (size_t)n);
+        return 0;
+    buf[n] = '\0';
+    return brig_proc_stat_starttime(buf, &v) == 0 ? v : 0;
 }
 
 static int open_dir(const char *dir, bool create, BrigError **err)
@@ -140,8 +173,8 @@ static int open_dir(const char *dir, bool create, BrigError **err)
     return fd;
 }
 
-int brig_userns_each(const char *dir, int (*fn)(uint32_t base, const char *id, void *data),
-                     void *data, BrigError **err)
+int brig_userns_each(const char *dir, int (*fn)(const BrigRangeHolder *h, void *data), void *data,
+                     BrigError **err)
 {
     _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (dfd < 0)
@@ -160,10 +193,12 @@ int brig_userns_each(const char *dir, int (*fn)(uint32_t base, const char *id, v
         uint32_t base;
         if (!base_name(de->d_name, &base))
             continue;
-        _cleanup_free_ char *id = holder(dfd, de->d_name);
-        if (!id)
+        _cleanup_free_ char *id = NULL;
+        BrigRangeHolder h = {.base = base};
+        if (!holder(dfd, de->d_name, &h, &id))
             continue;
-        r = fn(base, id, data);
+        h.id = id;
+        r = fn(&h, data);
         if (r < 0)
             break;
         n += r;
@@ -180,9 +215,11 @@ typedef struct {
     bool has;
 } Scan;
 
-static int note_used(uint32_t base, const char *id, void *data)
+static int note_used(const BrigRangeHolder *h, void *data)
 {
     Scan *s = data;
+    uint32_t base = h->base;
+    const char *id = h->id;
     if (streq(id, s->id) && !s->has) {
         s->has = true;
         s->held = base;
@@ -210,25 +247,30 @@ int brig_userns_reserve(const char *dir, const BrigIdPool *pool, const char *id,
         *ret_base = s.held;
         return 0;
     }
+    /* The file is written whole before it gets its name (an O_TMPFILE
+     * linked in, which fails EEXIST as O_EXCL does): a kill never leaves a
+     * range file that names no holder. */
+    _cleanup_free_ char *text = xasprintf("%s\n%d %" PRIu64 "\n", id, (int)getpid(), self_start());
+    _cleanup_close_ int fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return brig_error_errno(err, errno, "cannot create a range file in %s", dir);
+    size_t len = strlen(text);
+    if (write(fd, text, len) != (ssize_t)len)
+        return brig_error_errno(err, errno ? errno : EIO, "cannot write a range file in %s", dir);
+    char self[64];
+    snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
     /* lowest free slot first; a concurrent create that took it since the
-     * scan makes O_EXCL fail, and the next one is tried */
+     * scan makes the link fail, and the next one is tried */
     for (uint32_t k = 0; k < pool->slots; k++) {
         if (used[k])
             continue;
         uint32_t base = pool->start + k * BRIG_USERNS_SIZE;
         char name[16];
         snprintf(name, sizeof(name), "%" PRIu32, base);
-        _cleanup_close_ int fd =
-            brig_open_regular(dfd, name, O_WRONLY | O_CREAT | O_EXCL, 0600, NULL);
-        if (fd == -EEXIST)
-            continue;
-        if (fd < 0)
-            return brig_error_errno(err, -fd, "cannot create %s/%s", dir, name);
-        size_t n = strlen(id);
-        if (write(fd, id, n) != (ssize_t)n) {
-            int e = errno ? errno : EIO;
-            unlinkat(dfd, name, 0);
-            return brig_error_errno(err, e, "cannot write %s/%s", dir, name);
+        if (linkat(AT_FDCWD, self, dfd, name, AT_SYMLINK_FOLLOW) < 0) {
+            if (errno == EEXIST)
+                continue;
+            return brig_error_errno(err, errno, "cannot create %s/%s", dir, name);
         }
         *ret_base = base;
         return 0;
@@ -242,13 +284,13 @@ typedef struct {
     const char *id;
 } Release;
 
-static int drop_held(uint32_t base, const char *id, void *data)
+static int drop_held(const BrigRangeHolder *h, void *data)
 {
     const Release *rel = data;
-    if (!streq(id, rel->id))
+    if (!streq(h->id, rel->id))
         return 0;
     char name[16];
-    snprintf(name, sizeof(name), "%" PRIu32, base);
+    snprintf(name, sizeof(name), "%" PRIu32, h->base);
     return unlinkat(rel->dfd, name, 0) < 0 && errno != ENOENT ? -errno : 1;
 }
 

@@ -10,8 +10,11 @@
  * either file lists (131072 on a host with none) and ends below 2^31.
  *
  * A range is held by a file named after its base in BRIG_USERNS_RANGES,
- * created O_EXCL and holding the container id: two concurrent creates can
- * never hold the same range, and nothing but the file system is shared. */
+ * created O_EXCL: two concurrent creates can never hold the same range, and
+ * nothing but the file system is shared.  The file holds the holder's key
+ * (the container's runtime root key and id, "KEY/ID"), then the pid and
+ * start time of the process that took it, so gc can tell a create still
+ * under way from one a kill left behind. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,12 +38,21 @@ int brig_userns_pool(const char *subuid, const char *subgid, BrigIdPool *ret, Br
 /* Reads both files and computes the pool. */
 int brig_userns_pool_read(BrigIdPool *ret, BrigError **err);
 
-/* Holds a range for container `id` in `dir` (created 0700 if missing) and
- * returns its base; a range `id` already holds is returned again. */
+/* Holds a range for `id` (the holder's key) in `dir` (created 0700 if
+ * missing) and returns its base; a range `id` already holds is returned
+ * again. */
 int brig_userns_reserve(const char *dir, const BrigIdPool *pool, const char *id, uint32_t *ret_base,
                         BrigError **err);
 /* Releases every range `id` holds; returns how many. */
 int brig_userns_release(const char *dir, const char *id, BrigError **err);
-/* Calls fn(base, id) for each range held in dir (brig gc). */
-int brig_userns_each(const char *dir, int (*fn)(uint32_t base, const char *id, void *data),
-                     void *data, BrigError **err);
+typedef struct BrigRangeHolder {
+    uint32_t base;
+    const char *id; /* the key it was reserved for */
+    int64_t pid;    /* the process that reserved it, 0 if not recorded */
+    uint64_t start; /* that process's start time (field 22 of its stat) */
+    double age;     /* seconds since the file was written */
+} BrigRangeHolder;
+/* Calls fn for each range held in dir (brig gc); returns the sum of what
+ * fn returned, or fn's first negative return. */
+int brig_userns_each(const char *dir, int (*fn)(const BrigRangeHolder *h, void *data), void *data,
+                     BrigError **err);

@@ -102,39 +102,51 @@ int brig_userns_fd(uint32_t base, uint32_t size, BrigError **err)
     return fd;
 }
 
-int brig_userns_ct_open(const char *ctroot, const char *id, bool create, BrigError **err)
+static int ct_open(const char *ctroot, const char *id, bool create, int tries, BrigError **err)
 {
     if (!id || !*id || strchr(id, '/') || streq(id, ".") || streq(id, "..") || strlen(id) > 1024)
         return brig_error_set(err, EINVAL, "container id \"%s\" cannot name a directory",
                               id ? id : "");
     if (create) {
         /* every directory down to the views must be traversable by the
-         * container's ids; /run/brig may have been made 0700 before */
-        _cleanup_free_ char *parent = xstrdup(ctroot);
-        char *slash = strrchr(parent, '/');
-        if (slash && slash != parent) {
-            *slash = '\0';
-            if (mkdir(parent, 0711) < 0 && errno != EEXIST)
-                return brig_error_errno(err, errno, "cannot create %s", parent);
-            _cleanup_close_ int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+         * container's ids (/run/brig may have been made 0700 before): each
+         * below the first component is made 0711, or made traversable */
+        _cleanup_free_ char *p = xstrdup(ctroot);
+        for (char *slash = p[0] == '/' ? strchr(p + 1, '/') : NULL; slash;) {
+            char *next = strchr(slash + 1, '/');
+            if (next)
+                *next = '\0';
+            if (mkdir(p, 0711) < 0 && errno != EEXIST)
+                return brig_error_errno(err, errno, "cannot create %s", p);
+            _cleanup_close_ int pfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
             struct stat st;
             if (pfd < 0 || fstat(pfd, &st) < 0 || st.st_uid != 0)
-                return brig_error_set(err, EPERM, "%s is not a directory owned by root", parent);
+                return brig_error_set(err, EPERM, "%s is not a directory owned by root", p);
             if ((st.st_mode & 0711) != 0711 && fchmod(pfd, (st.st_mode & 07777) | 0711) < 0)
-                return brig_error_errno(err, errno, "cannot make %s traversable", parent);
+                return brig_error_errno(err, errno, "cannot make %s traversable", p);
+            if (next)
+                *next = '/';
+            slash = next;
         }
-        if (mkdir(ctroot, 0711) < 0 && errno != EEXIST)
-            return brig_error_errno(err, errno, "cannot create %s", ctroot);
     }
     _cleanup_close_ int rfd = open(ctroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (rfd < 0)
         return brig_error_errno(err, errno, "cannot open %s", ctroot);
-    if (create && mkdirat(rfd, id, 0711) < 0 && errno != EEXIST)
+    if (create && mkdirat(rfd, id, 0711) < 0 && errno != EEXIST) {
+        /* a delete of the root's last container removed ctroot meanwhile */
+        if (errno == ENOENT && tries < 3)
+            return ct_open(ctroot, id, create, tries + 1, err);
         return brig_error_errno(err, errno, "cannot create %s/%s", ctroot, id);
+    }
     int fd = openat(rfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return brig_error_errno(err, errno, "cannot open %s/%s", ctroot, id);
     return fd;
+}
+
+int brig_userns_ct_open(const char *ctroot, const char *id, bool create, BrigError **err)
+{
+    return ct_open(ctroot, id, create, 0, err);
 }
 
 void brig_userns_views_clear(BrigUsernsViews *v)

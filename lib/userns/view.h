@@ -7,7 +7,8 @@
  * image stays root-owned inside, and a file uid 1000 writes in a volume is
  * uid 1000 on disk.
  *
- * All of it lives in BRIG_USERNS_CT/ID (0711, so the mapped ids can reach
+ * All of it lives in BRIG_USERNS_CT/KEY/ID, where KEY names the runtime
+ * root (two roots may hold the same id), 0711 (so the mapped ids can reach
  * the rootfs and bind sources: both runtimes resolve them as the
  * container's root):
  *   state.json   written first (brig_output_write_at): the id, runtime root
@@ -18,7 +19,7 @@
  *                layer becoming the top lower one: the kernel refuses to
  *                idmap an overlay mount itself
  *   b/N          one idmapped clone per bind-mount source
- * Undoing unmounts whatever is mounted below BRIG_USERNS_CT/ID, deepest
+ * Undoing unmounts whatever is mounted below that directory, deepest
  * first, found in /proc/self/mountinfo (so a create killed half-way leaves
  * nothing brig cannot find), then removes the empty directories. */
 
@@ -33,8 +34,9 @@
  * MOUNT_ATTR_IDMAP. */
 int brig_userns_fd(uint32_t base, uint32_t size, BrigError **err);
 
-/* The container's directory, created 0711 (and BRIG_USERNS_CT, /run/brig
- * made traversable) when `create`; returns an O_DIRECTORY fd. */
+/* The container's directory ctroot/id, created 0711 (with every directory
+ * of ctroot below its first component created or made traversable) when
+ * `create`; returns an O_DIRECTORY fd. */
 int brig_userns_ct_open(const char *ctroot, const char *id, bool create, BrigError **err);
 
 typedef struct BrigUsernsViews {

@@ -89,11 +89,27 @@ host_uid() {
 	awk '/^Uid:/ {print $2}' "/proc/$1/status"
 }
 
+# brig keeps a container's views in /run/brig/ct/KEY/ID and names its range
+# file "KEY/ID", KEY being the first 16 hex digits of the SHA-256 of the
+# runtime root (two roots may hold the same id).
+root_key() {
+	printf %s "$1" | sha256sum | cut -c1-16
+}
+
+# ctdir RUNTIME ID [ROOT]: the container's directory (ROOT defaults to the
+# runtime's own, /run/runc or /run/crun)
+ctdir() {
+	echo "/run/brig/ct/$(root_key "${3:-/run/$1}")/$2"
+}
+
+# no_mounts_left ID: under any runtime root, no view of ID is mounted or
+# kept, and no range is held for it
 no_mounts_left() {
-	run grep -c " /run/brig/ct/$1" /proc/self/mountinfo
+	run grep -cE " /run/brig/ct/[0-9a-f]{16}/$1[/ ]" /proc/self/mountinfo
 	[ "$output" = 0 ]
-	[ ! -e "/run/brig/ct/$1" ]
-	run grep -rlx -- "$1" /run/brig/userns
+	run compgen -G "/run/brig/ct/*/$1"
+	[ "$status" -ne 0 ]
+	run grep -rlxE -- "[0-9a-f]{16}/$1" /run/brig/userns
 	[ "$status" -ne 0 ]
 }
 
@@ -135,7 +151,7 @@ check_runtime() {
 	# runtime: the range and views stay
 	run brig_p "$rt" delete "$ida"
 	[ "$status" -ne 0 ]
-	[ -e "/run/brig/ct/$ida/state.json" ]
+	[ -e "$(ctdir "$rt" "$ida")/state.json" ]
 	brig_p "$rt" delete --force "$ida"
 	brig_p "$rt" delete --force "$idb"
 	no_mounts_left "$ida"
@@ -192,37 +208,200 @@ check_runtime() {
 	local pid=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
-		[[ $(grep -c " /run/brig/ct/$id/" /proc/self/mountinfo) -ge 2 ]] && break
+		[[ $(grep -cE " /run/brig/ct/[0-9a-f]{16}/$id/" /proc/self/mountinfo) -ge 2 ]] && break
 		sleep 0.1
 	done
-	[ "$(grep -c " /run/brig/ct/$id/" /proc/self/mountinfo)" -ge 2 ]
+	[ "$(grep -cE " /run/brig/ct/[0-9a-f]{16}/$id/" /proc/self/mountinfo)" -ge 2 ]
 	# still running: gc leaves it alone
 	"$(brig_bin)" gc
-	[ -e "/run/brig/ct/$id/state.json" ]
+	compgen -G "/run/brig/ct/*/$id/state.json"
 	kill -9 "$pid"
 	wait "$pid" || true
 	"$(brig_bin)" gc
 	no_mounts_left "$id"
 }
 
-@test "userns auto: kill -9 of brig at random points of the mount setup, then brig gc: nothing left" {
+# The fault test of issue 16: brig SIGKILLed during create through the real
+# runc, BRIG_USERNS_KILLS times (200), at a random moment spread over an
+# unkilled create (the range, state.json, the overlay's layer views, the
+# scratch layer, the overlay, four bind views, the config's rewrite, then
+# runc create).  After each kill the container either starts fully mapped
+# (its own range, the process host uid base+65534, the image root's inside)
+# or does not exist; after the runtime's delete, brig gc leaves no mount,
+# directory or range of it.
+@test "userns auto: SIGKILL of brig at 200 random points of create, through runc: fully mapped or not started; gc leaves nothing" {
 	runtime_path runc rtp >/dev/null
 	docker_bundle a
-	local i id pid ids=()
-	for ((i = 0; i < 20; i++)); do
+	local n=${BRIG_USERNS_KILLS:-200} i id pid full t0 t1 us started=0 absent=0 midsetup=0 st cpid base views
+	# an unkilled create, to spread the kills over it
+	id="$(new_container_id f)-full"
+	t0=$(date +%s%6N)
+	BRIG_RUNTIME="$rtp" "$(brig_bin)" --brig-policy "$POLICY" create --bundle "$D/a" "$id" </dev/null >/dev/null 2>&1 3>&-
+	t1=$(date +%s%6N)
+	full=$((t1 - t0))
+	"$rtp" delete --force "$id"
+	"$(brig_bin)" gc >/dev/null
+	no_mounts_left "$id"
+	t0=$(date +%s%3N)
+	for ((i = 0; i < n; i++)); do
 		cp "$D/a/pristine.json" "$D/a/config.json"
 		id="$(new_container_id f)-$i"
-		ids+=("$id")
-		BRIG_RUNTIME="$(command -v true)" "$(brig_bin)" --brig-policy "$POLICY" create --bundle "$D/a" "$id" </dev/null >/dev/null 2>&1 3>&- &
-		pid=$!
-		sleep "0.00$((RANDOM % 10))"
-		kill -9 "$pid" 2>/dev/null || true
-		wait "$pid" || true
+		track_container runc "$id"
+		# two kills in three within the first quarter of an unkilled create
+		# (brig's own part: policy, passes, the mount setup; runc create is
+		# the rest), one in three anywhere up to 1.2 times it; sleep itself
+		# takes ~1 ms
+		if ((i % 3)); then
+			us=$((RANDOM * RANDOM % (full / 4 + 1)))
+		else
+			us=$((RANDOM * RANDOM % (full * 12 / 10 + 1)))
+		fi
+		(
+			BRIG_RUNTIME="$rtp" "$(brig_bin)" --brig-policy "$POLICY" create --bundle "$D/a" "$id" </dev/null >/dev/null 2>&1 3>&- &
+			pid=$!
+			sleep "$(printf '%d.%06d' $((us / 1000000)) $((us % 1000000)))"
+			kill -9 "$pid" 2>/dev/null
+			wait "$pid"
+		) 2>/dev/null || true
+		views="$(grep -c " $(ctdir runc "$id")/" /proc/self/mountinfo)" || true
+		st="$("$rtp" state "$id" 2>/dev/null | jq -r .status)" || st=""
+		if [[ $st == created ]] && "$rtp" start "$id" 2>/dev/null; then
+			cpid="$("$rtp" state "$id" | jq -r .pid)"
+			base="$(uid_base "$cpid")"
+			[[ -n $base && $base -ge 100000 ]] || {
+				echo "kill $i: $id started without its own range: $(cat "/proc/$cpid/uid_map")"
+				return 1
+			}
+			[ "$(host_uid "$cpid")" = "$((base + 65534))" ]
+			# the image: host root's files are base+0 seen from the host, 0 inside
+			[ "$(stat -c %u "/proc/$cpid/root/etc/passwd")" = "$base" ]
+			started=$((started + 1))
+		else
+			absent=$((absent + 1))
+			# killed with some views mounted: inside the mount setup, or
+			# between it and runc create
+			[[ $views -gt 0 ]] && midsetup=$((midsetup + 1))
+		fi
+		# whatever runc made (a kill can land inside runc create too)
+		"$rtp" delete --force "$id" >/dev/null 2>&1 || true
+		"$(brig_bin)" gc >/dev/null || {
+			echo "kill $i: brig gc failed"
+			return 1
+		}
+		no_mounts_left "$id" || {
+			echo "kill $i ($us us of $full): left behind for $id:"
+			grep " /run/brig/" /proc/self/mountinfo || true
+			ls -R /run/brig/ct /run/brig/userns || true
+			return 1
+		}
 	done
+	t1=$(date +%s%3N)
+	echo "# $n kills over a ${full} us create: $started started fully mapped, $absent not created ($midsetup of them with views mounted); $((t1 - t0)) ms" >&3
+}
+
+# A delete the runtime fails keeps the range: the container may still run,
+# and no other container may get its ids.  Only the runtime's successful
+# delete, or its state being gone, releases it.
+@test "userns auto: a failing delete --force keeps the range and views; released once the runtime's delete succeeds" {
+	runtime_path runc rtp >/dev/null
+	docker_bundle a
+	# runc, except that delete fails (a kill that could not be delivered)
+	cat >"$D/faildel" <<-EOS
+		#!/bin/sh
+		for a in "\$@"; do [ "\$a" = delete ] && { echo "faildel: delete fails" >&2; exit 1; }; done
+		exec $rtp "\$@"
+	EOS
+	chmod 0755 "$D/faildel"
+	local id base dir
+	id="$(new_container_id fd)"
+	IDS+=("$id")
+	track_container runc "$id"
+	BRIG_RUNTIME="$D/faildel" "$(brig_bin)" --brig-policy "$POLICY" --root /run/runc create --bundle "$D/a" --pid-file "$D/a/pid" "$id" </dev/null 3>&-
+	"$rtp" start "$id"
+	base="$(uid_base "$(cat "$D/a/pid")")"
+	dir="$(ctdir runc "$id")"
+	[ -e "$dir/state.json" ]
+	run env BRIG_RUNTIME="$D/faildel" "$(brig_bin)" --brig-policy "$POLICY" --root /run/runc delete --force "$id"
+	[ "$status" -eq 1 ]
+	[[ $output == *"faildel: delete fails"* ]]
+	# still held: the range file, the state, the views
+	grep -qx "$(root_key /run/runc)/$id" "/run/brig/userns/$base"
+	[ -e "$dir/state.json" ]
+	[ "$(grep -c " $dir/" /proc/self/mountinfo)" -ge 1 ]
+	# gc keeps them too: the container runs
 	"$(brig_bin)" gc
-	for id in "${ids[@]}"; do
-		no_mounts_left "$id"
-	done
+	[ -e "/run/brig/userns/$base" ]
+	# the real delete succeeds: all released
+	brig_p runc --root /run/runc delete --force "$id"
+	no_mounts_left "$id"
+	[ ! -e "/run/brig/userns/$base" ]
+}
+
+@test "userns auto: a delete of a container whose runtime state is gone releases its range" {
+	runtime_path runc rtp >/dev/null
+	docker_bundle a
+	local id
+	id="$(new_container_id gone)"
+	IDS+=("$id")
+	start runc a
+	id=$ID
+	[ -e "$(ctdir runc "$id")/state.json" ]
+	# deleted behind brig's back: runc's delete through brig then fails, but
+	# the container is provably gone
+	"$rtp" delete --force "$id"
+	run brig_p runc delete --force "$id"
+	no_mounts_left "$id"
+}
+
+# runc and crun (or two engines' roots) may hold the same container id:
+# each gets its own range and views, and deleting one leaves the other.
+@test "userns auto: the same id under two runtime roots: two ranges, two sets of views, deleted apart" {
+	runtime_path runc rtp >/dev/null
+	docker_bundle a
+	docker_bundle b
+	local id r1="$D/root1" r2="$D/root2" p1 p2 b1 b2
+	id="$(new_container_id two)"
+	track_container runc "$id" "$r1"
+	track_container runc "$id" "$r2"
+	brig_p runc --root "$r1" create --bundle "$D/a" --pid-file "$D/a/pid" "$id"
+	brig_p runc --root "$r2" create --bundle "$D/b" --pid-file "$D/b/pid" "$id"
+	brig_p runc --root "$r1" start "$id"
+	brig_p runc --root "$r2" start "$id"
+	p1="$(cat "$D/a/pid")"
+	p2="$(cat "$D/b/pid")"
+	b1="$(uid_base "$p1")"
+	b2="$(uid_base "$p2")"
+	[ "$b1" -ge 100000 ]
+	[ "$b2" -ge 100000 ]
+	[ "$b1" != "$b2" ]
+	[ "$(host_uid "$p1")" = "$((b1 + 65534))" ]
+	[ "$(host_uid "$p2")" = "$((b2 + 65534))" ]
+	[ "$(jq -r .root "$(ctdir runc "$id" "$r1")/state.json")" = "$r1" ]
+	[ "$(jq -r .root "$(ctdir runc "$id" "$r2")/state.json")" = "$r2" ]
+	brig_p runc --root "$r1" delete --force "$id"
+	# the other root's container keeps its range, views and process
+	[ ! -e "$(ctdir runc "$id" "$r1")" ]
+	[ -e "$(ctdir runc "$id" "$r2")/state.json" ]
+	grep -qx "$(root_key "$r2")/$id" "/run/brig/userns/$b2"
+	[ ! -e "/run/brig/userns/$b1" ]
+	[ "$(grep -c " $(ctdir runc "$id" "$r2")/" /proc/self/mountinfo)" -ge 1 ]
+	kill -0 "$p2"
+	# gc of the first root leaves the second alone too
+	"$(brig_bin)" --root "$r1" gc
+	[ -e "/run/brig/userns/$b2" ]
+	brig_p runc --root "$r2" delete --force "$id"
+	no_mounts_left "$id"
+}
+
+# The unit tests of the ranges make their directories under /tmp: run in a
+# private /tmp, they leave it empty.
+@test "userns auto: the range unit tests leave nothing in /tmp" {
+	require_cmd unshare
+	local t="$BRIG_REPO/build/tests/unit/test-userns_auto"
+	[[ -x $t ]] || skip "needs the unit tests built (meson setup build -Dtests=enabled)"
+	run unshare -m sh -c 'mount -t tmpfs brig-ut /tmp && "$1" >/dev/null 2>&1; echo "rc=$?"; ls -A /tmp' sh "$t"
+	[ "$status" -eq 0 ]
+	[ "$output" = "rc=0" ]
 }
 
 @test "userns auto: off by default; a rule turns it off per container" {
@@ -237,5 +416,5 @@ check_runtime() {
 	track_container runc "brigtest-off-$$"
 	brig_p runc create --bundle "$D/a" "brigtest-off-$$" >"$T/out" 2>&1
 	jq -e '.linux.namespaces | map(select(.type == "user")) | length == 0' "$D/a/config.json"
-	[ ! -e "/run/brig/ct/brigtest-off-$$" ]
+	[ ! -e "$(ctdir runc "brigtest-off-$$")" ]
 }

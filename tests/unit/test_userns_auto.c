@@ -3,8 +3,12 @@
  * range reservation (distinct under 100 concurrent creates, the same range
  * again for the same id, released), and the userns pass with an injected
  * host: what it writes, when it stands aside, and require's refusals. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "report.h"
@@ -52,11 +56,45 @@ START_TEST(test_pool)
 }
 END_TEST
 
+/* One directory for the whole suite, made and removed by the unchecked
+ * fixture in the parent process: a test that fails half-way (its forked
+ * child exits at the failed assertion) leaves nothing in /tmp either. */
+static char top[] = "/tmp/brig-ut-userns.XXXXXX";
+
+static void top_make(void)
+{
+    ck_assert_ptr_nonnull(mkdtemp(top));
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) < 0 ? -1 : 0;
+}
+
+static void top_remove(void)
+{
+    ck_assert_int_eq(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 static char *tmpdir(void)
 {
-    char tmpl[] = "/tmp/brig-ut-userns.XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    return xasprintf("%s/ranges", tmpl);
+    static int n;
+    return xasprintf("%s/%d-%d/ranges", top, (int)getpid(), n++);
+}
+
+/* The text of the range file dir/base. */
+static char *range_text(const char *dir, uint32_t base)
+{
+    _cleanup_free_ char *p = xasprintf("%s/%u", dir, base);
+    _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    char buf[2048];
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    ck_assert_int_gt(n, 0);
+    return xstrndup(buf, (size_t)n);
 }
 
 START_TEST(test_reserve)
@@ -89,13 +127,64 @@ START_TEST(test_reserve)
 }
 END_TEST
 
-static int count(uint32_t base, const char *id, void *data)
+static int count(const BrigRangeHolder *h, void *data)
 {
-    (void)base;
-    (void)id;
+    (void)h;
     (*(int *)data)++;
     return 1;
 }
+
+/* The holder's key, then the pid and start time of the process that took
+ * it, so gc can tell a create still under way from one a kill left; keys
+ * name a runtime root and an id ("KEY/ID"): the same id under two roots
+ * holds two ranges. */
+static int holder_of(const BrigRangeHolder *h, void *data)
+{
+    BrigRangeHolder *out = data;
+    if (h->base == out->base) {
+        out->pid = h->pid;
+        out->start = h->start;
+        out->age = h->age;
+        out->id = xstrdup(h->id);
+    }
+    return 0;
+}
+
+START_TEST(test_range_file)
+{
+    _cleanup_free_ char *dir = tmpdir();
+    BrigIdPool pool = {.start = 131072, .slots = 4};
+    uint32_t a, b;
+    BrigError *e = NULL;
+    ck_assert_int_eq(brig_userns_reserve(dir, &pool, "0123456789abcdef/x", &a, &e), 0);
+    ck_assert_int_eq(brig_userns_reserve(dir, &pool, "fedcba9876543210/x", &b, &e), 0);
+    ck_assert_uint_ne(a, b);
+    _cleanup_free_ char *text = range_text(dir, a);
+    char want[64];
+    snprintf(want, sizeof(want), "0123456789abcdef/x\n%d ", (int)getpid());
+    ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "range file holds \"%s\"", text);
+    BrigRangeHolder h = {.base = a};
+    ck_assert_int_eq(brig_userns_each(dir, holder_of, &h, &e), 0);
+    ck_assert_str_eq(h.id, "0123456789abcdef/x");
+    ck_assert_int_eq(h.pid, getpid());
+    ck_assert_uint_gt(h.start, 0);
+    ck_assert(h.age >= 0 && h.age < 60);
+    free((char *)h.id);
+    /* releasing one root's id leaves the other root's */
+    ck_assert_int_eq(brig_userns_release(dir, "0123456789abcdef/x", &e), 1);
+    int n = 0;
+    ck_assert_int_eq(brig_userns_each(dir, count, &n, &e), 1);
+    /* only complete files: nothing but range files in the directory */
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    int files = 0;
+    while ((de = readdir(d)))
+        files += de->d_name[0] != '.';
+    closedir(d);
+    ck_assert_int_eq(files, 1);
+}
+END_TEST
 
 START_TEST(test_concurrent)
 {
@@ -277,6 +366,8 @@ int main(void)
     TCase *tc = tcase_create("userns_auto");
     tcase_add_test(tc, test_pool);
     tcase_add_test(tc, test_reserve);
+    tcase_add_unchecked_fixture(tc, top_make, top_remove);
+    tcase_add_test(tc, test_range_file);
     tcase_add_test(tc, test_concurrent);
     tcase_add_test(tc, test_pass);
     tcase_add_test(tc, test_pass_cannot);
