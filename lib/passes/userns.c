@@ -21,6 +21,8 @@
  *    namespace of whoever made it (another container, a pod sandbox, the
  *    host), and mounting sysfs or proc from a different one fails;
  *  - it shares a host namespace (a hostNamespaces grant), the same way;
+ *  - it mounts a file system other than a bind, proc, sysfs, tmpfs, devpts,
+ *    mqueue or cgroup (a granted overlay of host directories, a disk);
  *  - a view cannot be made (a file system that cannot be idmapped).
  * Only enforce changes anything: in reject and audit modes the config is
  * judged as written, and the pass only notes what enforce would do. */
@@ -41,8 +43,27 @@ static bool is_bind(const BrigJson *m)
     return false;
 }
 
+/* File systems the container's runtime mounts from inside a user namespace
+ * of brig's: the kernel lets it (FS_USERNS_MOUNT) and they name no host
+ * path.  Any other type the policy grants (an overlay of host directories,
+ * a disk) would either be refused by the kernel or reach host files as the
+ * overflow id, unmapped. */
+static const char *const ns_types[] = {"proc",   "sysfs",  "tmpfs",  "devpts",
+                                       "mqueue", "cgroup", "cgroup2"};
+
+static bool ns_mountable(const BrigJson *m)
+{
+    if (is_bind(m))
+        return true;
+    const char *t = brig_json_str(brig_json_get(m, "type"));
+    for (size_t i = 0; t && i < ELEMENTSOF(ns_types); i++)
+        if (streq(t, ns_types[i]))
+            return true;
+    return false;
+}
+
 /* Why the container cannot get a namespace of its own, or NULL. */
-static char *cannot_map(const BrigJson *linux_)
+static char *cannot_map(const BrigJson *spec, const BrigJson *linux_)
 {
     const BrigJson *nss = brig_json_get(linux_, "namespaces");
     const BrigJson *ns;
@@ -60,6 +81,16 @@ static char *cannot_map(const BrigJson *linux_)
         if (!found)
             return xasprintf("it shares the host's %s namespace", shared[i]);
     }
+    const BrigJson *m;
+    BRIG_JSON_FOREACH (m, brig_json_get(spec, "mounts"))
+        if (!ns_mountable(m)) {
+            const char *t = brig_json_str(brig_json_get(m, "type"));
+            const char *d = brig_json_str(brig_json_get(m, "destination"));
+            return xasprintf("it mounts a file system of type \"%s\" at %s, which brig cannot "
+                             "idmap and a user namespace could not mount or reach as its "
+                             "owners",
+                             t ? t : "(none)", d ? d : "?");
+        }
     return NULL;
 }
 
@@ -129,7 +160,7 @@ int pass_userns(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         return r;
     if (ns.enabled) /* the engine's own: judged by the user pass */
         return 0;
-    _cleanup_free_ char *why = cannot_map(linux_);
+    _cleanup_free_ char *why = cannot_map(spec, linux_);
     if (why) {
         skip(ctx, rep, why);
         return 0;

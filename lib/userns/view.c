@@ -27,6 +27,12 @@
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x00000002
+#endif
+#ifndef MOUNT_ATTR_NODEV
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #endif
@@ -157,15 +163,17 @@ void brig_userns_views_clear(BrigUsernsViews *v)
 }
 
 /* An idmapped clone of `path`, attached at dfd/name (created as a
- * directory, or an empty file for a file source). */
-static int idmap_at(int usernsfd, const char *path, bool recursive, int dfd, const char *name,
-                    BrigError **err)
+ * directory, or an empty file for a file source), with the mount
+ * attributes `attrs` set too. */
+static int idmap_at(int usernsfd, const char *path, bool recursive, uint64_t attrs, int dfd,
+                    const char *name, BrigError **err)
 {
     _cleanup_close_ int tree =
         sys_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
     if (tree < 0)
         return brig_error_errno(err, errno, "cannot clone the mount of %s", path);
-    struct brig_mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd};
+    struct brig_mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP | attrs,
+                                .userns_fd = (uint64_t)usernsfd};
     if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a) < 0)
         return brig_error_errno(err, errno,
                                 "cannot make an idmapped mount of %s (its file system, or a "
@@ -293,7 +301,7 @@ static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *ro
         return brig_error_errno(err, errno, "cannot stat the rootfs %s", rootfs);
     bool overlay = (unsigned long)sf.f_type == OVERLAYFS_SUPER_MAGIC;
     if (!overlay)
-        return idmap_at(usernsfd, rootfs, true, dfd, "rootfs", err);
+        return idmap_at(usernsfd, rootfs, true, 0, dfd, "rootfs", err);
     if (!(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
         return brig_error_set(err, EINVAL,
                               "the rootfs %s is inside an overlay, not its root: its layers "
@@ -312,7 +320,7 @@ static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *ro
     for (; layers[n]; n++) {
         char name[24];
         snprintf(name, sizeof(name), "%zu", n);
-        r = idmap_at(usernsfd, layers[n], false, lfd, name, err);
+        r = idmap_at(usernsfd, layers[n], false, 0, lfd, name, err);
         if (r < 0)
             return r;
     }
@@ -379,8 +387,16 @@ int brig_userns_views_make(const char *ctroot, const char *id, uint32_t base, co
     for (size_t i = 0; i < n_binds; i++) {
         char name[24];
         snprintf(name, sizeof(name), "%zu", i);
-        /* recursive: rbind, the engines' default, takes submounts along */
-        r = idmap_at(ufd, binds[i], true, bfd, name, err);
+        /* recursive: rbind, the engines' default, takes submounts along.
+         * nosuid and nodev on the view itself, as the mounts pass makes
+         * every bind (nodev but for a device node or /dev, which a device
+         * grant binds): a bind of it keeps them, and crun 1.8.1 does not
+         * apply them to a bind of an idmapped mount in a user namespace. */
+        struct stat bst;
+        bool dev = startswith(binds[i], "/dev/") ||
+                   (stat(binds[i], &bst) == 0 && (S_ISCHR(bst.st_mode) || S_ISBLK(bst.st_mode)));
+        r = idmap_at(ufd, binds[i], true, MOUNT_ATTR_NOSUID | (dev ? 0 : MOUNT_ATTR_NODEV), bfd,
+                     name, err);
         if (r < 0)
             return r;
         v[i] = xasprintf("%s/b/%zu", ctpath, i);

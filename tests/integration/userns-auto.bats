@@ -145,6 +145,13 @@ check_runtime() {
 	# ...and not by the process's own uid (65534)
 	run brig_p "$rt" exec "$ida" touch /vol/by65534
 	[ "$status" -ne 0 ]
+	# the volume is bound nosuid,nodev, as every bind brig lets through
+	# (crun 1.8.1 does not apply them to a bind of an idmapped mount: the
+	# view carries them)
+	local vl
+	vl="$(awk '$5 == "/vol"' "/proc/$pida/mountinfo")"
+	echo "$vl"
+	[[ $vl == *nosuid* && $vl == *nodev* && $vl == *idmapped* ]]
 	# Docker's ping_group_range, clamped to the mapping
 	[ "$(jq -r '.linux.sysctl["net.ipv4.ping_group_range"]' "$D/a/config.json")" = "0 65535" ]
 	# a delete of a running container (no --force) is refused by the

@@ -324,6 +324,13 @@ START_TEST(test_pass_cannot)
         "\"uts\"},{\"type\":\"mount\"},{\"type\":\"network\"}]}}",
         /* a view cannot be made */
         "{\"root\":{\"path\":\"fail\"},\"linux\":{\"namespaces\":[" NS_ALL "]}}",
+        /* a granted overlay of host directories: not idmapped, not reachable */
+        "{\"root\":{\"path\":\"rootfs\"},\"mounts\":[{\"destination\":\"/ov\",\"type\":"
+        "\"overlay\",\"source\":\"overlay\",\"options\":[\"lowerdir=/srv/l\"]}],"
+        "\"linux\":{\"namespaces\":[" NS_ALL "]}}",
+        /* a granted disk */
+        "{\"root\":{\"path\":\"rootfs\"},\"mounts\":[{\"destination\":\"/d\",\"type\":"
+        "\"ext4\",\"source\":\"/dev/loop0\"}],\"linux\":{\"namespaces\":[" NS_ALL "]}}",
     };
     for (size_t i = 0; i < ELEMENTSOF(configs); i++) {
         BrigReport rep = {0};
