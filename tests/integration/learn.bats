@@ -19,7 +19,10 @@
 #     path, owner and mode as its reason; the command fails under the
 #     default policy and runs under the learned one, not as root;
 #   - root reading a 0600 file of root's: uid 0 kept, no capability; the
-#     netlink raw socket of `ip link` is no reason for CAP_NET_RAW.
+#     netlink raw socket of `ip link` is no reason for CAP_NET_RAW;
+#   - in a user namespace the engine asked for (uid 0 is host 100000), ids
+#     are learnt as the container names them: root is root, its file is
+#     root's, its switch is to uid 33.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -361,6 +364,43 @@ learn_root_file_keeps_uid0() {
 	[[ $output == *netlink-ok* ]]
 	[[ $output =~ Uid:[[:space:]]+0[[:space:]] ]]
 	[[ $output =~ CapEff:[[:space:]]+0000000000000000 ]]
+}
+
+learn_userns_ids() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/uns" data
+	needs "$rt"
+	docker_like_bundle "$b" sh -c 'cat /etc/app/key; su -s /bin/sh www -c "id -u"'
+	echo 'www:x:33:33:www:/:/bin/sh' >>"$b/rootfs/etc/passwd"
+	mkdir -p "$b/rootfs/etc/app"
+	echo key-secret >"$b/rootfs/etc/app/key"
+	chmod 0600 "$b/rootfs/etc/app/key"
+	chown -R 100000:100000 "$b/rootfs"
+	# the runtime reaches the rootfs as the container's root (host 100000)
+	local d="$b"
+	while [[ $d != / ]]; do
+		chmod o+x "$d"
+		d="$(dirname "$d")"
+	done
+	bundle_jq "$b" '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	learn_run "$rt" "$b" uns
+	[[ $LEARN_OUT == *key-secret* ]]
+	[[ $LEARN_OUT == *33* ]]
+	data="$LEARN_DIR/$LEARN_ID.json"
+	# its root is the container's root, and the file it read is root's
+	jq -e '.ranAsRoot == true' "$data"
+	jq -e '.uidSwitches | map(.uid) == ["33"]' "$data"
+	jq -e '.access | map(select(.path == "/etc/app/key")) | .[0].owner == 0' "$data"
+	jq -e '.rules[] | select(.allow.user) | .reason | test("switched to uid 33 itself")' "$BATS_TEST_TMPDIR/uns.json"
+}
+
+@test "learn: runc: in the engine's user namespace, ids are learnt as the container names them" {
+	learn_userns_ids runc
+}
+
+@test "learn: crun: in the engine's user namespace, ids are learnt as the container names them" {
+	learn_userns_ids crun
 }
 
 @test "learn: runc: root reading another user's 0640 file gets CAP_DAC_OVERRIDE, which runs it" {
