@@ -35,7 +35,7 @@ int cmd_learned(int argc, char **argv, const BrigArgv *a, BrigError **err);
 /* learn.c: at a create in learn mode, the config at `path` keeps what the
  * engine asked for and gets the learn profile, with a learn daemon
  * listening (lib/learn/learn.h); h->rep is what enforce would have done. */
-int learn_setup(const BrigArgv *a, const char *path, const BrigHardenFile *h, const char *runtime,
+int learn_setup(const BrigArgv *a, const char *path, BrigHardenFile *h, const char *runtime,
                 BrigError **err);
 
 /* policy.c: loads every file a policy names (seccomp profiles), in the

@@ -9,7 +9,7 @@
 #include "bundle.h"
 #include "learn/learn.h"
 
-int learn_setup(const BrigArgv *a, const char *path, const BrigHardenFile *h, const char *runtime,
+int learn_setup(const BrigArgv *a, const char *path, BrigHardenFile *h, const char *runtime,
                 BrigError **err)
 {
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
@@ -76,9 +76,21 @@ int learn_setup(const BrigArgv *a, const char *path, const BrigHardenFile *h, co
         .enforce = &h->rep,
     };
     _cleanup_free_ char *sock = NULL;
-    r = brig_learn_start(&s, &sock, err);
-    if (r < 0)
+    _cleanup_(brig_error_freep) BrigError *e = NULL;
+    r = brig_learn_start(&s, &sock, &e);
+    if (r < 0 && e && (e->status == ECHILD || e->status == ETIMEDOUT)) {
+        /* a learn run never holds the engine up: without a daemon, the
+         * container runs as the engine asked, unobserved, and says so */
+        brig_report_note(&h->rep, "/linux/seccomp",
+                         "learn mode: %s; the container runs as the engine asked, not "
+                         "observed (brig learned has nothing for it)",
+                         e->msg);
+        return 0;
+    }
+    if (r < 0) {
+        *err = TAKE_PTR(e);
         return brig_error_prefix(err, "learn mode");
+    }
     brig_json_set(profile, "listenerPath", brig_json_new_string(sock));
     brig_json_set(lin, "seccomp", TAKE_PTR(profile));
     size_t len;

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,8 +38,15 @@
 
 #define MAX_NR 1024
 #define MAX_LISTENERS 64
-#define FIRST_LISTENER_MS 60000
+/* How long the daemon waits for a runtime to hand it a listener while the
+ * runtime runs: a create on a loaded host (load average 400 seen) can take
+ * minutes to get there */
+#define FIRST_LISTENER_MS 300000
 #define FLUSH_MS 2000
+/* How long brig waits at create for the daemon to be ready, and the
+ * longest wait for one notification once poll said there is one */
+#define READY_MS 10000
+#define RECV_MS 200
 
 bool brig_learn_id_valid(const char *id)
 {
@@ -547,20 +555,44 @@ static void describe_call(Daemon *d, const struct seccomp_notif *req, const char
     }
 }
 
-static void flush(Daemon *d, bool complete)
+static bool flush(Daemon *d, bool complete)
 {
     _cleanup_(brig_json_freep) BrigJson *j = brig_learn_obs_json(d->obs, complete);
     size_t len;
     _cleanup_free_ char *out = brig_json_serialize(j, BRIG_JSON_PRETTY, &len);
-    if (brig_output_write_at(d->data_dir, d->name, out, len, 0600, NULL) == 0)
-        brig_learn_obs_clean(d->obs);
+    if (brig_output_write_at(d->data_dir, d->name, out, len, 0600, NULL) < 0)
+        return false;
+    brig_learn_obs_clean(d->obs);
+    return true;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig; /* only interrupts a receive that would block */
+}
+
+/* SECCOMP_IOCTL_NOTIF_RECV blocks until a notification comes, whatever
+ * the fd's flags: when the caller poll reported was killed in between, it
+ * would wait for the next call on this filter, while the calls on the
+ * other listeners (an exec's) wait for the daemon.  A timer without
+ * SA_RESTART bounds it. */
+static int recv_bounded(int fd, struct seccomp_notif *req)
+{
+    struct itimerval t = {.it_value = {.tv_sec = 0, .tv_usec = RECV_MS * 1000}};
+    setitimer(ITIMER_REAL, &t, NULL);
+    int r = ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req);
+    int e = errno;
+    t = (struct itimerval){0};
+    setitimer(ITIMER_REAL, &t, NULL);
+    errno = e;
+    return r;
 }
 
 static void handle(Daemon *d, int fd, struct seccomp_notif *req, size_t req_size,
                    struct seccomp_notif_resp *resp, size_t resp_size)
 {
     memset(req, 0, req_size);
-    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+    if (recv_bounded(fd, req) < 0)
         return;
     memset(resp, 0, resp_size);
     resp->id = req->id;
@@ -620,7 +652,22 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void serve(Daemon *d, int listen_fd, const char *socket_path)
+/* One listener from a runtime's connection, waiting at most 5 s for it:
+ * a runtime that connects and never sends must not stop the daemon
+ * answering the calls of every other process. */
+static int receive_listener(int conn)
+{
+    struct timeval tv = {.tv_sec = 5};
+    if (setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+        return -1;
+    return brig_listener_receive(conn);
+}
+
+/* `runtime_fd`: a pidfd of the process that execs the runtime (brig's own
+ * pid), -1 if none: once it is gone without having handed over a listener,
+ * none will come (create and run hand it over before they return), and
+ * the daemon does not linger where nobody may reap it. */
+static void serve(Daemon *d, int listen_fd, int runtime_fd, const char *socket_path)
 {
     struct seccomp_notif_sizes sizes = {0};
     if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -636,20 +683,29 @@ static void serve(Daemon *d, int listen_fd, const char *socket_path)
     int listeners[MAX_LISTENERS];
     size_t n = 0;
     bool got = false;
-    int64_t start = now_ms(), last_flush = start;
+    int64_t start = now_ms(), last_flush = start, gone_at = -1;
     for (;;) {
         if (!got && now_ms() - start > FIRST_LISTENER_MS)
             break;
-        struct pollfd p[1 + MAX_LISTENERS];
+        /* its runtime is gone: what it connected is in the queue by now */
+        if (!got && gone_at >= 0 && now_ms() - gone_at > 1000)
+            break;
+        struct pollfd p[2 + MAX_LISTENERS];
         p[0] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
+        p[1] = (struct pollfd){.fd = got || gone_at >= 0 ? -1 : runtime_fd, .events = POLLIN};
         for (size_t i = 0; i < n; i++)
-            p[1 + i] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
-        int k = poll(p, 1 + n, 500);
+            p[2 + i] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
+        int k = poll(p, 2 + n, 500);
         if (k < 0 && errno != EINTR)
             break;
+        /* the listeners polled: not one accepted below, whose revents
+         * this round are not set */
+        size_t polled = k > 0 ? n : 0;
+        if (k > 0 && (p[1].revents & (POLLIN | POLLHUP)))
+            gone_at = now_ms();
         if (k > 0 && (p[0].revents & POLLIN)) {
             _cleanup_close_ int conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-            int fd = conn >= 0 ? brig_listener_receive(conn) : -1;
+            int fd = conn >= 0 ? receive_listener(conn) : -1;
             if (fd >= 0 && n < MAX_LISTENERS) {
                 listeners[n++] = fd;
                 got = true;
@@ -657,9 +713,8 @@ static void serve(Daemon *d, int listen_fd, const char *socket_path)
                 close(fd);
             }
         }
-        size_t polled = k > 0 ? n : 0;
-        for (size_t i = 0; i < polled && i + 1 < ELEMENTSOF(p); i++) {
-            short re = p[1 + i].revents;
+        for (size_t i = 0; i < polled; i++) {
+            short re = p[2 + i].revents;
             if (re & POLLIN)
                 handle(d, listeners[i], req, req_size, resp, resp_size);
             /* POLLHUP: no task uses this filter any more */
@@ -740,9 +795,19 @@ int brig_learn_start(const BrigLearnSetup *s, char **ret_socket, BrigError **err
     struct stat rst = {0};
     if (s->runtime)
         (void)stat(s->runtime, &rst);
+    /* the daemon says it is ready (its first learn data written) with one
+     * byte; brig waits READY_MS for it, never longer */
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        return brig_error_errno(err, errno, "pipe");
+    _cleanup_close_ int ready_r = ready[0];
+    /* this process becomes the runtime (exec): the daemon watches it */
+    _cleanup_close_ int runtime_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        close(ready[1]);
         return brig_error_errno(err, errno, "fork");
+    }
     if (pid == 0) {
         /* intermediate child: a session of its own, then the daemon is its
          * child and is reparented, so nothing the engine waits for is it */
@@ -759,14 +824,18 @@ int brig_learn_start(const BrigLearnSetup *s, char **ret_socket, BrigError **err
             _exit(1);
         if (null > 2)
             close(null);
-        /* every fd but the two it needs: the engine's pipes must see EOF */
-        int keep_l = fcntl(lfd, F_DUPFD_CLOEXEC, 3), keep_d = -1;
+        /* every fd but the four it needs: the engine's pipes must see EOF */
+        int keep_l = fcntl(lfd, F_DUPFD_CLOEXEC, 3), keep_d = -1, keep_r = -1;
         if (keep_l < 0)
             _exit(1);
         keep_d = fcntl(dfd, F_DUPFD_CLOEXEC, keep_l + 1);
+        keep_r = fcntl(ready[1], F_DUPFD_CLOEXEC, keep_d + 1);
+        int keep_p = runtime_fd >= 0 ? fcntl(runtime_fd, F_DUPFD_CLOEXEC, keep_r + 1) : -1;
         for (int fd = 3; fd < 1024; fd++)
-            if (fd != keep_l && fd != keep_d)
+            if (fd != keep_l && fd != keep_d && fd != keep_r && fd != keep_p)
                 close(fd);
+        struct sigaction sa = {.sa_handler = on_alarm}; /* no SA_RESTART */
+        sigaction(SIGALRM, &sa, NULL);
         if (chdir("/") < 0)
             _exit(1);
         umask(077);
@@ -786,15 +855,41 @@ int brig_learn_start(const BrigLearnSetup *s, char **ret_socket, BrigError **err
         brig_learn_obs_enforce(dm.obs, s->enforce);
         brig_learn_obs_set_uid(dm.obs, s->uid);
         brig_learn_obs_set_groups(dm.obs, s->gid, s->groups, s->ngroups);
-        flush(&dm, false);
-        serve(&dm, keep_l, sock);
+        /* not ready when it cannot keep what it learns, or when brig
+         * stopped waiting (EPIPE): then it serves nobody */
+        if (!flush(&dm, false) || write(keep_r, "1", 1) != 1) {
+            unlink(sock);
+            _exit(1);
+        }
+        close(keep_r);
+        serve(&dm, keep_l, keep_p, sock);
         _exit(0);
     }
+    close(ready[1]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return brig_error_set(err, ECHILD, "the learn daemon did not start");
+    struct pollfd p = {.fd = ready_r, .events = POLLIN};
+    int64_t until = now_ms() + READY_MS;
+    char c = 0;
+    for (;;) {
+        int64_t left = until - now_ms();
+        int k = left > 0 ? poll(&p, 1, (int)left) : 0;
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k > 0 && read(ready_r, &c, 1) == 1)
+            break;
+        /* EOF: it exited; nothing within READY_MS: closing our end makes
+         * its late write fail, and it exits without serving */
+        (void)unlink(sock);
+        if (k > 0)
+            return brig_error_set(
+                err, ECHILD, "the learn daemon could not write its learn data in %s", data_dir);
+        return brig_error_set(err, ETIMEDOUT, "the learn daemon was not ready within %d s",
+                              READY_MS / 1000);
+    }
     *ret_socket = TAKE_PTR(sock);
     return 0;
 }

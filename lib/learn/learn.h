@@ -126,11 +126,14 @@ typedef struct BrigLearnSetup {
 } BrigLearnSetup;
 
 /* Binds a listener socket in run_dir, forks the detached learn daemon
- * (setsid, double fork, stdio on /dev/null, no other fd), and returns the
+ * (setsid, double fork, stdio on /dev/null, no other fd), waits at most
+ * 10 s for it to be ready (its first learn data written), and returns the
  * socket's path for linux.seccomp.listenerPath.  The daemon writes
  * data_dir/<id>.json every 2 s while it learns something new and when the
- * container's last process is gone, then exits; it exits after 60 s if no
- * runtime ever hands it a listener. */
+ * container's last process is gone, then exits; it exits after 300 s if no
+ * runtime ever hands it a listener.  Fails with ECHILD or ETIMEDOUT when
+ * the daemon did not get ready (the caller runs the container without
+ * observation), other errnos for what it could not set up. */
 int brig_learn_start(const BrigLearnSetup *s, char **ret_socket, BrigError **err);
 
 /* Whether `id` can name a learn data file (runc's id characters, at most

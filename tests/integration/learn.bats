@@ -20,6 +20,11 @@
 #     default policy and runs under the learned one, not as root;
 #   - root reading a 0600 file of root's: uid 0 kept, no capability; the
 #     netlink raw socket of `ip link` is no reason for CAP_NET_RAW;
+#   - a learn daemon that cannot get ready (its learn data cannot be
+#     written) holds nothing up: the container runs unobserved, and the
+#     audit log says so;
+#   - a create that fails before the runtime hands over a listener: the
+#     learn daemon exits with it, and does not linger;
 #   - in a user namespace the engine asked for (uid 0 is host 100000), ids
 #     are learnt as the container names them: root is root, its file is
 #     root's, its switch is to uid 33.
@@ -364,6 +369,64 @@ learn_root_file_keeps_uid0() {
 	[[ $output == *netlink-ok* ]]
 	[[ $output =~ Uid:[[:space:]]+0[[:space:]] ]]
 	[[ $output =~ CapEff:[[:space:]]+0000000000000000 ]]
+}
+
+learn_daemon_not_ready() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/nr" pol="$BATS_TEST_TMPDIR/learn-audit.json" id
+	needs "$rt"
+	make_busybox_bundle "$b" sh -c 'echo ran-unobserved'
+	jq -n --arg log "$BATS_TEST_TMPDIR/audit.log" '{version: 1, mode: "learn", audit: {log: $log}}' >"$pol"
+	id="$(new_container_id notready)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	# where its learn data goes, a directory: the daemon cannot write it
+	mkdir -p "$LEARN_DIR/$id.json"
+	run brig_rt "$rt" --brig-policy "$pol" run --bundle "$b" "$id"
+	rmdir "$LEARN_DIR/$id.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *ran-unobserved* ]]
+	jq -e '.linux.seccomp.listenerPath == null' "$b/config.json"
+	cat "$BATS_TEST_TMPDIR/audit.log"
+	jq -e -s --arg id "$id" 'map(select(.id == $id)) | .[0].changes |
+		any(.reason | test("learn mode: the learn daemon could not write its learn data in /var/lib/brig/learn; the container runs as the engine asked, not observed"))' \
+		"$BATS_TEST_TMPDIR/audit.log"
+}
+
+@test "learn: runc: a learn daemon that cannot get ready holds nothing up; the audit log says so" {
+	learn_daemon_not_ready runc
+}
+
+@test "learn: crun: a learn daemon that cannot get ready holds nothing up; the audit log says so" {
+	learn_daemon_not_ready crun
+}
+
+learn_failed_create() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/fc" pol="$BATS_TEST_TMPDIR/learn.json" id sock
+	needs "$rt"
+	make_busybox_bundle "$b" true
+	# a bind whose source does not exist: the runtime fails in the rootfs,
+	# before it loads the filter
+	bundle_jq "$b" '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/nonexistent-brig-learn-src", "options": ["rbind"]}]'
+	echo '{"version": 1, "mode": "learn"}' >"$pol"
+	id="$(new_container_id failed)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	run brig_rt "$rt" --brig-policy "$pol" create --bundle "$b" "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	sock="$(jq -r .linux.seccomp.listenerPath "$b/config.json")"
+	[[ $sock == /run/brig/learn/*.sock ]]
+	# the daemon unlinks its socket when it exits: within seconds, not 300 s
+	wait_for 50 test ! -e "$sock"
+}
+
+@test "learn: runc: a create that fails before the listener is handed over ends the learn daemon" {
+	learn_failed_create runc
+}
+
+@test "learn: crun: a create that fails before the listener is handed over ends the learn daemon" {
+	learn_failed_create crun
 }
 
 learn_userns_ids() {
