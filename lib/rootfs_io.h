@@ -6,10 +6,12 @@
  * The rootfs is the image author's: any component of a path in it may be a
  * symlink (etc/passwd -> /etc/shadow) or climb with "..", and brig runs as
  * root on the host.  Resolving such a path with open(2) from the host's view
- * would read or write host files.  brig does not read inside the rootfs
- * today (docs/threat-model.md); code that must, goes through this helper. */
+ * would read or write host files.  brig reads inside the rootfs only for a
+ * policy's writablePaths (brig_image_dir_read below, docs/threat-model.md);
+ * code that must, goes through this helper. */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "error.h"
@@ -31,3 +33,33 @@ int brig_open_in_root(int rootfd, const char *path, int flags, BrigError **err);
  * opened.  `follow`: whether a symlink in the last component is followed.
  * Returns 0, or -errno (-ENOENT: nothing there). */
 int brig_stat_in_root(int rootfd, const char *path, bool follow, struct stat *st);
+
+/* What the image has at a directory that gets a copied-up tmpfs (policy
+ * "writablePaths"): its owner and mode, which the tmpfs keeps for a root
+ * process, and how much a copy of it takes, so the tmpfs holds it. */
+typedef struct BrigImageDir {
+    bool exists;       /* a directory is there (symlinks followed inside the root) */
+    uint32_t uid, gid; /* its owner, as the image has it */
+    uint32_t mode;     /* its permission bits (07777) */
+    uint64_t bytes;    /* what a copy takes: every regular file's size (each name: a copy
+                        * does not keep hard links) and every symlink, page-rounded */
+    uint64_t entries;  /* names below it */
+    /* the first entry below it that is not a directory, regular file or
+     * symlink (socket, FIFO, device), relative to it, "" if none: runc
+     * 1.1's copy-up fails on them ("lchown ...: no such file or directory") */
+    char special[256];
+    char special_kind[16]; /* "socket", "FIFO", "device" */
+} BrigImageDir;
+
+/* A copy-up of more than this many names, or deeper than this, is refused
+ * (-E2BIG): the image's author chooses them, and brig walks them. */
+#define BRIG_IMAGE_DIR_MAX_ENTRIES (1u << 20)
+#define BRIG_IMAGE_DIR_MAX_DEPTH 64
+
+/* Reads `dir` (absolute, as a mount destination) inside the root
+ * filesystem at host path `rootfs` (symlinks in `rootfs` itself followed,
+ * as the runtimes reach it): the directory through brig_open_in_root, so
+ * its symlinks resolve inside the root as the runtime's do, and below it
+ * one name at a time, never following a symlink.  Only metadata is read.
+ * Nothing there, or not a directory: 0 with ret->exists false. */
+int brig_image_dir_read(const char *rootfs, const char *dir, BrigImageDir *ret, BrigError **err);

@@ -255,6 +255,99 @@ START_TEST(test_magic_link_refused)
 }
 END_TEST
 
+/* A writable path's image directory: its owner and mode, and what a copy
+ * of it takes, read without ever leaving the rootfs: a symlink to a host
+ * directory full of data neither counts nor is entered, whether it is the
+ * directory asked for (resolved inside the root) or an entry below it. */
+static void img_file(const char *name, size_t size, mode_t mode, uid_t uid)
+{
+    _cleanup_free_ char *p = xasprintf("%s/%s", root, name);
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+    ck_assert_int_eq(fchmod(fd, mode), 0);
+    ck_assert_int_eq(fchown(fd, uid, uid + 1), 0);
+    close(fd);
+}
+
+static void img_dir(const char *name, mode_t mode, uid_t uid)
+{
+    _cleanup_free_ char *p = xasprintf("%s/%s", root, name);
+    ck_assert_int_eq(mkdir(p, mode), 0);
+    ck_assert_int_eq(chmod(p, mode), 0);
+    ck_assert_int_eq(chown(p, uid, uid + 1), 0);
+}
+
+START_TEST(test_image_dir_owner_and_size)
+{
+    if (geteuid() != 0)
+        tu_skip("needs root to give image files other owners");
+    img_dir("data", 0700, 100);
+    img_dir("data/sub", 0750, 0);
+    img_file("data/a", 5000, 0660, 100);  /* 2 pages */
+    img_file("data/sub/b", 1, 0600, 0);   /* 1 page */
+    img_file("data/empty", 0, 0644, 100); /* none */
+    _cleanup_free_ char *a = xasprintf("%s/data/a", root), *h = xasprintf("%s/data/h", root);
+    ck_assert_int_eq(link(a, h), 0); /* a copy does not keep hard links: 2 more */
+    _cleanup_free_ char *big = xasprintf("%s/big", tmpdir);
+    ck_assert_int_eq(mkdir(big, 0755), 0);
+    _cleanup_free_ char *bigf = xasprintf("%s/big/f", tmpdir);
+    int fd = open(bigf, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, 1 << 30), 0);
+    close(fd);
+    image_symlink(big, "data/out");  /* a page for the link, nothing of the host's */
+    image_symlink("/data", "alias"); /* resolved inside the root */
+    image_symlink(big, "hostdir");   /* resolved inside the root: nothing there */
+
+    BrigImageDir d;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_image_dir_read(root, "/data", &d, &err), 0);
+    ck_assert(d.exists);
+    ck_assert_uint_eq(d.uid, 100);
+    ck_assert_uint_eq(d.gid, 101);
+    ck_assert_uint_eq(d.mode, 0700);
+    ck_assert_uint_eq(d.bytes, 6 * 4096);
+    ck_assert_uint_eq(d.entries, 6);
+    ck_assert_str_eq(d.special, "");
+    ck_assert_int_eq(brig_image_dir_read(root, "/alias", &d, &err), 0);
+    ck_assert(d.exists && d.uid == 100 && d.bytes == 6 * 4096);
+    ck_assert_int_eq(brig_image_dir_read(root, "/hostdir", &d, &err), 0);
+    ck_assert(!d.exists);
+    ck_assert_int_eq(brig_image_dir_read(root, "/nothing/here", &d, &err), 0);
+    ck_assert(!d.exists);
+    ck_assert_int_eq(brig_image_dir_read(root, "/data/a", &d, &err), 0);
+    ck_assert(!d.exists); /* a file: not a directory to copy */
+    ck_assert_ptr_null(err);
+    _cleanup_free_ char *fifo = xasprintf("%s/data/sub/pipe", root);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_int_eq(brig_image_dir_read(root, "/data", &d, &err), 0);
+    ck_assert_str_eq(d.special, "sub/pipe");
+    ck_assert_str_eq(d.special_kind, "FIFO");
+}
+END_TEST
+
+/* A hostile image cannot make brig walk forever. */
+START_TEST(test_image_dir_bounded)
+{
+    char *p = xasprintf("%s/deep", root);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+    for (int i = 0; i <= BRIG_IMAGE_DIR_MAX_DEPTH; i++) {
+        char *n = xasprintf("%s/d", p);
+        ck_assert_int_eq(mkdir(n, 0755), 0);
+        free(p);
+        p = n;
+    }
+    free(p);
+    BrigImageDir d;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_image_dir_read(root, "/deep", &d, &err), -E2BIG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "more than 64 deep"));
+    ck_assert(!d.exists);
+    brig_error_free(err);
+}
+END_TEST
+
 int main(void)
 {
     /* valgrind (3.19) does not know openat2 and answers ENOSYS: nothing to
@@ -278,6 +371,8 @@ int main(void)
     tcase_add_test(tc, test_refuses_create);
     tcase_add_test(tc, test_fd_flags_and_fifo);
     tcase_add_test(tc, test_magic_link_refused);
+    tcase_add_test(tc, test_image_dir_owner_and_size);
+    tcase_add_test(tc, test_image_dir_bounded);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
