@@ -9,6 +9,7 @@
 
 #include "hostpath.h"
 #include "policy.h"
+#include "rootfs_io.h"
 
 typedef struct BrigHost {
     int last_cap;                /* /proc/sys/kernel/cap_last_cap */
@@ -67,6 +68,11 @@ typedef struct BrigHost {
      * Docker's networking hook (/proc/<pid>/exe libnetwork-setkey); NULL
      * (tests) means no process is. */
     bool (*is_dockerd)(long pid);
+    /* What the image has at a directory (rootfs_io.h): the rootfs pass
+     * gives a writable path's tmpfs that directory's owner and mode, and
+     * room for its copy.  NULL when a test injects none: the tmpfs then
+     * belongs to the container's user and is tmpfsSize large. */
+    int (*image_dir)(const char *rootfs, const char *dir, BrigImageDir *ret, BrigError **err);
 } BrigHost;
 
 typedef struct BrigCtx {

@@ -142,6 +142,7 @@ void brig_host_probe(BrigHost *ret)
     ret->resolve_path = brig_host_path_resolve;
     ret->is_dockerd = is_dockerd;
     ret->resolve_paths_all = brig_host_paths_resolve_all;
+    ret->image_dir = brig_image_dir_read;
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;

@@ -11,7 +11,9 @@
  * map: the user pass, which runs first, leaves the process mapped ids or
  * refuses the config; an owner that is still unmapped (this pass run alone)
  * is left out, and the tmpfs belongs to the container's root. */
-#include "passes.h"
+#include <stdio.h>
+
+#include "mounts.h"
 
 static const char *const scratch_dirs[] = {"/tmp", "/var/tmp", "/run"};
 
@@ -58,8 +60,15 @@ static bool has_mount_at(const BrigJson *mounts, const char *dest)
     return false;
 }
 
-static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint64_t gid,
-                             bool copyup)
+/* How a tmpfs brig adds is made: owner and mode when known (has_owner,
+ * has_mode), and whether the runtime seeds it with the image's content. */
+typedef struct {
+    uint64_t size, uid, gid;
+    uint32_t mode;
+    bool has_owner, has_mode, copyup;
+} Tmpfs;
+
+static BrigJson *tmpfs_mount(const char *dest, const Tmpfs *t)
 {
     BrigJson *m = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(m, "destination", brig_json_new_string(dest));
@@ -68,24 +77,128 @@ static BrigJson *tmpfs_mount(const char *dest, uint64_t size, uint64_t uid, uint
     BrigJson *opts = brig_json_new(BRIG_JSON_ARRAY);
     brig_json_append(opts, brig_json_new_string("nosuid"));
     brig_json_append(opts, brig_json_new_string("nodev"));
-    /* a writable path keeps the image directory's mode (0755 for most):
-     * the owner is the container's user, which is what makes it writable */
-    if (!copyup)
-        brig_json_append(opts, brig_json_new_string("mode=1777"));
-    if (uid != 0 || gid != 0) {
-        _cleanup_free_ char *u = xasprintf("uid=%llu", (unsigned long long)uid);
-        _cleanup_free_ char *g = xasprintf("gid=%llu", (unsigned long long)gid);
+    if (t->has_mode) {
+        _cleanup_free_ char *md = xasprintf("mode=%04o", (unsigned)t->mode);
+        brig_json_append(opts, brig_json_new_string(md));
+    }
+    if (t->has_owner && (t->uid != 0 || t->gid != 0)) {
+        _cleanup_free_ char *u = xasprintf("uid=%llu", (unsigned long long)t->uid);
+        _cleanup_free_ char *g = xasprintf("gid=%llu", (unsigned long long)t->gid);
         brig_json_append(opts, brig_json_new_string(u));
         brig_json_append(opts, brig_json_new_string(g));
     }
-    _cleanup_free_ char *sz = xasprintf("size=%llu", (unsigned long long)size);
+    _cleanup_free_ char *sz = xasprintf("size=%llu", (unsigned long long)t->size);
     brig_json_append(opts, brig_json_new_string(sz));
     /* runc 1.1 and crun 1.8 both copy what the image has at dest into the
-     * new tmpfs (the runtime reads its own rootfs; brig reads nothing) */
-    if (copyup)
+     * new tmpfs, owners and modes kept (the runtime reads its own rootfs) */
+    if (t->copyup)
         brig_json_append(opts, brig_json_new_string("tmpcopyup"));
     brig_json_set(m, "options", opts);
     return m;
+}
+
+/* The rootfs as the runtime reaches it: root.path, a relative one in the
+ * bundle, which is the current directory for a runtime command without
+ * --bundle; NULL offline when brig is not told where the bundle is. */
+static char *rootfs_path(const BrigCtx *ctx, const BrigJson *spec)
+{
+    const char *p = brig_json_str(brig_json_get_path(spec, "root/path"));
+    if (!p || !*p)
+        return NULL;
+    if (p[0] == '/')
+        return xstrdup(p);
+    const char *b = ctx->bundle ? ctx->bundle : ctx->container_id ? "." : NULL;
+    return b ? xasprintf("%s/%s", b, p) : NULL;
+}
+
+/* Whether `dir` lies strictly below another of the policy's writable
+ * paths: that one's copy holds it, with the image's owners and modes,
+ * which is what a tmpfs of its own would be seeded with. */
+static const char *covering_path(char *const *wps, const char *dir)
+{
+    for (char *const *w = wps; w && *w; w++)
+        if (!streq(*w, dir) && mount_path_under(dir, *w))
+            return *w;
+    return NULL;
+}
+
+/* A writable path's tmpfs.  Over a directory the image has, it is seeded
+ * with the image's content (copy-up), and is that much larger than
+ * tmpfsSize, or the copy fails for lack of room (runc: "tmpcopyup: failed
+ * to copy", ENOSPC).  Its owner:
+ *  - for a process that runs as root: the image directory's owner, group
+ *    and mode, as under plain runc (postgres refuses a data directory that
+ *    is not its own; a daemon that starts as root and switches to its user
+ *    finds the directory as it was packaged);
+ *  - for a non-root process: the process's uid and gid, with the image's
+ *    mode and the owner's rwx (it could not write there otherwise);
+ *  - where the image has nothing: the process's, mode 0755 (runc makes the
+ *    directory; an empty tmpfs would otherwise be 1777 under crun).
+ * The image is read only through brig_open_in_root (rootfs_io.h).  When it
+ * cannot be read (no bundle known offline), the tmpfs belongs to the
+ * process's user and the runtime keeps the directory's mode, as before. */
+static int writable_tmpfs(const BrigCtx *ctx, const char *rootfs, const char *dir, uint64_t uid,
+                          uint64_t gid, bool mapped, Tmpfs *t, char **ret_why, BrigReport *rep,
+                          const BrigJson *spec)
+{
+    *t = (Tmpfs){
+        .size = ctx->policy->tmpfs_size, .uid = uid, .gid = gid, .has_owner = true, .copyup = true};
+    *ret_why = NULL;
+    if (!rootfs || !ctx->host || !ctx->host->image_dir)
+        return 0;
+    BrigImageDir img;
+    BrigError *e = NULL;
+    int r = ctx->host->image_dir(rootfs, dir, &img, &e);
+    if (r == -E2BIG) {
+        brig_report_refuse(rep, "/root/path", brig_json_get_path(spec, "root/path"),
+                           "%s; %s grants it as a writable path (writablePaths), which the "
+                           "runtime would copy into memory: brig does not copy that much up",
+                           e ? e->msg : dir, brig_policy_source(ctx->policy));
+        brig_error_free(e);
+        return -1;
+    }
+    if (r == 0 && img.special[0]) {
+        brig_report_refuse(rep, "/root/path", brig_json_get_path(spec, "root/path"),
+                           "the image has a %s at %s/%s, which a copy-up cannot hold (runc 1.1 "
+                           "fails on it: \"lchown ...: no such file or directory\"); %s grants "
+                           "%s as a writable path (writablePaths): remove it from the image, or "
+                           "grant a path that does not hold it",
+                           img.special_kind, dir, img.special, brig_policy_source(ctx->policy),
+                           dir);
+        brig_error_free(e);
+        return -1;
+    }
+    if (r < 0) {
+        *ret_why = xasprintf("; the image could not be read there (%s): owned by the "
+                             "container's user",
+                             e ? e->msg : "?");
+        brig_error_free(e);
+        return 0;
+    }
+    brig_error_free(e);
+    t->has_mode = true;
+    if (!img.exists) {
+        t->mode = 0755;
+        t->copyup = false;
+        *ret_why = xasprintf(": the image has no directory there; owned by the container's "
+                             "user (%llu:%llu), mode 0755",
+                             (unsigned long long)uid, (unsigned long long)gid);
+        return 0;
+    }
+    t->size = t->size > UINT64_MAX - img.bytes ? UINT64_MAX : t->size + img.bytes;
+    if (uid == 0 && mapped) {
+        t->uid = img.uid, t->gid = img.gid, t->mode = img.mode;
+        *ret_why = xasprintf(", owned as the image has it (%u:%u mode %04o: the process runs "
+                             "as root), %llu bytes larger than tmpfsSize for the copy",
+                             img.uid, img.gid, img.mode, (unsigned long long)img.bytes);
+    } else {
+        t->mode = img.mode | 0700;
+        *ret_why = xasprintf(", owned by the container's user (%llu:%llu; the image has "
+                             "%u:%u), mode %04o, %llu bytes larger than tmpfsSize for the copy",
+                             (unsigned long long)uid, (unsigned long long)gid, img.uid, img.gid,
+                             t->mode, (unsigned long long)img.bytes);
+    }
+    return 0;
 }
 
 /* The root filesystem is the engine's image, in the bundle or in its
@@ -190,23 +303,35 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
     if (r < 0)
         return r;
     uint32_t host;
+    bool mapped = true;
     if (ns.enabled && ns.has_uids && ns.has_gids &&
         (uid > UINT32_MAX || gid > UINT32_MAX ||
          !brig_idmap_to_host(&ns.uids, (uint32_t)uid, &host) ||
          !brig_idmap_to_host(&ns.gids, (uint32_t)gid, &host)))
-        uid = gid = 0;
+        uid = gid = 0, mapped = false;
+    _cleanup_free_ char *rootfs = rootfs_path(ctx, spec);
+    char *const *wps = ctx->policy->writable_paths;
     size_t n_wp = 0;
-    for (char **w = ctx->policy->writable_paths; w && *w; w++)
+    for (char *const *w = wps; w && *w; w++)
         n_wp++;
     size_t n_dirs = ELEMENTSOF(scratch_dirs) + n_wp;
     _cleanup_free_ BrigJson **added = xcalloc(n_dirs, sizeof(BrigJson *));
+    _cleanup_free_ char **why = xcalloc(n_dirs, sizeof(char *));
     for (size_t d = 0; d < n_dirs; d++) {
         bool wp = d >= ELEMENTSOF(scratch_dirs);
-        const char *dir =
-            wp ? ctx->policy->writable_paths[d - ELEMENTSOF(scratch_dirs)] : scratch_dirs[d];
-        if (has_mount_at(mounts, dir))
+        const char *dir = wp ? wps[d - ELEMENTSOF(scratch_dirs)] : scratch_dirs[d];
+        if (has_mount_at(mounts, dir) || (wp && covering_path(wps, dir)))
             continue;
-        added[d] = tmpfs_mount(dir, ctx->policy->tmpfs_size, uid, gid, wp);
+        Tmpfs t = {.size = ctx->policy->tmpfs_size, .uid = uid, .gid = gid, .has_owner = true};
+        if (wp) {
+            if (writable_tmpfs(ctx, rootfs, dir, uid, gid, mapped, &t, &why[d], rep, spec) < 0)
+                continue;
+        } else {
+            /* world-writable with the sticky bit for crun; runc 1.1 chmods
+             * it back to the directory's mode, hence the owner */
+            t.mode = 01777, t.has_mode = true;
+        }
+        added[d] = tmpfs_mount(dir, &t);
         brig_json_insert(mounts, tmpfs_position(mounts, dir), added[d]);
     }
     /* Reported once all are in place, so each pointer is the final index
@@ -217,13 +342,29 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
                 continue;
             PassPtr pb;
             const char *p = pass_ptr_index(&pb, "/mounts", k);
+            if (d < ELEMENTSOF(scratch_dirs)) {
+                brig_report_fix(rep, p, NULL, added[d],
+                                "writable scratch space on a read-only root filesystem");
+                continue;
+            }
+            const char *dir = wps[d - ELEMENTSOF(scratch_dirs)];
+            _cleanup_free_ char *covers = NULL;
+            for (char *const *w = wps; w && *w; w++) {
+                if (streq(*w, dir) || !mount_path_under(*w, dir))
+                    continue;
+                char *c = xasprintf("%s%s%s", covers ? covers : "", covers ? ", " : "", *w);
+                free(covers);
+                covers = c;
+            }
             brig_report_fix(rep, p, NULL, added[d],
-                            d < ELEMENTSOF(scratch_dirs)
-                                ? "writable scratch space on a read-only root filesystem"
-                                : "a writable path the policy grants (writablePaths): a tmpfs "
-                                  "owned by the container's user, seeded with the image's "
-                                  "content");
+                            "a writable path the policy grants (writablePaths): a tmpfs seeded "
+                            "with the image's content%s%s%s%s",
+                            why[d] ? why[d] : ", owned by the container's user",
+                            covers ? "; it holds the writable paths below it (" : "",
+                            covers ? covers : "", covers ? "), copied with it" : "");
         }
     }
+    for (size_t d = 0; d < n_dirs; d++)
+        free(why[d]);
     return 0;
 }

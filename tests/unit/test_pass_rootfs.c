@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Root filesystem pass: read-only root, and tmpfs scratch space at /tmp,
  * /var/tmp and /run placed before anything mounted below them. */
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,6 +200,150 @@ START_TEST(test_existing_mounts_count)
 }
 END_TEST
 
+/* What the fake image has: /srv/data (uid 100 mode 0700, 1 MiB of files),
+ * /srv/data/sub below it, /srv/sock holding a socket, nothing else. */
+static int fake_image_dir(const char *rootfs, const char *dir, BrigImageDir *ret, BrigError **err)
+{
+    *ret = (BrigImageDir){0};
+    if (!streq(rootfs, "/bundle/rootfs"))
+        return brig_error_set(err, EIO, "unexpected rootfs %s", rootfs);
+    if (streq(dir, "/srv/data") || streq(dir, "/srv/data/sub")) {
+        *ret = (BrigImageDir){
+            .exists = true, .uid = 100, .gid = 101, .mode = 0700, .bytes = 1 << 20, .entries = 3};
+    } else if (streq(dir, "/srv/sock")) {
+        *ret = (BrigImageDir){.exists = true, .mode = 0755};
+        snprintf(ret->special, sizeof(ret->special), "mysqld.sock");
+        snprintf(ret->special_kind, sizeof(ret->special_kind), "socket");
+    } else if (streq(dir, "/srv/huge")) {
+        return brig_error_set(err, E2BIG, "/srv/huge: the image has more than 1048576 names");
+    }
+    return 0;
+}
+
+static const BrigJson *mount_at(const BrigJson *spec, const char *dest)
+{
+    const BrigJson *m;
+    BRIG_JSON_FOREACH (m, brig_json_get(spec, "mounts"))
+        if (streq(brig_json_str(brig_json_get(m, "destination")), dest))
+            return m;
+    return NULL;
+}
+
+static char *options_of(const BrigJson *spec, const char *dest)
+{
+    const BrigJson *m = mount_at(spec, dest);
+    return m ? tu_compact(brig_json_get(m, "options")) : xstrdup("(none)");
+}
+
+/* runs the pass over a config whose process runs as uid:gid, with the
+ * given writable paths; returns the report through rep */
+static BrigJson *run_writable(const char *uid, char *const *paths, BrigReport *rep)
+{
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *pol;
+    tu_ctx(&ctx, &host, &pol);
+    host.image_dir = fake_image_dir;
+    ctx.bundle = "/bundle";
+    pol->tmpfs_size = 4096;
+    strv_free(pol->writable_paths);
+    size_t n = 0;
+    while (paths[n])
+        n++;
+    pol->writable_paths = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        pol->writable_paths[i] = xstrdup(paths[i]);
+    _cleanup_free_ char *in = xasprintf("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
+                                        "{\"uid\":%s,\"gid\":%s}},\"mounts\":[]}",
+                                        uid, uid);
+    BrigJson *spec = tu_parse(in);
+    ck_assert_int_eq(pass_rootfs(&ctx, spec, rep, NULL), 0);
+    brig_policy_free(pol);
+    return spec;
+}
+
+/* A copied-up writable path over an image directory: a root process gets
+ * the directory as the image has it (postgres refuses a data directory
+ * that is not its own), a non-root one gets it as its own; either way the
+ * tmpfs has room for the copy (runc failed mariadb's 113 MiB copy into a
+ * 64 MiB tmpfs with ENOSPC).  Where the image has nothing, the process's,
+ * 0755, nothing to copy. */
+START_TEST(test_writable_path_owner_and_size)
+{
+    char *paths[] = {"/srv/data", "/srv/none", NULL};
+    BrigReport rep = {0};
+    BrigJson *spec = run_writable("0", paths, &rep);
+    _cleanup_free_ char *o = options_of(spec, "/srv/data");
+    ck_assert_str_eq(o, "[\"nosuid\",\"nodev\",\"mode=0700\",\"uid=100\",\"gid=101\","
+                        "\"size=1052672\",\"tmpcopyup\"]");
+    _cleanup_free_ char *n = options_of(spec, "/srv/none");
+    ck_assert_str_eq(n, "[\"nosuid\",\"nodev\",\"mode=0755\",\"size=4096\"]");
+    bool said = false;
+    for (size_t k = 0; k < rep.n; k++)
+        said |= rep.v[k].reason && strstr(rep.v[k].reason, "owned as the image has it (100:101 "
+                                                           "mode 0700: the process runs as root)");
+    ck_assert(said);
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+
+    spec = run_writable("1000", paths, &rep);
+    _cleanup_free_ char *o2 = options_of(spec, "/srv/data");
+    ck_assert_str_eq(o2, "[\"nosuid\",\"nodev\",\"mode=0700\",\"uid=1000\",\"gid=1000\","
+                         "\"size=1052672\",\"tmpcopyup\"]");
+    _cleanup_free_ char *n2 = options_of(spec, "/srv/none");
+    ck_assert_str_eq(n2, "[\"nosuid\",\"nodev\",\"mode=0755\",\"uid=1000\",\"gid=1000\","
+                         "\"size=4096\"]");
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+}
+END_TEST
+
+/* A writable path below another is part of its copy: no tmpfs of its own,
+ * and the outer one's report says it holds it. */
+START_TEST(test_writable_path_nested_is_covered)
+{
+    char *paths[] = {"/srv/data/sub", "/srv/data", NULL};
+    BrigReport rep = {0};
+    BrigJson *spec = run_writable("0", paths, &rep);
+    ck_assert_ptr_null(mount_at(spec, "/srv/data/sub"));
+    ck_assert_ptr_nonnull(mount_at(spec, "/srv/data"));
+    bool said = false;
+    for (size_t k = 0; k < rep.n; k++)
+        said |= rep.v[k].reason &&
+                strstr(rep.v[k].reason, "it holds the writable paths below it (/srv/data/sub)");
+    ck_assert(said);
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+}
+END_TEST
+
+/* What runc cannot copy, and what brig will not walk, are refused with the
+ * grant named. */
+START_TEST(test_writable_path_refusals)
+{
+    static const struct {
+        const char *path, *needle;
+    } cases[] = {
+        {"/srv/sock", "the image has a socket at /srv/sock/mysqld.sock, which a copy-up cannot "
+                      "hold"},
+        {"/srv/huge", "more than 1048576 names"},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        char *paths[] = {(char *)cases[i].path, NULL};
+        BrigReport rep = {0};
+        BrigJson *spec = run_writable("0", paths, &rep);
+        bool refused = false;
+        for (size_t k = 0; k < rep.n; k++)
+            refused |= rep.v[k].kind == BRIG_REFUSE && strstr(rep.v[k].reason, cases[i].needle) &&
+                       strstr(rep.v[k].reason, "(writablePaths)");
+        ck_assert_msg(refused, "%s not refused", cases[i].path);
+        ck_assert_ptr_null(mount_at(spec, cases[i].path));
+        brig_json_free(spec);
+        brig_report_clear(&rep);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pass_rootfs");
@@ -210,6 +355,9 @@ int main(void)
     tcase_add_test(tc, test_root_path_resolved);
     tcase_add_test(tc, test_existing_mounts_count);
     tcase_add_test(tc, test_relative_submount);
+    tcase_add_test(tc, test_writable_path_owner_and_size);
+    tcase_add_test(tc, test_writable_path_nested_is_covered);
+    tcase_add_test(tc, test_writable_path_refusals);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
