@@ -363,6 +363,24 @@ static int pv_writable_paths(const PV *v, const BrigJson *m, const char *p, Brig
                         s);
             break;
         }
+        /* nested paths in one list are a mistake to point out: the outer
+         * tmpfs is a copy of the image's subtree and holds the inner one
+         * (across rules, which may match different containers, the rootfs
+         * pass keeps the outer one) */
+        for (size_t j = 0; j < i && r == 0; j++) {
+            const char *o = more[j], *in = s;
+            if (!streq(o, s) && strncmp(s, o, strlen(o)) != 0)
+                o = s, in = more[j];
+            size_t l = strlen(o);
+            if (streq(o, in))
+                r = pv_fail(v, m->kids[i], ep, "%s is listed twice", s);
+            else if (strncmp(in, o, l) == 0 && in[l] == '/')
+                r = pv_fail(v, m->kids[i], ep,
+                            "%s is below %s, also listed: the tmpfs at %s is a copy of the "
+                            "image's %s and holds %s, with the owners and modes the image gives "
+                            "it; list only %s",
+                            in, o, o, o, in, o);
+        }
         for (const char *const *k = kernel_trees; *k && r == 0; k++) {
             size_t l = strlen(*k);
             if (strncmp(s, *k, l) == 0 && (s[l] == '\0' || s[l] == '/'))

@@ -181,14 +181,28 @@ static bool has_rule(const BrigJson *rules, const char *name)
     return false;
 }
 
+/* Whether `dir` is strictly below one of the candidate directories. */
+static bool below_another(const char *const *dirs, size_t n, const char *dir)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!streq(dirs[i], dir) && below(dir, dirs[i]))
+            return true;
+    return false;
+}
+
 /* A tmpfs at each directory it writes in, except those it made itself
- * (below a tmpfs, what it makes is its own).  Nested writable paths stay
- * apart: a copied-up tmpfs keeps the owners of what it copies, so a
- * tmpfs at /a would not make the image's /a/b writable. */
+ * (below a tmpfs, what it makes is its own), and those below another such
+ * directory: that tmpfs is a copy of the image's subtree, which holds them
+ * with the owners and modes the image gives them, as a tmpfs of their own
+ * would (the rootfs pass gives a root process the image directory's owner).
+ * The outer rule's reason names what it covers. */
 static void write_grants(const BrigJson *data, BrigJson *rules, const char *id_glob)
 {
     const BrigJson *writes = brig_json_get(data, "writes"), *e;
     const BrigJson *created = brig_json_get(data, "created");
+    size_t n = 0, cap = writes && writes->type == BRIG_JSON_ARRAY ? writes->n : 0;
+    _cleanup_free_ const char **dirs = xcalloc(cap + 1, sizeof(char *));
+    _cleanup_free_ const BrigJson **first = xcalloc(cap + 1, sizeof(BrigJson *));
     BRIG_JSON_FOREACH (e, writes) {
         const char *dir = str(e, "dir");
         if (streq(dir, "/")) {
@@ -204,12 +218,37 @@ static void write_grants(const BrigJson *data, BrigJson *rules, const char *id_g
         }
         if (listed_below(created, dir))
             continue;
-        _cleanup_free_ char *rn = xasprintf("learned: writable %s", dir);
-        if (has_rule(rules, rn))
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = streq(dirs[i], dir);
+        if (!seen && n < cap) {
+            dirs[n] = dir;
+            first[n++] = e;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (below_another(dirs, n, dirs[i]))
             continue;
-        _cleanup_free_ char *w = who(e);
-        _cleanup_free_ char *reason = xasprintf("%s writes in %s", w, dir);
-        rule(rules, id_glob, rn, reason, one("writablePaths", strv1(dir)));
+        _cleanup_free_ char *covered = NULL;
+        size_t n_covered = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (k == i || !below(dirs[k], dirs[i]))
+                continue;
+            if (++n_covered > 3)
+                continue;
+            char *c = xasprintf("%s%s%s", covered ? covered : "", covered ? ", " : "", dirs[k]);
+            free(covered);
+            covered = c;
+        }
+        _cleanup_free_ char *rn = xasprintf("learned: writable %s", dirs[i]);
+        _cleanup_free_ char *w = who(first[i]);
+        _cleanup_free_ char *more =
+            n_covered > 3 ? xasprintf(" and %zu more", n_covered - 3) : xstrdup("");
+        _cleanup_free_ char *reason =
+            covered ? xasprintf("%s writes in %s, and in %s%s below it, which its copy holds", w,
+                                dirs[i], covered, more)
+                    : xasprintf("%s writes in %s", w, dirs[i]);
+        rule(rules, id_glob, rn, reason, one("writablePaths", strv1(dirs[i])));
     }
 }
 
