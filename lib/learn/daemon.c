@@ -63,11 +63,45 @@ static bool has_args(const BrigJson *e)
     return a && a->type == BRIG_JSON_ARRAY && a->n;
 }
 
+/* Calls never notified, and so never waiting for the daemon: `write`
+ * (runc refuses NOTIFY on it), and what the Go runtime of runc's init may
+ * call on any of its threads between loading the filter and handing the
+ * listener over, which no one can answer yet: a preemption signal's
+ * rt_sigreturn blocked runc create for good on a loaded host (its init in
+ * seccomp_do_user_notification, the daemon gone after its wait for a
+ * listener).  None tells learn mode anything (no path, no capability, no
+ * id), and each is in every recorded profile (lib/record.c's floor). */
+static const char *const never_notified[] = {
+    "write",          "futex",       "nanosleep", "sched_yield", "rt_sigreturn",
+    "rt_sigprocmask", "sigaltstack", "getpid",    "gettid",      "tgkill",
+    "mmap",           "munmap",      "madvise",   "exit",        "clock_gettime",
+    "epoll_pwait",    NULL};
+
+static bool quiet(const char *n)
+{
+    for (const char *const *q = never_notified; *q; q++)
+        if (n && streq(*q, n))
+            return true;
+    return false;
+}
+
 int brig_learn_profile(const BrigJson *engine, BrigJson **ret, BrigError **err)
 {
-    /* no profile of the engine's: what brig record runs with */
-    if (!engine)
-        return brig_record_notify_profile(ret, err);
+    /* no profile of the engine's: what brig record runs with, less the
+     * calls never notified (the default, ALLOW, runs them) */
+    if (!engine) {
+        int r = brig_record_notify_profile(ret, err);
+        if (r < 0)
+            return r;
+        BrigJson *e;
+        BRIG_JSON_FOREACH (e, brig_json_get(*ret, "syscalls")) {
+            BrigJson *names = brig_json_get(e, "names");
+            for (size_t i = 0; names && names->type == BRIG_JSON_ARRAY && i < names->n; i++)
+                if (quiet(brig_json_str(names->kids[i])))
+                    brig_json_delete_at(names, i--);
+        }
+        return 0;
+    }
     if (engine->type != BRIG_JSON_OBJECT)
         return brig_error_set(err, EINVAL, "/linux/seccomp: expected an object");
     _cleanup_(brig_json_freep) BrigJson *p = brig_json_copy(engine);
@@ -85,15 +119,16 @@ int brig_learn_profile(const BrigJson *engine, BrigJson **ret, BrigError **err)
     }
     /* Each entry's own action becomes NOTIFY (same names, same argument
      * tests, so what reaches the default action still does); the daemon
-     * answers with what the entry said.  `write` keeps its entry. */
+     * answers with what the entry said.  The calls never notified keep
+     * their entries. */
     _cleanup_(brig_json_freep) BrigJson *keep = brig_json_new(BRIG_JSON_ARRAY);
     BrigJson *e;
     BRIG_JSON_FOREACH (e, sys) {
         BrigJson *names = brig_json_get(e, "names");
         for (size_t i = 0; names && names->type == BRIG_JSON_ARRAY && i < names->n; i++)
-            if (streq(brig_json_str(names->kids[i]), "write")) {
+            if (quiet(brig_json_str(names->kids[i]))) {
                 BrigJson *w = brig_json_copy(e), *wn = brig_json_new(BRIG_JSON_ARRAY);
-                brig_json_append(wn, brig_json_new_string("write"));
+                brig_json_append(wn, brig_json_new_string(brig_json_str(names->kids[i])));
                 brig_json_set(w, "names", wn);
                 brig_json_append(keep, w);
                 brig_json_delete_at(names, i--);
@@ -114,7 +149,7 @@ int brig_learn_profile(const BrigJson *engine, BrigJson **ret, BrigError **err)
     uint32_t native = seccomp_arch_native();
     for (int nr = 0; nr < MAX_NR; nr++) {
         _cleanup_free_ char *n = seccomp_syscall_resolve_num_arch(native, nr);
-        if (!n || streq(n, "write") || brig_json_array_has_string(unlisted, n))
+        if (!n || quiet(n) || brig_json_array_has_string(unlisted, n))
             continue;
         bool listed = false;
         BRIG_JSON_FOREACH (e, sys)
