@@ -34,6 +34,30 @@ static BrigJson *arches_of_native(void)
     return a;
 }
 
+/* What a runtime may call, on its own schedule, between loading the filter
+ * and handing the listener its fd: runc 1.1 is Go, and its init takes
+ * signals (the scheduler's SIGURG preemption, anything sent to it) that
+ * end in rt_sigreturn, wakes threads with futex, sleeps and allocates.  A
+ * NOTIFY on one of these in that window has no listener to answer it yet,
+ * and runc init holds the notification fd itself, so the kernel never
+ * fails it: the create hangs for good (seen under load: runc init blocked
+ * in rt_sigreturn).  `write` is runc's own rule: it reports progress with
+ * it after the filter is loaded and refuses NOTIFY on it. */
+static const char *const never_notified[] = {
+    "write",         "rt_sigreturn",   "futex",       "nanosleep", "clock_nanosleep",
+    "sched_yield",   "rt_sigprocmask", "sigaltstack", "getpid",    "gettid",
+    "tgkill",        "mmap",           "munmap",      "madvise",   "epoll_pwait",
+    "clock_gettime", "exit",
+};
+
+bool brig_record_never_notified(const char *name)
+{
+    for (size_t i = 0; i < ELEMENTSOF(never_notified); i++)
+        if (streq(never_notified[i], name))
+            return true;
+    return false;
+}
+
 int brig_record_notify_profile(BrigJson **ret, BrigError **err)
 {
     _cleanup_(brig_json_freep) BrigJson *p = brig_json_new(BRIG_JSON_OBJECT);
@@ -43,7 +67,7 @@ int brig_record_notify_profile(BrigJson **ret, BrigError **err)
     uint32_t native = seccomp_arch_native();
     for (int nr = 0; nr < MAX_NR; nr++) {
         _cleanup_free_ char *n = seccomp_syscall_resolve_num_arch(native, nr);
-        if (n && !streq(n, "write"))
+        if (n && !brig_record_never_notified(n))
             add_name(names, n);
     }
     if (!names->n) {
@@ -92,11 +116,11 @@ static bool in_list(char *const *v, size_t n, const char *s)
  * to see: a futex wake that happens in one run and not the next made a
  * replay crash in runc.  They are allowed in every recorded profile. */
 static const char *const runtime_floor[] = {
-    "futex",         "nanosleep",   "sched_yield", "rt_sigreturn", "rt_sigprocmask",
-    "sigaltstack",   "getpid",      "gettid",      "tgkill",       "mmap",
-    "munmap",        "madvise",     "exit",        "exit_group",   "close",
-    "fstat",         "newfstatat",  "openat",      "read",         "execve",
-    "clock_gettime", "epoll_pwait", "fcntl",       "prctl",        "capget",
+    "futex",  "nanosleep",       "sched_yield",   "rt_sigreturn", "rt_sigprocmask", "sigaltstack",
+    "getpid", "gettid",          "tgkill",        "mmap",         "munmap",         "madvise",
+    "exit",   "exit_group",      "close",         "fstat",        "newfstatat",     "openat",
+    "read",   "execve",          "clock_gettime", "epoll_pwait",  "fcntl",          "prctl",
+    "capget", "clock_nanosleep",
 };
 
 BrigJson *brig_record_result_profile(char *const *names, size_t n, char *const *arches,

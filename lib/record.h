@@ -22,10 +22,16 @@
 #include "seccomp_explain.h"
 #include "supervisor.h"
 
+/* Whether `name` must never be a NOTIFY action: `write` (runc refuses
+ * it) and what runc's Go init may call on its own before the listener has
+ * the fd (signal return, futex, sleeps, allocation), which would hang the
+ * create.  Recorded profiles allow them all (the runtime floor). */
+bool brig_record_never_notified(const char *name);
+
 /* NOTIFY on every syscall libseccomp knows for the host architecture,
- * except `write` (runc refuses NOTIFY on it: the runtime reports progress
- * with write after the filter is loaded); default ALLOW (NOTIFY cannot be
- * the default).  Syscalls libseccomp does not know run unrecorded. */
+ * except those brig_record_never_notified() names; default ALLOW (NOTIFY
+ * cannot be the default).  Syscalls libseccomp does not know run
+ * unrecorded. */
 int brig_record_notify_profile(BrigJson **ret, BrigError **err);
 
 /* The profile a recording produced: default ERRNO(ENOSYS), one ALLOW entry

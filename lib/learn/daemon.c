@@ -63,45 +63,21 @@ static bool has_args(const BrigJson *e)
     return a && a->type == BRIG_JSON_ARRAY && a->n;
 }
 
-/* Calls never notified, and so never waiting for the daemon: `write`
- * (runc refuses NOTIFY on it), and what the Go runtime of runc's init may
- * call on any of its threads between loading the filter and handing the
- * listener over, which no one can answer yet: a preemption signal's
- * rt_sigreturn blocked runc create for good on a loaded host (its init in
- * seccomp_do_user_notification, the daemon gone after its wait for a
- * listener).  None tells learn mode anything (no path, no capability, no
- * id), and each is in every recorded profile (lib/record.c's floor). */
-static const char *const never_notified[] = {
-    "write",          "futex",       "nanosleep", "sched_yield", "rt_sigreturn",
-    "rt_sigprocmask", "sigaltstack", "getpid",    "gettid",      "tgkill",
-    "mmap",           "munmap",      "madvise",   "exit",        "clock_gettime",
-    "epoll_pwait",    NULL};
-
+/* Calls never notified (brig_record_never_notified: write, and what the Go
+ * runtime of runc's init may call before it hands the listener over, which
+ * no one can answer yet).  None tells learn mode anything (no path, no
+ * capability, no id), and each is in every recorded profile. */
 static bool quiet(const char *n)
 {
-    for (const char *const *q = never_notified; *q; q++)
-        if (n && streq(*q, n))
-            return true;
-    return false;
+    return n && brig_record_never_notified(n);
 }
 
 int brig_learn_profile(const BrigJson *engine, BrigJson **ret, BrigError **err)
 {
-    /* no profile of the engine's: what brig record runs with, less the
-     * calls never notified (the default, ALLOW, runs them) */
-    if (!engine) {
-        int r = brig_record_notify_profile(ret, err);
-        if (r < 0)
-            return r;
-        BrigJson *e;
-        BRIG_JSON_FOREACH (e, brig_json_get(*ret, "syscalls")) {
-            BrigJson *names = brig_json_get(e, "names");
-            for (size_t i = 0; names && names->type == BRIG_JSON_ARRAY && i < names->n; i++)
-                if (quiet(brig_json_str(names->kids[i])))
-                    brig_json_delete_at(names, i--);
-        }
-        return 0;
-    }
+    /* no profile of the engine's: what brig record runs with (the calls
+     * never notified run under its default, ALLOW) */
+    if (!engine)
+        return brig_record_notify_profile(ret, err);
     if (engine->type != BRIG_JSON_OBJECT)
         return brig_error_set(err, EINVAL, "/linux/seccomp: expected an object");
     _cleanup_(brig_json_freep) BrigJson *p = brig_json_copy(engine);
@@ -144,7 +120,8 @@ int brig_learn_profile(const BrigJson *engine, BrigJson **ret, BrigError **err)
     BRIG_JSON_FOREACH (e, keep)
         brig_json_append(sys, brig_json_copy(e));
     /* What the engine does not list gets its default action: notified
-     * too, answered with that action. */
+     * too, answered with that action (what must never be notified gets
+     * the default action from the kernel directly). */
     BrigJson *unlisted = brig_json_new(BRIG_JSON_ARRAY);
     uint32_t native = seccomp_arch_native();
     for (int nr = 0; nr < MAX_NR; nr++) {

@@ -32,6 +32,12 @@ START_TEST(notify_profile)
     ck_assert_str_eq(brig_json_str(brig_json_get(e, "action")), "SCMP_ACT_NOTIFY");
     const BrigJson *names = brig_json_get(e, "names");
     ck_assert(!brig_json_array_has_string(names, "write"));
+    /* what runc's Go init calls on its own before the listener has the
+     * fd: a NOTIFY there hangs the create for good */
+    static const char *const async[] = {"rt_sigreturn", "futex",  "nanosleep", "clock_nanosleep",
+                                        "sched_yield",  "tgkill", "mmap",      "madvise"};
+    for (size_t i = 0; i < ELEMENTSOF(async); i++)
+        ck_assert_msg(!brig_json_array_has_string(names, async[i]), "%s notified", async[i]);
     ck_assert(brig_json_array_has_string(names, "read"));
     ck_assert(brig_json_array_has_string(names, "getppid"));
     ck_assert_uint_gt(names->n, 300);
