@@ -138,8 +138,8 @@ static const char *covering_path(char *const *wps, const char *dir)
  * cannot be read (no bundle known offline), the tmpfs belongs to the
  * process's user and the runtime keeps the directory's mode, as before. */
 static int writable_tmpfs(const BrigCtx *ctx, const char *rootfs, const char *dir, uint64_t uid,
-                          uint64_t gid, bool mapped, Tmpfs *t, char **ret_why, BrigReport *rep,
-                          const BrigJson *spec)
+                          uint64_t gid, const BrigUserns *ns, bool mapped, Tmpfs *t, char **ret_why,
+                          BrigReport *rep, const BrigJson *spec)
 {
     *t = (Tmpfs){
         .size = ctx->policy->tmpfs_size, .uid = uid, .gid = gid, .has_owner = true, .copyup = true};
@@ -186,7 +186,13 @@ static int writable_tmpfs(const BrigCtx *ctx, const char *rootfs, const char *di
         return 0;
     }
     t->size = t->size > UINT64_MAX - img.bytes ? UINT64_MAX : t->size + img.bytes;
-    if (uid == 0 && mapped) {
+    /* in a user namespace, the image's ids must be mapped there, or the
+     * kernel refuses the mount: the container's root keeps it then */
+    uint32_t host;
+    bool img_mapped = !(ns->enabled && ns->has_uids && ns->has_gids) ||
+                      (brig_idmap_to_host(&ns->uids, img.uid, &host) &&
+                       brig_idmap_to_host(&ns->gids, img.gid, &host));
+    if (uid == 0 && mapped && img_mapped) {
         t->uid = img.uid, t->gid = img.gid, t->mode = img.mode;
         *ret_why = xasprintf(", owned as the image has it (%u:%u mode %04o: the process runs "
                              "as root), %llu bytes larger than tmpfsSize for the copy",
@@ -324,7 +330,7 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
             continue;
         Tmpfs t = {.size = ctx->policy->tmpfs_size, .uid = uid, .gid = gid, .has_owner = true};
         if (wp) {
-            if (writable_tmpfs(ctx, rootfs, dir, uid, gid, mapped, &t, &why[d], rep, spec) < 0)
+            if (writable_tmpfs(ctx, rootfs, dir, uid, gid, &ns, mapped, &t, &why[d], rep, spec) < 0)
                 continue;
         } else {
             /* world-writable with the sticky bit for crun; runc 1.1 chmods

@@ -237,7 +237,8 @@ static char *options_of(const BrigJson *spec, const char *dest)
 
 /* runs the pass over a config whose process runs as uid:gid, with the
  * given writable paths; returns the report through rep */
-static BrigJson *run_writable(const char *uid, char *const *paths, BrigReport *rep)
+static BrigJson *run_writable_in(const char *uid, const char *linux_, char *const *paths,
+                                 BrigReport *rep)
 {
     BrigCtx ctx;
     BrigHost host;
@@ -254,13 +255,48 @@ static BrigJson *run_writable(const char *uid, char *const *paths, BrigReport *r
     for (size_t i = 0; i < n; i++)
         pol->writable_paths[i] = xstrdup(paths[i]);
     _cleanup_free_ char *in = xasprintf("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
-                                        "{\"uid\":%s,\"gid\":%s}},\"mounts\":[]}",
-                                        uid, uid);
+                                        "{\"uid\":%s,\"gid\":%s}},\"mounts\":[],\"linux\":%s}",
+                                        uid, uid, linux_);
     BrigJson *spec = tu_parse(in);
     ck_assert_int_eq(pass_rootfs(&ctx, spec, rep, NULL), 0);
     brig_policy_free(pol);
     return spec;
 }
+
+static BrigJson *run_writable(const char *uid, char *const *paths, BrigReport *rep)
+{
+    return run_writable_in(uid, "{}", paths, rep);
+}
+
+/* In a user namespace that does not map the image directory's owner, the
+ * kernel would refuse a tmpfs owned by it: the container's root keeps it. */
+START_TEST(test_writable_path_owner_unmapped)
+{
+    char *paths[] = {"/srv/data", NULL};
+    BrigReport rep = {0};
+    BrigJson *spec =
+        run_writable_in("0",
+                        "{\"namespaces\":[{\"type\":\"user\"}],"
+                        "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":50}],"
+                        "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":50}]}",
+                        paths, &rep);
+    _cleanup_free_ char *o = options_of(spec, "/srv/data");
+    ck_assert_str_eq(o, "[\"nosuid\",\"nodev\",\"mode=0700\",\"size=1052672\",\"tmpcopyup\"]");
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+    /* mapped: the image's owner, as without a user namespace */
+    spec =
+        run_writable_in("0",
+                        "{\"namespaces\":[{\"type\":\"user\"}],"
+                        "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+                        "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}",
+                        paths, &rep);
+    _cleanup_free_ char *o2 = options_of(spec, "/srv/data");
+    ck_assert_ptr_nonnull(strstr(o2, "\"uid=100\",\"gid=101\""));
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+}
+END_TEST
 
 /* A copied-up writable path over an image directory: a root process gets
  * the directory as the image has it (postgres refuses a data directory
@@ -357,6 +393,7 @@ int main(void)
     tcase_add_test(tc, test_relative_submount);
     tcase_add_test(tc, test_writable_path_owner_and_size);
     tcase_add_test(tc, test_writable_path_nested_is_covered);
+    tcase_add_test(tc, test_writable_path_owner_unmapped);
     tcase_add_test(tc, test_writable_path_refusals);
     suite_add_tcase(s, tc);
     return tu_run(s);
