@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Two services of the compatibility corpus, nginx and memcached, (docs/compat.md) through real
+# Three services of the compatibility corpus, nginx, memcached and
+# postgresql (docs/compat.md), through real
 # Docker, each step of tools/compat/run checked: the command line a user
 # types for plain runc serves under runc; under brig's default policy it does
 # not; a learn run; `brig learned ID`; the same command line under enforce
@@ -22,7 +23,7 @@ setup_file() {
 	export BRIG_COMPAT_RESULTS="$BATS_FILE_TMPDIR/results"
 	export BRIG_COMPAT_PROBE_TIMEOUT=20
 	local cache=${BRIG_COMPAT_CACHE:-/var/cache/brig-compat}
-	if ! "$BRIG_REPO/tools/compat/run" --build-only nginx memcached; then
+	if ! "$BRIG_REPO/tools/compat/run" --build-only nginx memcached postgresql; then
 		skip "could not build the corpus images with mmdebstrap (is a Debian archive reachable?); see $cache/*.build.log"
 	fi
 }
@@ -82,6 +83,20 @@ step_ok() { # STEP: the probe answered
 	jq -e '[.rules[]?.allow.writableRootfs // empty, .defaults.writableRootfs // empty] | all(. != true)' "$P"
 	step_ok enforce
 	jq -e '.enforce.detail == "set/get ok"' "$R"
+}
+
+@test "postgresql: its data directory is one learned writable path, owned as the image has it, and serves under enforce" {
+	compat postgresql
+	step_ok runc
+	step_ok learn
+	[[ -s $P ]] || { echo "brig learned wrote no policy: $(jq -r .learned_error "$R")" >&2; return 1; }
+	# the data directory, and nothing below it: its copy holds the rest
+	jq -e '[.rules[]?.allow.writablePaths // empty | .[]] | index("/var/lib/postgresql/15/main") != null' "$P"
+	jq -e '[.rules[]?.allow.writablePaths // empty | .[] | select(startswith("/var/lib/postgresql/15/main/"))] == []' "$P"
+	jq -e '[.rules[]?.allow.writableRootfs // empty, .defaults.writableRootfs // empty] | all(. != true)' "$P"
+	# postgres refuses a data directory it does not own ("must not be owned
+	# by root"): serving says the tmpfs kept the image's owner, uid 100
+	step_ok enforce
 }
 
 @test "nginx: the user's own --tmpfs /var/lib/nginx works under the default policy" {
