@@ -122,6 +122,25 @@ static const char *covering_path(char *const *wps, const char *dir)
     return NULL;
 }
 
+/* The destination of a mount in the config that `dir` lies below: what
+ * the runtime copies up there is that mount's (a volume, brig's /run),
+ * not the image's. */
+static const char *mount_above(const BrigJson *mounts, const char *dir)
+{
+    /* /var/run is /run, as in every current image */
+    _cleanup_free_ char *nd = mount_normalize(dir);
+    const BrigJson *m;
+    BRIG_JSON_FOREACH (m, mounts) {
+        const char *d = brig_json_str(brig_json_get(m, "destination"));
+        if (!d)
+            continue;
+        _cleanup_free_ char *n = mount_normalize(d);
+        if (!streq(n, "/") && !streq(n, nd) && mount_path_under(nd, n))
+            return d;
+    }
+    return NULL;
+}
+
 /* A writable path's tmpfs.  Over a directory the image has, it is seeded
  * with the image's content (copy-up), and is that much larger than
  * tmpfsSize, or the copy fails for lack of room (runc: "tmpcopyup: failed
@@ -146,6 +165,13 @@ static int writable_tmpfs(const BrigCtx *ctx, const char *rootfs, const char *di
     *ret_why = NULL;
     if (!rootfs || !ctx->host || !ctx->host->image_dir)
         return 0;
+    const char *over = mount_above(brig_json_get(spec, "mounts"), dir);
+    if (over) {
+        *ret_why = xasprintf(", owned by the container's user; it is below the mount at %s, "
+                             "whose content the runtime copies and brig does not read",
+                             over);
+        return 0;
+    }
     BrigImageDir img;
     BrigError *e = NULL;
     int r = ctx->host->image_dir(rootfs, dir, &img, &e);

@@ -334,6 +334,42 @@ START_TEST(test_writable_path_owner_and_size)
 }
 END_TEST
 
+/* Below a mount of the config (brig's /run, a volume), the runtime copies
+ * that mount's content, not the image's: the image is not read there. */
+START_TEST(test_writable_path_below_a_mount)
+{
+    char *paths[] = {"/var/run/app", "/srv/data/sub", NULL};
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *pol;
+    tu_ctx(&ctx, &host, &pol);
+    host.image_dir = fake_image_dir;
+    ctx.bundle = "/bundle";
+    strv_free(pol->writable_paths);
+    pol->writable_paths = xcalloc(3, sizeof(char *));
+    pol->writable_paths[0] = xstrdup(paths[0]);
+    pol->writable_paths[1] = xstrdup(paths[1]);
+    BrigJson *spec = tu_parse("{\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":{\"uid\":0,"
+                              "\"gid\":0}},\"mounts\":[{\"destination\":\"/srv/data\",\"type\":"
+                              "\"bind\",\"source\":\"/srv/vol\",\"options\":[\"rbind\"]}]}");
+    BrigReport rep = {0};
+    ck_assert_int_eq(pass_rootfs(&ctx, spec, &rep, NULL), 0);
+    /* /srv/data/sub is 100:101 0700 in the fake image: not read */
+    _cleanup_free_ char *o = options_of(spec, "/srv/data/sub");
+    ck_assert_str_eq(o, "[\"nosuid\",\"nodev\",\"size=67108864\",\"tmpcopyup\"]");
+    bool said = false;
+    for (size_t k = 0; k < rep.n; k++)
+        said |= rep.v[k].reason && strstr(rep.v[k].reason, "below the mount at /srv/data, whose "
+                                                           "content the runtime copies");
+    ck_assert(said);
+    _cleanup_free_ char *r = options_of(spec, "/var/run/app");
+    ck_assert_str_eq(r, "[\"nosuid\",\"nodev\",\"size=67108864\",\"tmpcopyup\"]");
+    brig_json_free(spec);
+    brig_report_clear(&rep);
+    brig_policy_free(pol);
+}
+END_TEST
+
 /* A writable path below another is part of its copy: no tmpfs of its own,
  * and the outer one's report says it holds it. */
 START_TEST(test_writable_path_nested_is_covered)
@@ -394,6 +430,7 @@ int main(void)
     tcase_add_test(tc, test_writable_path_owner_and_size);
     tcase_add_test(tc, test_writable_path_nested_is_covered);
     tcase_add_test(tc, test_writable_path_owner_unmapped);
+    tcase_add_test(tc, test_writable_path_below_a_mount);
     tcase_add_test(tc, test_writable_path_refusals);
     suite_add_tcase(s, tc);
     return tu_run(s);
