@@ -10,6 +10,8 @@
 #     refuses a data directory that is not its own), every entry copied
 #     with its owner, mode and content;
 #   - a non-root process gets the directory as its own, and writes there;
+#   - in a user namespace (userNamespace "auto"), the same in the
+#     container's ids;
 #   - a socket or FIFO in the image directory (runc 1.1's copy fails on it)
 #     is refused before the runtime runs, naming the grant.
 
@@ -113,6 +115,34 @@ root_process() {
 
 @test "writablePaths, root process: the image directory's owner and mode, its content copied (crun)" {
 	root_process crun
+}
+
+# in a user namespace (userNamespace "auto"), the same, in the container's
+# ids: the host sees them shifted by the range's base
+userns_root_process() {
+	local rt=$1 base
+	needs "$rt"
+	[[ -e /proc/self/ns/user ]] || skip "needs user namespaces"
+	make_busybox_bundle "$B" sleep 300
+	image_dir
+	write_policy '{"version": 1, "defaults": {"user": {"uid": 0, "gid": 0}, "tmpfsSize": 1048576, "writablePaths": ["/data"], "userNamespace": "auto"}}'
+	created "$rt"
+	base="$(jq -r '.linux.uidMappings[0].hostID' "$B/config.json")"
+	[[ $base =~ ^[0-9]+$ && $base -gt 0 ]]
+	[ "$(jq -r '.linux.uidMappings[0].containerID' "$B/config.json")" = 0 ]
+	tmpfs_at "$PID" /data
+	[ "$(stat -c '%u:%g %a' "/proc/$PID/root/data")" = "$((base + 100)):$((base + 101)) 700" ]
+	[ "$(stat -c '%u:%g %a' "/proc/$PID/root/data/other")" = "$((base + 200)):$((base + 201)) 640" ]
+	[ "$(stat -c '%u:%g %a' "/proc/$PID/root/data/rootfile")" = "$base:$base 600" ]
+	cmp "$B/rootfs/data/big" "/proc/$PID/root/data/big"
+}
+
+@test "writablePaths in a user namespace: the image directory's owner, in the container's ids (runc)" {
+	userns_root_process runc
+}
+
+@test "writablePaths in a user namespace: the image directory's owner, in the container's ids (crun)" {
+	userns_root_process crun
 }
 
 nonroot_process() {
