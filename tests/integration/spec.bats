@@ -226,3 +226,33 @@ devices_alias_refused() {
 	[ "$status" -eq 0 ]
 	[ "$output" = 1000 ]
 }
+
+# linux.personality: the domain is kept (crun applies LINUX32, read from the
+# host in /proc/PID/personality); flags are refused unless specFields grants
+# them: ADDR_NO_RANDOMIZE is what brig's seccomp profile refuses to
+# personality(2) inside, and a runtime applies the config's flags before the
+# filter.  (runc 1.1 and crun 1.8 ignore flags; brig does not judge them.)
+@test "linux.personality: LINUX32 is kept; flags are refused unless specFields grants them" {
+	runtime_path crun >/dev/null
+	bundle_jq "$B" '.linux.personality = {"domain": "LINUX32"}'
+	local pid
+	pid="$(start_through_brig crun)"
+	[ "$(cat "/proc/$pid/personality")" = 00000008 ]
+	crun delete --force "$ID"
+
+	ID="$(new_container_id spec)"
+	bundle_jq "$B" '.linux.personality = {"domain": "LINUX", "flags": ["ADDR_NO_RANDOMIZE"]}'
+	run start_through_brig crun
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *'/linux/personality/flags:'*'"specFields": ["/linux/personality/flags"]'* ]]
+	never_started
+
+	cat >"$POLICY" <<-'EOF'
+		{"version": 1, "defaults": {"specFields": ["/linux/personality/flags"]}}
+	EOF
+	chmod 0644 "$POLICY"
+	ID="$(new_container_id spec)"
+	pid="$(start_through_brig crun --brig-policy "$POLICY")"
+	[ -n "$pid" ]
+}
