@@ -55,9 +55,13 @@ static bool process_alive(int64_t pid, uint64_t start)
  * hold the same container id (a test's runc next to Docker's, two
  * containerd namespaces), so everything is keyed by root and id:
  * BRIG_USERNS_CT/KEY/ID, and the range file names "KEY/ID", KEY being the
- * first 16 hex digits of the root's SHA-256 (state.json says which root). */
+ * first 16 hex digits of the SHA-256 of the root given with --root, or,
+ * without one, of "runtime:" and the runtime's path (whose default root
+ * it is).  Asking the runtime which one it is (runc's or crun's default)
+ * would run it while brig may still refuse the container.  state.json
+ * says which root it was. */
 typedef struct {
-    char *root;   /* the runtime root: --root, else the runtime's default */
+    char *root;   /* --root, else NULL: the runtime's default */
     char *ctroot; /* BRIG_USERNS_CT/KEY */
     char *key;    /* KEY/ID */
 } Where;
@@ -80,24 +84,36 @@ static char *root_key(const char *root)
     return xstrdup(hex);
 }
 
+/* The key's text for a root given with --root ("/run/x/" and "/run/x" are
+ * one directory to the runtime). */
+static char *root_text(const char *root)
+{
+    char *r = xstrdup(root);
+    for (size_t n = strlen(r); n > 1 && r[n - 1] == '/'; n--)
+        r[n - 1] = '\0';
+    return r;
+}
+
 static void where_for(const BrigArgv *a, const char *runtime, Where *w)
 {
+    _cleanup_free_ char *text = NULL;
     if (a->root && *a->root) {
-        w->root = xstrdup(a->root);
-        /* "/run/x/" and "/run/x" are one directory to the runtime */
-        for (size_t n = strlen(w->root); n > 1 && w->root[n - 1] == '/'; n--)
-            w->root[n - 1] = '\0';
+        w->root = root_text(a->root);
+        text = xstrdup(w->root);
     } else {
-        BrigFlavour f = a->flavour;
-        if (f == BRIG_RT_UNSET && runtime) {
-            (void)mkdir("/run/brig", 0700);
-            f = brig_runtime_flavour(runtime, "/run/brig/flavour");
-        }
-        w->root = xstrdup(f == BRIG_RT_CRUN ? "/run/crun" : "/run/runc");
+        _cleanup_free_ char *real = runtime ? realpath(runtime, NULL) : NULL;
+        text = xasprintf("runtime:%s", real ? real : runtime ? runtime : "");
     }
-    _cleanup_free_ char *k = root_key(w->root);
+    _cleanup_free_ char *k = root_key(text);
     w->ctroot = xasprintf("%s/%s", BRIG_USERNS_CT, k);
     w->key = xasprintf("%s/%s", k, a->id);
+}
+
+/* The runtime root of a container created without --root, once the
+ * runtime's flavour is known; NULL before. */
+static const char *default_root(BrigFlavour f)
+{
+    return f == BRIG_RT_CRUN ? "/run/crun" : f == BRIG_RT_RUNC ? "/run/runc" : NULL;
 }
 
 static int write_state(const BrigArgv *a, const Where *w, uint32_t base, BrigError **err)
@@ -108,7 +124,11 @@ static int write_state(const BrigArgv *a, const Where *w, uint32_t base, BrigErr
     _cleanup_(brig_json_freep) BrigJson *o = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(o, "id", brig_json_new_string(a->id));
     brig_json_set(o, "base", brig_json_new_uint(base));
-    brig_json_set(o, "root", brig_json_new_string(w->root));
+    /* no root until the flavour is known: gc then looks under both
+     * runtimes' defaults */
+    const char *root = w->root ? w->root : default_root(a->flavour);
+    if (root)
+        brig_json_set(o, "root", brig_json_new_string(root));
     brig_json_set(o, "pid", brig_json_new_int(getpid()));
     brig_json_set(o, "start", brig_json_new_uint(start_time(getpid())));
     size_t len;
@@ -200,11 +220,14 @@ void userns_finish(const BrigArgv *a, const BrigHardenFile *h, bool refused)
         return;
     bool used =
         !refused && h->written && h->policy && h->policy->mode == BRIG_MODE_ENFORCE && st.ok;
+    _cleanup_(where_clear) Where w = {0};
+    where_for(a, st.runtime, &w);
     if (!used) {
         /* also when setup failed half-way and the pass ran without it */
-        _cleanup_(where_clear) Where w = {0};
-        where_for(a, st.runtime, &w);
         (void)undo(w.ctroot, a->id, w.key);
+    } else if (!w.root) {
+        _cleanup_(brig_error_freep) BrigError *e = NULL;
+        (void)write_state(a, &w, st.base, &e); /* now with the runtime's root */
     }
     free(st.rootfs);
     strv_free(st.binds);
@@ -294,7 +317,15 @@ int userns_delete(const BrigArgv *a, const char *runtime)
         }
     }
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    _cleanup_free_ char *state = xasprintf("%s/%s", w.root, a->id);
+    const char *root = w.root;
+    if (!root) {
+        /* the runtime has run by now: asking it which one it is is free */
+        (void)mkdir("/run/brig", 0700);
+        root = default_root(a->flavour != BRIG_RT_UNSET
+                                ? a->flavour
+                                : brig_runtime_flavour(runtime, "/run/brig/flavour"));
+    }
+    _cleanup_free_ char *state = xasprintf("%s/%s", root ? root : "/run/runc", a->id);
     struct stat sb;
     if (ok || (lstat(state, &sb) < 0 && errno == ENOENT))
         (void)undo(w.ctroot, a->id, w.key);
@@ -358,8 +389,11 @@ static bool still_needed(const char *ctroot, const char *id, const char *key)
         return true;
     if (root)
         return init_alive(root, id);
-    /* neither state nor a live create: no runtime was ever run with it */
-    return false;
+    /* no root recorded: a create killed before it knew its runtime, or one
+     * without state at all (no runtime was ever run with it) */
+    if (s.pid == 0)
+        return false;
+    return init_alive("/run/runc", id) || init_alive("/run/crun", id);
 }
 
 typedef struct {
@@ -437,14 +471,12 @@ int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err)
                 " (userNamespace).  A container counts as gone when its runtime's state\n"
                 "directory (under the runtime root its create used) no longer holds a live\n"
                 "init and no create for it is still running.  With --root, only the\n"
-                "containers of that runtime root.\n");
+                "containers created with that --root.\n");
         return help ? BRIG_EXIT_OK : BRIG_EXIT_USAGE;
     }
     _cleanup_free_ char *only = NULL;
     if (a->root && *a->root) {
-        _cleanup_free_ char *r = xstrdup(a->root);
-        for (size_t n = strlen(r); n > 1 && r[n - 1] == '/'; n--)
-            r[n - 1] = '\0';
+        _cleanup_free_ char *r = root_text(a->root);
         only = root_key(r);
     }
     int n = 0, failed = 0;

@@ -91,15 +91,20 @@ host_uid() {
 
 # brig keeps a container's views in /run/brig/ct/KEY/ID and names its range
 # file "KEY/ID", KEY being the first 16 hex digits of the SHA-256 of the
-# runtime root (two roots may hold the same id).
+# runtime root given with --root, or of "runtime:PATH" without one (two
+# roots may hold the same id).
 root_key() {
 	printf %s "$1" | sha256sum | cut -c1-16
 }
 
-# ctdir RUNTIME ID [ROOT]: the container's directory (ROOT defaults to the
-# runtime's own, /run/runc or /run/crun)
+# ctdir RUNTIME ID [ROOT]: the container's directory (without ROOT: created
+# without --root, in the runtime's default root)
 ctdir() {
-	echo "/run/brig/ct/$(root_key "${3:-/run/$1}")/$2"
+	if [[ -n ${3:-} ]]; then
+		echo "/run/brig/ct/$(root_key "$3")/$2"
+	else
+		echo "/run/brig/ct/$(root_key "runtime:$(realpath "$(command -v "$1")")")/$2"
+	fi
 }
 
 # no_mounts_left ID: under any runtime root, no view of ID is mounted or
@@ -159,6 +164,7 @@ check_runtime() {
 	run brig_p "$rt" delete "$ida"
 	[ "$status" -ne 0 ]
 	[ -e "$(ctdir "$rt" "$ida")/state.json" ]
+	[ "$(jq -r .root "$(ctdir "$rt" "$ida")/state.json")" = "/run/$rt" ]
 	brig_p "$rt" delete --force "$ida"
 	brig_p "$rt" delete --force "$idb"
 	no_mounts_left "$ida"
@@ -326,7 +332,7 @@ check_runtime() {
 	BRIG_RUNTIME="$D/faildel" "$(brig_bin)" --brig-policy "$POLICY" --root /run/runc create --bundle "$D/a" --pid-file "$D/a/pid" "$id" </dev/null 3>&-
 	"$rtp" start "$id"
 	base="$(uid_base "$(cat "$D/a/pid")")"
-	dir="$(ctdir runc "$id")"
+	dir="$(ctdir runc "$id" /run/runc)"
 	[ -e "$dir/state.json" ]
 	run env BRIG_RUNTIME="$D/faildel" "$(brig_bin)" --brig-policy "$POLICY" --root /run/runc delete --force "$id"
 	[ "$status" -eq 1 ]
