@@ -80,6 +80,9 @@ void mac_release(const BrigArgv *a);
 void userns_prepare(BrigHost *host, const BrigArgv *a, const char *runtime, bool create);
 void userns_finish(const BrigArgv *a, const BrigHardenFile *h, bool refused);
 int userns_delete(const BrigArgv *a, const char *runtime);
+/* Replaces a stdio fd that is the host's /dev/null by brig's own null
+ * device node (crun 1.8.1 chowns stdio to a user-namespaced container). */
+void userns_private_null(void);
 int cmd_gc(int argc, char **argv, const BrigArgv *a, BrigError **err);
 
 /* Prints the report, one change per line, or as a diff-style block. */

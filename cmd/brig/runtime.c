@@ -306,6 +306,8 @@ int cmd_runtime(BrigArgv *a, BrigError **err)
     int st = userns_delete(a, runtime);
     if (st >= 0)
         return st;
+    if (is_create_like(a->cmd) || streq(a->cmd, "exec"))
+        userns_private_null();
     brig_runtime_exec(runtime, a, err);
     return BRIG_EXIT_REFUSED;
 }

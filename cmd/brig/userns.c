@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "brig.h"
@@ -332,6 +333,54 @@ int userns_delete(const BrigArgv *a, const char *runtime)
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WIFEXITED(status) ? WEXITSTATUS(status) : BRIG_EXIT_REFUSED;
+}
+
+/* crun 1.8.1 fchowns every stdio fd that is not a tty to the container's
+ * root and then its user (maybe_chown_std_streams) whenever the container
+ * has a user namespace, device nodes included: a container started with
+ * the host's /dev/null as stdin, stdout or stderr (containerd's null IO, a
+ * shell's </dev/null) made the host's /dev/null owned by the container's
+ * host uid, which may then chmod it and break every other user of it.  So
+ * such an fd is replaced by brig's own null device node: the same device
+ * (reads end, writes vanish), another inode, which only brig opens (as
+ * root: whoever ends up owning it, nobody else is denied). */
+static const char *const null_nodes[] = {BRIG_USERNS_NULL, "/dev/.brig-null"};
+
+static int open_private_null(void)
+{
+    for (size_t i = 0; i < ELEMENTSOF(null_nodes); i++) {
+        if (i == 0)
+            (void)mkdir("/run/brig", 0711);
+        if (mknod(null_nodes[i], S_IFCHR | 0666, makedev(1, 3)) < 0 && errno != EEXIST)
+            continue;
+        /* O_NOFOLLOW and the checks: what is there must be brig's node */
+        int fd = open(null_nodes[i], O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+        struct stat sb;
+        if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISCHR(sb.st_mode) && sb.st_rdev == makedev(1, 3))
+            return fd;
+        if (fd >= 0)
+            close(fd); /* a file system mounted nodev refuses the open: the next */
+    }
+    return -1;
+}
+
+void userns_private_null(void)
+{
+    struct stat host;
+    if (stat("/dev/null", &host) < 0)
+        return;
+    int priv = -1;
+    for (int fd = 0; fd < 3; fd++) {
+        struct stat sb;
+        if (fstat(fd, &sb) < 0 || !S_ISCHR(sb.st_mode) || sb.st_rdev != host.st_rdev ||
+            sb.st_ino != host.st_ino || sb.st_dev != host.st_dev)
+            continue;
+        if (priv < 0 && (priv = open_private_null()) < 0)
+            return;
+        (void)dup2(priv, fd); /* dup2 leaves the new fd without O_CLOEXEC */
+    }
+    if (priv >= 0)
+        close(priv);
 }
 
 /* ---- brig gc ---- */

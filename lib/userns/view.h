@@ -29,6 +29,8 @@
 #include "../error.h"
 
 #define BRIG_USERNS_CT "/run/brig/ct"
+/* brig's own null device node (cmd/brig/userns.c: userns_private_null) */
+#define BRIG_USERNS_NULL "/run/brig/null"
 
 /* A user namespace whose uid and gid maps are "0 base size", as an fd for
  * MOUNT_ATTR_IDMAP. */

@@ -290,3 +290,14 @@ brig_p() {
 	rtpath="$(command -v "$rt")" || return 127
 	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
 }
+# restore_dev_null: a config that maps host root (mapHostRoot, granted in
+# userns.bats and userns-exec.bats) lets crun 1.8.1 chown the host's
+# /dev/null, bound into the container, to the container's user
+# (maybe_chown_std_streams, as root of a namespace that maps host root);
+# every later user-namespaced container of any runtime then fails to open
+# it.  Tests that grant it put it back.
+restore_dev_null() {
+	[[ $(stat -c '%u:%g %a' /dev/null) == "0:0 666" ]] && return 0
+	echo "# /dev/null was $(stat -c '%u:%g %a' /dev/null): restored to 0:0 666" >&3
+	chown 0:0 /dev/null && chmod 0666 /dev/null
+}

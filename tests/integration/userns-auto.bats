@@ -205,6 +205,39 @@ check_runtime() {
 	[[ $output == *'userNamespace \"require\"'* || $output == *'userNamespace "require"'* ]]
 }
 
+# crun 1.8.1 chowns every stdio fd that is not a tty to a user-namespaced
+# container's ids, device nodes included: started (or exec'd) with the
+# host's /dev/null as stdio, the container would own the host's /dev/null.
+# brig hands the runtime its own null device node instead.
+devnull_kept() {
+	local rt=$1 before id pid
+	runtime_path "$rt" rtp >/dev/null
+	[[ $rt == crun ]] && ensure_crun_cgroups
+	docker_bundle n
+	before="$(stat -c '%u:%g %a %t:%T' /dev/null)"
+	id="$(new_container_id dn)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	BRIG_RUNTIME="$rtp" "$(brig_bin)" --brig-policy "$POLICY" run --detach --pid-file "$D/n/pid" --bundle "$D/n" "$id" </dev/null >/dev/null 2>&1 3>&-
+	pid="$(cat "$D/n/pid")"
+	[ "$(uid_base "$pid")" -ge 100000 ]
+	BRIG_RUNTIME="$rtp" "$(brig_bin)" --brig-policy "$POLICY" exec --detach "$id" sleep 30 </dev/null >/dev/null 2>&1 3>&-
+	BRIG_RUNTIME="$rtp" "$(brig_bin)" --brig-policy "$POLICY" exec --detach --user 1000:1000 "$id" sleep 30 </dev/null >/dev/null 2>&1 3>&-
+	[ "$(stat -c '%u:%g %a %t:%T' /dev/null)" = "$before" ]
+	# the node the runtime got instead: the same device, brig's inode
+	[ "$(stat -c '%t:%T' /run/brig/null)" = 1:3 ]
+	brig_p "$rt" delete --force "$id"
+	[ "$(stat -c '%u:%g %a %t:%T' /dev/null)" = "$before" ]
+}
+
+@test "userns auto: crun with the host's /dev/null as stdio (run and exec): the host's /dev/null keeps its owner" {
+	devnull_kept crun
+}
+
+@test "userns auto: runc with the host's /dev/null as stdio (run and exec): the host's /dev/null keeps its owner" {
+	devnull_kept runc
+}
+
 @test "userns auto: brig gc keeps a create under way, and removes what a killed create left" {
 	runtime_path runc rtp >/dev/null
 	docker_bundle a

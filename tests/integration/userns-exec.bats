@@ -35,6 +35,7 @@ setup() {
 
 teardown() {
 	cleanup_containers
+	restore_dev_null
 	[[ -n ${D:-} && -d $D ]] && rm -rf "$D"
 }
 
