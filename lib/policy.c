@@ -777,6 +777,7 @@ int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyD
     p->apparmor_profile = xstrdup("brig-default");
     p->apparmor_keep_engine = true;
     p->selinux = BRIG_LSM_AUTO;
+    p->userns = BRIG_USERNS_AUTO;
 
     const BrigJson *m;
     if ((m = brig_json_get(j, "mode")) && (r = pv_mode(&v, m, "/mode", &p->mode)) < 0)

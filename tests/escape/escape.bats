@@ -24,6 +24,10 @@ matrix() {
 	# seen from inside and from the host
 	echo "$output" | grep -E '^runc-spec +plain +[1-9][0-9]* of [0-9]+ succeeded .*host_uid_0.*pids_unlimited'
 	echo "$output" | grep -E '^runc-spec +brig +0 of [0-9]+ succeeded$'
+	# ...among them a host uid of its own: plain, the process is a host
+	# identity (root); under brig (userNamespace auto, the default) it is
+	# base+65534 of a range no other container holds, never below 100000
+	echo "$output" | grep -E '^docker-plain +plain +[1-9][0-9]* of [0-9]+ succeeded .*host_uid_shared'
 	# engine configs start and block everything
 	local c
 	for c in docker-plain ctr-plain podman-default; do

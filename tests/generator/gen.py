@@ -314,8 +314,10 @@ def run_one(rt, rtpath, brig, bundle, cid, allowed):
         except OSError as e:
             return True, [], [f"{rt}: exited before the oracle looked ({e})"]
     finally:
-        subprocess.run([rtpath, "delete", "--force", cid], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=60)
+        # through brig, as an engine deletes: brig takes back the container's
+        # user-namespace views and id range once the runtime's delete is done
+        subprocess.run([brig, "delete", "--force", cid], env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
 
 
 def main():

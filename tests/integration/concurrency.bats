@@ -4,8 +4,11 @@
 # Load: brig in front of runc when an engine starts many containers at once.
 #
 #  - 100 concurrent `brig create` on 100 bundles sharing one read-only
-#    rootfs: every config is hardened, every container runs as 65534, and
-#    none sees another's config (each keeps its own hostname and env);
+#    rootfs: every config is hardened, every container runs as 65534 in a
+#    user namespace of its own (userNamespace auto, the default), each with
+#    a distinct id range (host uid base+65534), none sees another's config
+#    (each keeps its own hostname and env), and every range and view is
+#    released at delete;
 #  - 20 concurrent creates under one policy with an audit log: exactly one
 #    whole JSON line per create.
 #
@@ -115,6 +118,9 @@ now_ms() {
 			and ([.process.env[] | select(startswith("BRIG_CONC_ID="))] == [$e])
 			and .process.user.uid == 65534
 			and .root.readonly == true
+			and ([.linux.namespaces[] | select(.type == "user")] | length == 1)
+			and .linux.uidMappings == [{containerID: 0, hostID: .linux.uidMappings[0].hostID, size: 65536}]
+			and .linux.gidMappings == .linux.uidMappings
 		' "$BATS_TEST_TMPDIR/c-$i/config.json" >/dev/null || {
 			echo "config of ${ids[i]} is wrong:"
 			jq '{annotations, hostname, env: .process.env, user: .process.user}' \
@@ -131,8 +137,16 @@ now_ms() {
 	wait
 	t3=$(now_ms)
 
-	# every one runs, as 65534, with its own environment and hostname
-	local state pid st uid
+	# brig's key for this runtime root: its ranges and views are found by it
+	local key
+	key="$(printf %s "$ROOT" | sha256sum | cut -c1-16)"
+	[ "$(grep -lx "$key/brigconc-$$-[0-9]*" /run/brig/userns/* 2>/dev/null | wc -l)" -eq "$n" ]
+
+	# every one runs, as container uid 65534, which is host uid base+65534
+	# of a range no other container has, with its own environment and
+	# hostname
+	local state pid st uid base
+	declare -A bases=()
 	for ((i = 1; i <= n; i++)); do
 		state="$("$RUNC" --root "$ROOT" state "${ids[i]}")" || {
 			echo "no state for ${ids[i]}: $(cat "$BATS_TEST_TMPDIR/s-$i.out")"
@@ -145,9 +159,21 @@ now_ms() {
 			return 1
 		}
 		jq -e '.annotations["io.brig.hardened"] | type == "string"' <<<"$state" >/dev/null
+		base="$(awk '$1 == 0 && $3 == 65536 {print $2}' "/proc/$pid/uid_map")"
+		[[ $base =~ ^[0-9]+$ && $base -ge 100000 ]] || {
+			echo "${ids[i]} (pid $pid) has uid_map $(cat "/proc/$pid/uid_map")"
+			return 1
+		}
+		[[ -z ${bases[$base]:-} ]] || {
+			echo "${ids[i]} and ${bases[$base]} share the range at $base"
+			return 1
+		}
+		bases[$base]=${ids[i]}
+		[ "$(jq -r '.linux.uidMappings[0].hostID' "$BATS_TEST_TMPDIR/c-$i/config.json")" = "$base" ]
 		uid="$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status")"
-		[[ $uid == "65534 65534 65534 65534" ]] || {
-			echo "${ids[i]} (pid $pid) runs as uid $uid"
+		local h=$((base + 65534))
+		[[ $uid == "$h $h $h $h" ]] || {
+			echo "${ids[i]} (pid $pid) runs as uid $uid, not $h"
 			return 1
 		}
 		[ "$(tr '\0' '\n' <"/proc/$pid/environ" | grep '^BRIG_CONC_ID=')" = "BRIG_CONC_ID=c-$i" ]
@@ -163,6 +189,13 @@ now_ms() {
 	run "$RUNC" --root "$ROOT" list -q
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+	[ "${#bases[@]}" -eq "$n" ]
+	# every range released, every view unmounted and removed
+	run grep -rlx -- "$key/brigconc-$$-[0-9]*" /run/brig/userns
+	[ "$status" -eq 1 ]
+	run grep -c " /run/brig/ct/$key/" /proc/self/mountinfo
+	[ "$output" = 0 ]
+	[ ! -e "/run/brig/ct/$key" ]
 	echo "# concurrency: $n creates $((t1 - t0)) ms, $n starts $((t3 - t2)) ms, checks+deletes $((t4 - t3)) ms, total $((t4 - t0)) ms" >&3
 }
 

@@ -199,7 +199,8 @@ track_container() {
 }
 
 # Deletes every tracked container with the real runtime directly (not
-# through brig, so cleanup works even when brig is broken).  Both runtimes
+# through brig, so cleanup works even when brig is broken), then lets
+# `brig gc` take back what brig kept for them.  Both runtimes
 # are tried: until brig's runtime choice is right, the container may belong
 # to the other one.
 cleanup_containers() {
@@ -217,6 +218,10 @@ cleanup_containers() {
 		done
 	done <"$list"
 	rm -f "$list"
+	# what brig keeps for a container (user-namespace views, an id range)
+	# is taken back at a delete through brig; these deletes bypass it
+	[[ -x $(brig_bin) ]] && "$(brig_bin)" gc >/dev/null 2>&1
+	return 0
 }
 
 # run_in_container RUNTIME BUNDLE ID
@@ -290,6 +295,7 @@ brig_p() {
 	rtpath="$(command -v "$rt")" || return 127
 	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
 }
+
 # restore_dev_null: a config that maps host root (mapHostRoot, granted in
 # userns.bats and userns-exec.bats) lets crun 1.8.1 chown the host's
 # /dev/null, bound into the container, to the container's user

@@ -148,17 +148,21 @@ learn_then_enforce() {
 	[[ $pid -gt 0 ]]
 	# it got through every step of the command: sleep is what it execs last
 	wait_for 100 grep -qx sleep "/proc/$pid/comm"
-	# judged from the host: a tmpfs at /data, a process that is not root
-	local mi
+	# judged from the host: a tmpfs at /data, a process that is not root,
+	# in a user namespace of its own (userNamespace auto, the default):
+	# container uid N is host uid base+N
+	local mi base
+	base="$(awk '$1 == 0 && $3 == 65536 {print $2}' "/proc/$pid/uid_map")"
+	[[ $base -ge 100000 ]]
 	mi="$(awk '$5 == "/data"' "/proc/$pid/mountinfo")"
 	echo "$mi"
-	[[ $mi == *" - tmpfs "*"uid=65534,gid=65534"* ]]
-	grep -E '^Uid:[[:space:]]+65534[[:space:]]' "/proc/$pid/status"
+	[[ $mi == *" - tmpfs "*"uid=$((base + 65534)),gid=$((base + 65534))"* ]]
+	grep -E "^Uid:[[:space:]]+$((base + 65534))[[:space:]]" "/proc/$pid/status"
 	grep -E '^CapEff:[[:space:]]+0000000000000001$' "/proc/$pid/status"
 	# the writes landed on the tmpfs, not in the image
 	[[ ! -e $b/rootfs/data/f ]]
 	[[ ! -e $b/rootfs/data/new ]]
-	[[ "$(stat -c %u:%g "/proc/$pid/root/data/f")" == 1:1 ]]
+	[[ "$(stat -c %u:%g "/proc/$pid/root/data/f")" == "$((base + 1)):$((base + 1))" ]]
 	# the image's content was copied up
 	[[ "$(cat "/proc/$pid/root/data/sub/img")" == img ]]
 }

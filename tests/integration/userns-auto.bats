@@ -238,6 +238,56 @@ devnull_kept() {
 	devnull_kept runc
 }
 
+# A granted host namespace cannot be shared from a user namespace of the
+# container's own (sysfs and proc mounts fail): auto runs the container
+# without one, with a note; require refuses it.  Proven with the host's
+# network namespace through runc and crun.
+host_network() {
+	local rt=$1 rtp id pid
+	runtime_path "$rt" rtp >/dev/null
+	[[ $rt == crun ]] && ensure_crun_cgroups
+	docker_bundle h
+	jq '.linux.namespaces |= map(select(.type != "network"))' "$D/h/pristine.json" >"$D/h/hostnet.json"
+	cp "$D/h/hostnet.json" "$D/h/config.json"
+	printf '%s\n' '{"version": 1, "audit": {"syslog": false}, "defaults": {"hostNamespaces": ["network"]}}' >"$POLICY"
+	id="$(new_container_id hn)"
+	IDS+=("$id")
+	track_container "$rt" "$id"
+	brig_p "$rt" create --bundle "$D/h" --pid-file "$D/h/pid" "$id" >"$T/out" 2>&1 || {
+		cat "$T/out"
+		return 1
+	}
+	brig_p "$rt" start "$id"
+	pid="$(cat "$D/h/pid")"
+	run "$(brig_bin)" explain "$id"
+	[[ $output == *"without a user namespace of its own: it shares the host's network namespace"* ]]
+	# from the host: the host's user and network namespaces, no range held
+	[ "$(stat -L -c %i "/proc/$pid/ns/user")" = "$(stat -L -c %i /proc/self/ns/user)" ]
+	[ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$(stat -L -c %i /proc/self/ns/net)" ]
+	[ "$(host_uid "$pid")" = 65534 ]
+	no_mounts_left "$id"
+	brig_p "$rt" delete --force "$id"
+	# require: refused, nothing reaches the runtime
+	cp "$D/h/hostnet.json" "$D/h/config.json"
+	printf '%s\n' '{"version": 1, "audit": {"syslog": false}, "defaults": {"hostNamespaces": ["network"], "userNamespace": "require"}}' >"$POLICY"
+	id="$(new_container_id hr)"
+	track_container "$rt" "$id"
+	run brig_p "$rt" create --bundle "$D/h" "$id"
+	[ "$status" -ne 0 ]
+	[[ $output == *"shares the host's network namespace"*'userNamespace \"require\"'* || $output == *"shares the host's network namespace"*'userNamespace "require"'* ]]
+	run "$rtp" state "$id"
+	[ "$status" -ne 0 ]
+	no_mounts_left "$id"
+}
+
+@test "userns auto: a granted host network namespace runs without a namespace of its own (runc), with a note; require refuses it" {
+	host_network runc
+}
+
+@test "userns auto: a granted host network namespace runs without a namespace of its own (crun), with a note; require refuses it" {
+	host_network crun
+}
+
 @test "userns auto: brig gc keeps a create under way, and removes what a killed create left" {
 	runtime_path runc rtp >/dev/null
 	docker_bundle a
@@ -450,11 +500,15 @@ devnull_kept() {
 	[ "$output" = "rc=0" ]
 }
 
-@test "userns auto: off by default; a rule turns it off per container" {
+@test "userns auto: on by default, also for a policy file that does not name it; a rule turns it off per container" {
 	runtime_path runc rtp >/dev/null
 	run "$(brig_bin)" policy show
 	[ "$status" -eq 0 ]
-	[[ $output == *'"userNamespace": "off"'* ]]
+	[[ $output == *'"userNamespace": "auto"'* ]]
+	printf '%s\n' '{"version": 1, "audit": {"syslog": false}}' >"$POLICY"
+	run "$(brig_bin)" policy show "$POLICY"
+	[ "$status" -eq 0 ]
+	[[ $output == *'"userNamespace": "auto"'* ]]
 	docker_bundle a
 	printf '%s\n' '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"},
 		"rules": [{"name": "no-userns", "match": {"ids": ["brigtest-off-*"]}, "allow": {"userNamespace": "off"}}]}' >"$POLICY"

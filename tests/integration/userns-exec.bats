@@ -143,6 +143,9 @@ check_nobody_root() {
 
 check_no_userns() {
 	local rt=$1
+	# no user namespace at all: brig's own (userNamespace auto, the
+	# default) is turned off
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "off"}}'
 	start "$rt" "" "" '{"uid": 1000, "gid": 1000}'
 	exec_ids "$rt" --user 0:0 "$ID" sleep 3134
 	[ "$status" -eq 0 ]
@@ -155,8 +158,26 @@ check_no_userns() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "65534 65534" ]
 }
-@test "runc: exec into a container without a user namespace judges host ids, as before" { check_no_userns runc; }
-@test "crun: exec into a container without a user namespace judges host ids, as before" { check_no_userns crun; }
+@test "runc: exec into a container without a user namespace (userNamespace off) judges host ids, as before" { check_no_userns runc; }
+@test "crun: exec into a container without a user namespace (userNamespace off) judges host ids, as before" { check_no_userns crun; }
+
+# Under the default (userNamespace auto) the container has brig's user
+# namespace: an exec lands in the container's own range, as the init does.
+check_auto_userns() {
+	local rt=$1 base pid
+	start "$rt" "" "" '{"uid": 1000, "gid": 1000}'
+	pid="$(brig_p "$rt" state "$ID" | jq -r .pid)"
+	base="$(awk '$1 == 0 && $3 == 65536 {print $2}' "/proc/$pid/uid_map")"
+	[[ $base -ge 100000 ]]
+	exec_ids "$rt" --user 0:0 "$ID" sleep 3134
+	[ "$status" -eq 0 ]
+	[ "$output" = "$((base + 65534)) $((base + 65534))" ]
+	exec_ids "$rt" --user 1000:1000 "$ID" sleep 3134
+	[ "$status" -eq 0 ]
+	[ "$output" = "$((base + 1000)) $((base + 1000))" ]
+}
+@test "runc: exec into a container with brig's user namespace (the default) runs in its range" { check_auto_userns runc; }
+@test "crun: exec into a container with brig's user namespace (the default) runs in its range" { check_auto_userns crun; }
 
 # The state names a pid; the start time it records is what makes it this
 # container's.  A state whose start time is not the process's (what a pid
