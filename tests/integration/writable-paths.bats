@@ -94,7 +94,9 @@ root_process() {
 	needs "$rt"
 	make_busybox_bundle "$B" sleep 300
 	image_dir
-	write_policy '{"version": 1, "defaults": {"user": {"uid": 0, "gid": 0}, "tmpfsSize": 1048576, "writablePaths": ["/data"]}}'
+	# host ids as written: no user namespace (userns_root_process below
+	# has brig's, the default)
+	write_policy '{"version": 1, "defaults": {"user": {"uid": 0, "gid": 0}, "tmpfsSize": 1048576, "writablePaths": ["/data"], "userNamespace": "off"}}'
 	created "$rt"
 	tmpfs_at "$PID" /data
 	# the directory as the image has it, not root's
@@ -150,7 +152,8 @@ nonroot_process() {
 	needs "$rt"
 	make_busybox_bundle "$B" sh -c 'echo mine >/data/new && exec sleep 300'
 	image_dir
-	write_policy '{"version": 1, "defaults": {"tmpfsSize": 1048576, "writablePaths": ["/data"]}}'
+	# host ids as written: no user namespace
+	write_policy '{"version": 1, "defaults": {"tmpfsSize": 1048576, "writablePaths": ["/data"], "userNamespace": "off"}}'
 	created "$rt"
 	tmpfs_at "$PID" /data
 	# the process's own (65534, brig's default user), the image's mode
