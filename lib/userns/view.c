@@ -237,8 +237,9 @@ static char *read_mountinfo(void)
 }
 
 /* The layers of the overlay mounted with mount id `mnt_id`: upperdir first,
- * then each lowerdir, top to bottom. */
-static int overlay_layers(uint64_t mnt_id, char ***ret, BrigError **err)
+ * then each lowerdir, top to bottom; its workdir in ret_work (NULL when it
+ * has none), as mountinfo shows them: as the mounter wrote them. */
+static int overlay_layers(uint64_t mnt_id, char ***ret, char **ret_work, BrigError **err)
 {
     _cleanup_free_ char *mi = read_mountinfo();
     if (!mi)
@@ -257,7 +258,7 @@ static int overlay_layers(uint64_t mnt_id, char ***ret, BrigError **err)
             }
             if (!opts)
                 break;
-            _cleanup_free_ char *upper = NULL, *lower = NULL;
+            _cleanup_free_ char *upper = NULL, *lower = NULL, *work = NULL;
             for (const char *o = opts; o < nl;) {
                 const char *e = memchr(o, ',', (size_t)(nl - o));
                 if (!e)
@@ -266,6 +267,8 @@ static int overlay_layers(uint64_t mnt_id, char ***ret, BrigError **err)
                     upper = unescape(o + 9, (size_t)(e - o - 9));
                 else if (startswith(o, "lowerdir="))
                     lower = unescape(o + 9, (size_t)(e - o - 9));
+                else if (startswith(o, "workdir="))
+                    work = unescape(o + 8, (size_t)(e - o - 8));
                 o = e + 1;
             }
             if (!lower)
@@ -284,12 +287,98 @@ static int overlay_layers(uint64_t mnt_id, char ***ret, BrigError **err)
             }
             v[n] = NULL;
             *ret = v;
+            *ret_work = TAKE_PTR(work);
             return 0;
         }
         l = *nl ? nl + 1 : nl;
     }
     return brig_error_set(err, ENOENT, "mount %llu of the rootfs is not in /proc/self/mountinfo",
                           (unsigned long long)mnt_id);
+}
+
+/* A relative layer path as an engine writes one: no "..", no ".". */
+static bool plain_relative(const char *p)
+{
+    if (!*p || p[0] == '/')
+        return false;
+    for (const char *c = p; *c;) {
+        size_t n = strcspn(c, "/");
+        if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+            return false;
+        c += n;
+        c += *c == '/';
+    }
+    return true;
+}
+
+static bool is_dir_under(const char *base, const char *rel)
+{
+    _cleanup_free_ char *p = xasprintf("%s/%s", base, rel);
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Whether every relative one of `layers` (and `work`) is a directory under
+ * `base`. */
+static bool all_under(const char *base, char *const *layers, const char *work)
+{
+    for (size_t i = 0; layers[i]; i++)
+        if (layers[i][0] != '/' && !is_dir_under(base, layers[i]))
+            return false;
+    return !work || work[0] == '/' || is_dir_under(base, work);
+}
+
+/* An engine whose mount options would not fit in a page mounts the overlay
+ * with layer paths relative to its storage directory, from a process that
+ * changed into it (Docker's and Podman's overlay drivers: "l/ID" lower
+ * links and "ID/diff", relative to the directory two above the merged
+ * rootfs; containerd's mount helper: lower "N/fs" relative to the
+ * snapshots directory, the upper absolute), and mountinfo shows them as
+ * written.  The directory is found among the parents of the absolute
+ * upper layer, then of the rootfs, nearest first: the first under which
+ * every relative layer, and the work directory, exists.  Paths with "." or
+ * ".." are not an engine's and are refused. */
+static int resolve_relative(char **layers, const char *work, const char *rootfs, BrigError **err)
+{
+    bool any = work && work[0] != '/';
+    for (size_t i = 0; layers[i]; i++) {
+        if (layers[i][0] == '/')
+            continue;
+        if (!plain_relative(layers[i]))
+            return brig_error_set(err, EINVAL,
+                                  "the overlay holding the rootfs %s has a layer path \"%s\" that "
+                                  "no engine writes",
+                                  rootfs, layers[i]);
+        any = true;
+    }
+    if (!any)
+        return 0;
+    if (work && work[0] != '/' && !plain_relative(work))
+        return brig_error_set(err, EINVAL, "the overlay holding the rootfs %s has a workdir \"%s\"",
+                              rootfs, work);
+    const char *starts[] = {layers[0] && layers[0][0] == '/' ? layers[0] : NULL, rootfs};
+    for (size_t k = 0; k < ELEMENTSOF(starts); k++) {
+        if (!starts[k])
+            continue;
+        _cleanup_free_ char *base = xstrdup(starts[k]);
+        for (char *slash; (slash = strrchr(base, '/')) && slash != base;) {
+            *slash = '\0';
+            if (!all_under(base, layers, work))
+                continue;
+            for (size_t i = 0; layers[i]; i++) {
+                if (layers[i][0] == '/')
+                    continue;
+                char *abs = xasprintf("%s/%s", base, layers[i]);
+                free(layers[i]);
+                layers[i] = abs;
+            }
+            return 0;
+        }
+    }
+    return brig_error_set(err, ENOENT,
+                          "the overlay holding the rootfs %s was mounted with relative layer "
+                          "paths (%s...) found under none of its parent directories",
+                          rootfs, layers[0]);
 }
 
 static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *rootfs, uint32_t base,
@@ -308,7 +397,11 @@ static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *ro
                               "cannot be idmapped one by one",
                               rootfs);
     _cleanup_strv_ char **layers = NULL;
-    int r = overlay_layers(sx.stx_mnt_id, &layers, err);
+    _cleanup_free_ char *work = NULL;
+    int r = overlay_layers(sx.stx_mnt_id, &layers, &work, err);
+    if (r < 0)
+        return r;
+    r = resolve_relative(layers, work, rootfs, err);
     if (r < 0)
         return r;
     if (mkdirat(dfd, "l", 0700) < 0 && errno != EEXIST)
