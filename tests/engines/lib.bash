@@ -139,10 +139,15 @@ eng_stop_started() {
 # eng_docker_configure SNIPPET...: merges the daemon.json snippets from
 # docs/engines.md into /etc/docker/daemon.json (the original is saved once
 # and put back by eng_docker_restore) and reloads dockerd with SIGHUP.
+# An argument that starts with "{" is JSON of the test's own, merged as is.
 eng_docker_configure() {
 	local json='{}' one cur pid want_default name
 	for name in "$@"; do
-		one="$(doc_snippet "$name")" || return 1
+		if [[ $name == "{"* ]]; then
+			one=$name
+		else
+			one="$(doc_snippet "$name")" || return 1
+		fi
 		jq -e . >/dev/null <<<"$one" || {
 			echo "snippet $name is not valid JSON" >&2
 			return 1
