@@ -118,6 +118,13 @@ static int walk(int dfd, unsigned depth, const char *rel, BrigImageDir *acc, con
                      : S_ISFIFO(st.st_mode) ? "FIFO"
                                             : "device");
         }
+        if (acc->bytes > BRIG_IMAGE_DIR_MAX_BYTES) {
+            r = brig_error_set(err, E2BIG,
+                               "%s: a copy of it takes more than %llu bytes (at %s%s: a sparse "
+                               "file's holes are copied as zeros)",
+                               dir, (unsigned long long)BRIG_IMAGE_DIR_MAX_BYTES, rel, de->d_name);
+            break;
+        }
         if (!S_ISDIR(st.st_mode))
             continue;
         if (depth + 1 > BRIG_IMAGE_DIR_MAX_DEPTH) {

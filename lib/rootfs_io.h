@@ -55,6 +55,12 @@ typedef struct BrigImageDir {
  * (-E2BIG): the image's author chooses them, and brig walks them. */
 #define BRIG_IMAGE_DIR_MAX_ENTRIES (1u << 20)
 #define BRIG_IMAGE_DIR_MAX_DEPTH 64
+/* Nor one that takes more than this (each file's size as the copy writes
+ * it: runc 1.1 and crun 1.8 write a sparse file's holes as zeros): the
+ * tmpfs is sized for it, and the runtime fills it in memory before the
+ * container runs.  A 1 TiB sparse file in the image filled the host's
+ * memory (24 GiB) under runc.  A data directory this large is a volume's. */
+#define BRIG_IMAGE_DIR_MAX_BYTES (UINT64_C(1) << 30)
 
 /* Reads `dir` (absolute, as a mount destination) inside the root
  * filesystem at host path `rootfs` (symlinks in `rootfs` itself followed,

@@ -127,3 +127,32 @@ host_pids_max() {
 	done
 	rm -rf "$top"
 }
+
+# writablePaths sized the tmpfs by what the image holds there, with no
+# bound: a 1 TiB sparse file (nothing on disk) made the tmpfs 1 TiB, and
+# the runtime's copy-up wrote its holes as zeros into memory before the
+# container ran (runc filled this host's 24 GiB).  Fixed in rootfs_io.c:
+# a copy larger than 1 GiB is refused, naming the grant.  The file here
+# is 2 GiB, so that without the fix the test fails with 2 GiB of host
+# memory used for a while, not all of it (the container's memory limit
+# does not stop the copy: the runtime makes it).
+@test "writablePaths over a huge sparse file is refused before the runtime copies it (runc and crun)" {
+	local rt id
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"user": {"uid": 0, "gid": 0}, "tmpfsSize": 1048576, "writablePaths": ["/data"]}}'
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		make_busybox_bundle "$B" sleep 300
+		mkdir -p "$B/rootfs/data"
+		truncate -s 2G "$B/rootfs/data/hole"
+		id="$(new_container_id sparse)"
+		track_container "$rt" "$id"
+		run brig_p "$rt" create --bundle "$B" "$id"
+		echo "$rt: status $status: $output"
+		[ "$status" -ne 0 ]
+		[[ $output == *"/data: a copy of it takes more than 1073741824 bytes (at hole"* ]]
+		[[ $output == *"grants it as a writable path (writablePaths)"* ]]
+		run "$(command -v "$rt")" state "$id"
+		[ "$status" -ne 0 ]
+		rm -rf "$B"
+	done
+}

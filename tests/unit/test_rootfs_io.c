@@ -278,6 +278,12 @@ static void img_dir(const char *name, mode_t mode, uid_t uid)
     ck_assert_int_eq(chown(p, uid, uid + 1), 0);
 }
 
+static void img_dir_plain(const char *name)
+{
+    _cleanup_free_ char *p = xasprintf("%s/%s", root, name);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+}
+
 START_TEST(test_image_dir_owner_and_size)
 {
     if (geteuid() != 0)
@@ -348,6 +354,38 @@ START_TEST(test_image_dir_bounded)
 }
 END_TEST
 
+/* A sparse file costs the image nothing and the runtime's copy writes its
+ * holes as zeros, in memory: a copy larger than BRIG_IMAGE_DIR_MAX_BYTES is
+ * refused whatever its files hold, counted across hard links too. */
+START_TEST(test_image_dir_sparse_bounded)
+{
+    img_dir_plain("sparse");
+    _cleanup_free_ char *f = xasprintf("%s/sparse/hole", root);
+    int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)(UINT64_C(1) << 40)), 0);
+    close(fd);
+    BrigImageDir d;
+    BrigError *err = NULL;
+    ck_assert_int_eq(brig_image_dir_read(root, "/sparse", &d, &err), -E2BIG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "takes more than 1073741824 bytes (at hole"));
+    ck_assert(!d.exists && d.bytes == 0);
+    brig_error_free(err);
+    err = NULL;
+
+    /* 512 MiB, linked three times: 1.5 GiB to copy */
+    ck_assert_int_eq(truncate(f, (off_t)(UINT64_C(1) << 29)), 0);
+    _cleanup_free_ char *l1 = xasprintf("%s/sparse/l1", root),
+                        *l2 = xasprintf("%s/sparse/l2", root);
+    ck_assert_int_eq(link(f, l1), 0);
+    ck_assert_int_eq(brig_image_dir_read(root, "/sparse", &d, &err), 0);
+    ck_assert_uint_eq(d.bytes, 2 * (UINT64_C(1) << 29));
+    ck_assert_int_eq(link(f, l2), 0);
+    ck_assert_int_eq(brig_image_dir_read(root, "/sparse", &d, &err), -E2BIG);
+    brig_error_free(err);
+}
+END_TEST
+
 int main(void)
 {
     /* valgrind (3.19) does not know openat2 and answers ENOSYS: nothing to
@@ -373,6 +411,7 @@ int main(void)
     tcase_add_test(tc, test_magic_link_refused);
     tcase_add_test(tc, test_image_dir_owner_and_size);
     tcase_add_test(tc, test_image_dir_bounded);
+    tcase_add_test(tc, test_image_dir_sparse_bounded);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
