@@ -145,7 +145,7 @@ static bool is_our_temp(const char *entry, const char *name)
 /* A brig killed between linking its temp file and renaming it (two
  * syscalls) leaves the temp behind; the next rewrite of the same file
  * removes it.  Only regular files with brig's exact name pattern go. */
-static void remove_stale_temps(int dirfd, const char *name)
+void brig_output_remove_temps(int dirfd, const char *name)
 {
     /* getdents64 into a stack buffer: readdir(3) would take a 32 KiB heap
      * buffer (8 fresh pages) and two more system calls, on every create,
@@ -229,7 +229,7 @@ static int replace_at(int dirfd, const char *name, const char *path, const char 
         rnd = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&rnd;
     _cleanup_free_ char *tmp = xasprintf(".%s.brig-%016llx", name, (unsigned long long)rnd);
 
-    remove_stale_temps(dirfd, name);
+    brig_output_remove_temps(dirfd, name);
     /* The new contents are written to an unnamed file (O_TMPFILE), so a
      * brig killed while writing leaves nothing behind; it gets a name only
      * when complete.  Filesystems without O_TMPFILE get a named O_EXCL

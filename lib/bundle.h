@@ -57,6 +57,11 @@ int brig_output_write(const char *path, const char *data, size_t len, mode_t mod
  * a directory it holds open). */
 int brig_output_write_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                          BrigError **err);
+/* Removes the temporary files a brig killed between naming one and renaming
+ * it over `name` left in `dirfd`: regular files with brig's exact pattern
+ * (".NAME.brig-" and 16 hex digits), nothing else.  Every write removes
+ * them first; whoever removes the directory calls this. */
+void brig_output_remove_temps(int dirfd, const char *name);
 /* The checks brig_output_write makes, up front: a tool that runs a
  * container for minutes says at once that it could not write the result. */
 int brig_output_check(const char *path, BrigError **err);

@@ -622,6 +622,8 @@ int brig_userns_views_remove(const char *ctroot, const char *id, BrigError **err
     remove_points(dfd, "b");
     (void)unlinkat(dfd, "rootfs", AT_REMOVEDIR);
     (void)unlinkat(dfd, "state.json", 0);
+    /* a create killed between naming a new state.json and renaming it */
+    brig_output_remove_temps(dfd, "state.json");
     _cleanup_close_ int rfd = open(ctroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (rfd >= 0 && unlinkat(rfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
         return brig_error_errno(err, errno, "cannot remove %s/%s (not empty?)", ctroot, id);
