@@ -33,6 +33,13 @@ teardown_file() {
 
 cid() { echo "$UNS_PREFIX-$BATS_TEST_NUMBER-$RANDOM"; }
 
+# The private containerd of the engine-crash test, if a failure left it.
+teardown() {
+	[[ -n ${CTD_PID:-} && -d /proc/$CTD_PID ]] || return 0
+	kill "$CTD_PID"
+	_eng_wait 30 eval "[[ ! -d /proc/$CTD_PID ]]" || true
+}
+
 # A running container through the wrapper; prints its id.
 csleeper() {
 	local id
@@ -111,4 +118,68 @@ cexec() { # ID [EXEC-FLAGS...] -- CMD...
 	echo "# brig gc: $output" >&3
 	[[ $status -eq 0 ]] || { echo "brig gc: $output" >&2; return 1; }
 	uns_wait_gone "$id"
+}
+
+# An engine crash in full: kill -9 of containerd itself (an instance of this
+# test's own: its root, state and sockets, so the machine's containerd is
+# not touched), of the task's shim and of its init.  brig gc then finds the
+# init dead and leaves nothing under /run/brig; the restarted containerd
+# cleans up after the dead shim (its delete runs the runtime's delete
+# --force, through brig) without tripping over what gc already removed.
+@test "ctr: kill -9 of containerd itself, the shim and the init; brig gc leaves nothing; the restarted containerd deletes the task" {
+	local dir="/run/$UNS_PREFIX-ctd" root="/var/lib/$UNS_PREFIX-ctd" ctd id pid shim a
+	rm -rf "$dir" "$root"
+	mkdir -p "$dir"
+	cat >"$dir/config.toml" <<-EOT
+		version = 2
+		root = "$root"
+		state = "$dir/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri"]
+		[grpc]
+		  address = "$dir/containerd.sock"
+		[ttrpc]
+		  address = "$dir/containerd.sock.ttrpc"
+		[debug]
+		  address = "$dir/debug.sock"
+	EOT
+	C=(ctr --address "$dir/containerd.sock" -n "$ENG_CTR_NS")
+	start_ctd() {
+		containerd --config "$dir/config.toml" </dev/null &>>"$dir/log" 3>&- &
+		ctd=$!
+		CTD_PID=$ctd
+		_eng_wait 30 "${C[@]}" version || {
+			tail -20 "$dir/log" >&2
+			return 1
+		}
+	}
+	start_ctd
+	a="$BATS_FILE_TMPDIR/image-ctr.tar"
+	eng_oci_archive "$a" "$ENG_CTR_IMAGE"
+	"${C[@]}" images import "$a" >/dev/null
+	id="$(cid)"
+	"${C[@]}" run -d --runtime io.containerd.runc.v2 --runc-binary "$UNS_WRAPPER" \
+		"$ENG_CTR_IMAGE" "$id" sleep 1000 >/dev/null
+	pid="$("${C[@]}" tasks ls | awk -v id="$id" '$1 == id {print $2}')"
+	uns_assert_mapped "$pid"
+	uns_has_views "$id"
+	shim="$(uns_parent_of "$pid" '^containerd-shim')"
+	kill -9 "$ctd" "$shim" "$pid"
+	_eng_wait 30 eval "[[ ! -d /proc/$pid && ! -d /proc/$ctd ]]"
+	wait "$ctd" 2>/dev/null || true
+	# nothing of the engine runs: only brig gc can clean up
+	run "$ENG_BRIG" gc
+	echo "# brig gc: $output" >&3
+	[[ $status -eq 0 ]] || { echo "brig gc: $output" >&2; return 1; }
+	uns_wait_gone "$id"
+	# the restarted engine: the task is deleted, through brig, without error
+	start_ctd
+	_eng_wait 30 eval "! ${C[*]} tasks ls -q | grep -qx $id" ||
+		"${C[@]}" tasks delete -f "$id"
+	"${C[@]}" containers delete "$id"
+	run "$ENG_BRIG" gc
+	[[ $status -eq 0 ]] || { echo "brig gc after the restart: $output" >&2; return 1; }
+	uns_wait_gone "$id"
+	kill "$ctd"
+	_eng_wait 30 eval "[[ ! -d /proc/$ctd ]]"
+	rm -rf "$dir" "$root"
 }
