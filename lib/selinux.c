@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 
 #include "bundle.h"
 #include "config.h"
+#include "lockdir.h"
 #include "selinux.h"
 
 /* brig asks the kernel (selinuxfs) directly instead of linking libselinux:
@@ -242,24 +242,6 @@ char *brig_selinux_type(const char *context)
     return xstrndup(t, (size_t)(end - t));
 }
 
-static int open_dir(const char *dir, BrigError **err)
-{
-    /* the parent (/run/brig) too: brig may be the first to run on this boot */
-    _cleanup_free_ char *parent = xstrdup(dir);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) {
-        *slash = '\0';
-        if (mkdir(parent, 0700) < 0 && errno != EEXIST)
-            return brig_error_errno(err, errno, "cannot create %s", parent);
-    }
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return brig_error_errno(err, errno, "cannot create %s", dir);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return brig_error_errno(err, errno, "cannot open %s", dir);
-    return fd;
-}
-
 static bool holds(int dfd, const char *name, const char *id)
 {
     _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
@@ -278,31 +260,26 @@ static bool pair_name(const char *name, unsigned *x, unsigned *y)
            *y <= BRIG_MCS_MAX_CATEGORY;
 }
 
+typedef struct {
+    const char *id;
+    int (*fn)(int dfd, const char *name, void *data);
+    void *data;
+} Held;
+
+static int held_only(int dfd, const char *name, void *data)
+{
+    const Held *h = data;
+    unsigned x, y;
+    if (!pair_name(name, &x, &y) || !holds(dfd, name, h->id))
+        return 0;
+    int r = h->fn(dfd, name, h->data);
+    return r < 0 ? r : 1;
+}
+
 /* Calls fn for each reservation held by id; stops when fn returns <0. */
 static int each_held(int dfd, const char *id, int (*fn)(int, const char *, void *), void *data)
 {
-    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    if (dup < 0)
-        return -errno;
-    DIR *d = fdopendir(dup);
-    if (!d) {
-        int e = errno;
-        close(dup);
-        return -e;
-    }
-    struct dirent *de;
-    int n = 0, r = 0;
-    unsigned x, y;
-    while ((de = readdir(d))) {
-        if (!pair_name(de->d_name, &x, &y) || !holds(dfd, de->d_name, id))
-            continue;
-        r = fn(dfd, de->d_name, data);
-        if (r < 0)
-            break;
-        n++;
-    }
-    closedir(d);
-    return r < 0 ? r : n;
+    return brig_lockdir_each(dfd, held_only, &(Held){.id = id, .fn = fn, .data = data});
 }
 
 static int take_name(int dfd, const char *name, void *data)
@@ -318,16 +295,11 @@ static int unlink_name(int dfd, const char *name, void *data)
     return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
 }
 
-static bool valid_id(const char *id)
-{
-    return id && *id && !strchr(id, '\n') && strlen(id) <= 1024;
-}
-
 int brig_mcs_reserve(const char *dir, const char *id, char **ret_level, BrigError **err)
 {
-    if (!valid_id(id))
+    if (!brig_lockdir_valid_id(id))
         return brig_error_set(err, EINVAL, "cannot reserve MCS categories without a container id");
-    _cleanup_close_ int dfd = open_dir(dir, err);
+    _cleanup_close_ int dfd = brig_lockdir_open(dir, 0700, err);
     if (dfd < 0)
         return dfd;
     _cleanup_free_ char *held = NULL;
@@ -374,7 +346,7 @@ int brig_mcs_reserve(const char *dir, const char *id, char **ret_level, BrigErro
 
 int brig_mcs_release(const char *dir, const char *id, BrigError **err)
 {
-    if (!valid_id(id))
+    if (!brig_lockdir_valid_id(id))
         return 0;
     _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (dfd < 0 && errno == ENOENT)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Id ranges: the pool (/etc/subuid, /etc/subgid or the default) and one
  * O_EXCL file per held range (range.h). */
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include <time.h>
 
 #include "../bundle.h"
+#include "../lockdir.h"
 #include "../util.h"
 #include "mapping.h"
 #include "range.h"
@@ -92,11 +92,6 @@ int brig_userns_pool_read(BrigIdPool *ret, BrigError **err)
     return brig_userns_pool(u, g, ret, err);
 }
 
-static bool valid_id(const char *id)
-{
-    return id && *id && !strchr(id, '\n') && strlen(id) <= 1024;
-}
-
 static bool base_name(const char *name, uint32_t *ret)
 {
     char *end;
@@ -154,23 +149,26 @@ static uint64_t self_start(void)
     return brig_proc_stat_starttime(buf, &v) == 0 ? v : 0;
 }
 
-static int open_dir(const char *dir, bool create, BrigError **err)
+typedef struct {
+    int (*fn)(const BrigRangeHolder *h, void *data);
+    void *data;
+    bool stopped; /* fn returned <0: not a failure to read the directory */
+} EachRange;
+
+static int each_range(int dfd, const char *name, void *data)
 {
-    if (create) {
-        _cleanup_free_ char *parent = xstrdup(dir);
-        char *slash = strrchr(parent, '/');
-        if (slash && slash != parent) {
-            *slash = '\0';
-            if (mkdir(parent, 0711) < 0 && errno != EEXIST)
-                return brig_error_errno(err, errno, "cannot create %s", parent);
-        }
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-            return brig_error_errno(err, errno, "cannot create %s", dir);
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return brig_error_errno(err, errno, "cannot open %s", dir);
-    return fd;
+    EachRange *e = data;
+    uint32_t base;
+    if (!base_name(name, &base))
+        return 0;
+    _cleanup_free_ char *id = NULL;
+    BrigRangeHolder h = {.base = base};
+    if (!holder(dfd, name, &h, &id))
+        return 0;
+    h.id = id;
+    int r = e->fn(&h, e->data);
+    e->stopped = r < 0;
+    return r;
 }
 
 int brig_userns_each(const char *dir, int (*fn)(const BrigRangeHolder *h, void *data), void *data,
@@ -179,32 +177,11 @@ int brig_userns_each(const char *dir, int (*fn)(const BrigRangeHolder *h, void *
     _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (dfd < 0)
         return errno == ENOENT ? 0 : brig_error_errno(err, errno, "cannot open %s", dir);
-    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = dup < 0 ? NULL : fdopendir(dup);
-    if (!d) {
-        int e = errno;
-        if (dup >= 0)
-            close(dup);
-        return brig_error_errno(err, e, "cannot read %s", dir);
-    }
-    struct dirent *de;
-    int n = 0, r = 0;
-    while ((de = readdir(d))) {
-        uint32_t base;
-        if (!base_name(de->d_name, &base))
-            continue;
-        _cleanup_free_ char *id = NULL;
-        BrigRangeHolder h = {.base = base};
-        if (!holder(dfd, de->d_name, &h, &id))
-            continue;
-        h.id = id;
-        r = fn(&h, data);
-        if (r < 0)
-            break;
-        n += r;
-    }
-    closedir(d);
-    return r < 0 ? r : n;
+    EachRange e = {.fn = fn, .data = data};
+    int r = brig_lockdir_each(dfd, each_range, &e);
+    if (r < 0 && !e.stopped)
+        return brig_error_errno(err, -r, "cannot read %s", dir);
+    return r;
 }
 
 typedef struct {
@@ -233,9 +210,9 @@ static int note_used(const BrigRangeHolder *h, void *data)
 int brig_userns_reserve(const char *dir, const BrigIdPool *pool, const char *id, uint32_t *ret_base,
                         BrigError **err)
 {
-    if (!valid_id(id))
+    if (!brig_lockdir_valid_id(id))
         return brig_error_set(err, EINVAL, "cannot reserve an id range without a container id");
-    _cleanup_close_ int dfd = open_dir(dir, true, err);
+    _cleanup_close_ int dfd = brig_lockdir_open(dir, 0711, err);
     if (dfd < 0)
         return dfd;
     _cleanup_free_ uint8_t *used = xcalloc(pool->slots ? pool->slots : 1, 1);
@@ -296,7 +273,7 @@ static int drop_held(const BrigRangeHolder *h, void *data)
 
 int brig_userns_release(const char *dir, const char *id, BrigError **err)
 {
-    if (!valid_id(id))
+    if (!brig_lockdir_valid_id(id))
         return 0;
     _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (dfd < 0)
