@@ -146,6 +146,17 @@ static char *op_text(const BrigLearnCall *c)
                      (unsigned long long)c->args[1], (unsigned long long)c->args[2]);
 }
 
+/* Every entry names the call that needed it and who made it. */
+static void append_entry(BrigLearnObs *o, BrigJson *list, BrigJson *e, const BrigLearnCall *c)
+{
+    _cleanup_free_ char *op = op_text(c);
+    brig_json_set(e, "op", brig_json_new_string(op));
+    brig_json_set(e, "pid", brig_json_new_int(c->pid));
+    brig_json_set(e, "comm", brig_json_new_string(c->comm ? c->comm : "?"));
+    brig_json_append(list, e);
+    o->dirty = true;
+}
+
 static BrigJson *find_by(BrigJson *list, const char *key, const char *value)
 {
     BrigJson *e;
@@ -163,12 +174,7 @@ static void add_entry(BrigLearnObs *o, const char *list, const char *key, const 
         return;
     BrigJson *e = brig_json_new(BRIG_JSON_OBJECT);
     brig_json_set(e, key, brig_json_new_string(value));
-    _cleanup_free_ char *op = op_text(c);
-    brig_json_set(e, "op", brig_json_new_string(op));
-    brig_json_set(e, "pid", brig_json_new_int(c->pid));
-    brig_json_set(e, "comm", brig_json_new_string(c->comm ? c->comm : "?"));
-    brig_json_append(l, e);
-    o->dirty = true;
+    append_entry(o, l, e, c);
 }
 
 static void add_cap(BrigLearnObs *o, int cap, const BrigLearnCall *c)
@@ -235,12 +241,7 @@ static void add_overwrite(BrigLearnObs *o, const BrigLearnCall *c)
     brig_json_set(e, "path", brig_json_new_string(p));
     brig_json_set(e, "owner", brig_json_new_uint(c->owner[0]));
     brig_json_set(e, "mode", brig_json_new_uint(c->mode[0] & 07777));
-    _cleanup_free_ char *op = op_text(c);
-    brig_json_set(e, "op", brig_json_new_string(op));
-    brig_json_set(e, "pid", brig_json_new_int(c->pid));
-    brig_json_set(e, "comm", brig_json_new_string(c->comm ? c->comm : "?"));
-    brig_json_append(l, e);
-    o->dirty = true;
+    append_entry(o, l, e, c);
 }
 
 static bool is_unset_id(uint64_t v)
@@ -467,12 +468,7 @@ static void need(BrigLearnObs *o, const BrigLearnCall *c, int k, size_t i, unsig
     brig_json_set(e, "owner", brig_json_new_uint(n->uid));
     brig_json_set(e, "group", brig_json_new_uint(n->gid));
     brig_json_set(e, "mode", brig_json_new_uint(n->mode & 07777));
-    _cleanup_free_ char *op = op_text(c);
-    brig_json_set(e, "op", brig_json_new_string(op));
-    brig_json_set(e, "pid", brig_json_new_int(c->pid));
-    brig_json_set(e, "comm", brig_json_new_string(c->comm ? c->comm : "?"));
-    brig_json_append(l, e);
-    o->dirty = true;
+    append_entry(o, l, e, c);
 }
 
 static const char *open_what(unsigned want)
