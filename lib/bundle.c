@@ -277,6 +277,20 @@ static int replace_at(int dirfd, const char *name, const char *path, const char 
     return 0;
 }
 
+int brig_file_load_json(const char *path, BrigFile **ret_file, BrigJson **ret_json, BrigError **err)
+{
+    _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
+    if (r < 0)
+        return r;
+    r = brig_json_parse(f->data, f->len, path, 0, ret_json, err);
+    if (r < 0)
+        return r;
+    if (ret_file)
+        *ret_file = TAKE_PTR(f);
+    return 0;
+}
+
 int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError **err)
 {
     const Target t = {.expect = &f->st, .what = "the hardened config"};

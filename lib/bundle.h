@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "json.h"
 
 typedef struct BrigFile {
     int dirfd;  /* the directory holding the file, O_DIRECTORY */
@@ -33,6 +34,10 @@ typedef struct BrigFile {
 char *brig_bundle_config_path(const char *bundle, const char *config);
 
 int brig_file_load(const char *path, size_t max, BrigFile **ret, BrigError **err);
+/* brig_file_load (up to BRIG_FILE_MAX_SIZE), then the contents parsed as
+ * JSON; the file too when ret_file is not NULL (to replace it). */
+int brig_file_load_json(const char *path, BrigFile **ret_file, BrigJson **ret_json,
+                        BrigError **err);
 /* Atomically replaces the loaded file with data. */
 int brig_file_replace(const BrigFile *f, const char *data, size_t len, BrigError **err);
 

@@ -355,12 +355,8 @@ int brig_seccomp_default_merged(uint64_t caps, uint32_t native, bool x32_disable
 
 int brig_seccomp_load(const char *path, BrigJson **ret, BrigError **err)
 {
-    _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *p = NULL;
-    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
-    if (r < 0)
-        return r;
-    r = brig_json_parse(f->data, f->len, path, 0, &p, err);
+    int r = brig_file_load_json(path, NULL, &p, err);
     if (r < 0)
         return r;
     r = brig_seccomp_validate(p, path, err);

@@ -53,12 +53,8 @@ static int check_process_file(const char *target, const char *path, BrigError **
                               "harden --process: %s is a directory (a bundle); --process takes "
                               "an exec process file",
                               target);
-    _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *j = NULL;
-    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
-    if (r < 0)
-        return r;
-    r = brig_json_parse(f->data, f->len, path, 0, &j, err);
+    int r = brig_file_load_json(path, NULL, &j, err);
     if (r < 0)
         return r;
     if (j->type != BRIG_JSON_OBJECT)

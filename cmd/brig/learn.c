@@ -14,10 +14,7 @@ int learn_setup(const BrigArgv *a, const char *path, BrigHardenFile *h, const ch
 {
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *spec = NULL;
-    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
-    if (r < 0)
-        return r;
-    r = brig_json_parse(f->data, f->len, path, 0, &spec, err);
+    int r = brig_file_load_json(path, &f, &spec, err);
     if (r < 0)
         return r;
     BrigJson *lin = brig_json_get(spec, "linux");
@@ -151,10 +148,8 @@ int cmd_learned(int argc, char **argv, const BrigArgv *a, BrigError **err)
     }
     _cleanup_free_ char *path = xasprintf("%s/%s.json", dir, id);
     _cleanup_free_ char *sc_path = xasprintf("%s/%s.seccomp.json", dir, id);
-    _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *data = NULL;
-    if (brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err) < 0 ||
-        brig_json_parse(f->data, f->len, path, 0, &data, err) < 0) {
+    if (brig_file_load_json(path, NULL, &data, err) < 0) {
         brig_error_prefix(err, "learned: no learn data for %s (was it created in learn mode?)", id);
         return BRIG_EXIT_REFUSED;
     }

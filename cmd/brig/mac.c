@@ -114,10 +114,7 @@ static int drop_profile(const char *path, BrigError **err)
 {
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *spec = NULL;
-    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
-    if (r < 0)
-        return r;
-    r = brig_json_parse(f->data, f->len, path, 0, &spec, err);
+    int r = brig_file_load_json(path, &f, &spec, err);
     if (r < 0)
         return r;
     BrigJson *proc = brig_json_get(spec, "process");
@@ -134,15 +131,13 @@ void mac_after_harden(const BrigArgv *a, const char *path, bool process_file, Br
 {
     if (!path)
         return; /* inline exec: brig drops --apparmor, nothing to load */
-    _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *parsed = NULL;
     _cleanup_(brig_error_freep) BrigError *e = NULL;
     /* The tree hardening left is what the file holds on every create that
      * enforces; only audit and reject (file untouched) read it back. */
     const BrigJson *spec = h->result;
     if (!spec) {
-        if (brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, &e) < 0 ||
-            brig_json_parse(f->data, f->len, path, 0, &parsed, &e) < 0)
+        if (brig_file_load_json(path, NULL, &parsed, &e) < 0)
             return; /* hardening just read it: the runtime will report the problem */
         spec = parsed;
     }

@@ -45,12 +45,8 @@ int sctool_harden_copy(const char *bundle, const BrigArgv *a, SctoolCopy *ret, B
 {
     *ret = (SctoolCopy){0};
     _cleanup_free_ char *src = brig_bundle_config_path(bundle, NULL);
-    _cleanup_(brig_file_freep) BrigFile *f = NULL;
-    int r = brig_file_load(src, BRIG_FILE_MAX_SIZE, &f, err);
-    if (r < 0)
-        return r;
     _cleanup_(brig_json_freep) BrigJson *spec = NULL;
-    r = brig_json_parse(f->data, f->len, src, 0, &spec, err);
+    int r = brig_file_load_json(src, NULL, &spec, err);
     if (r < 0)
         return r;
     /* the copy lives elsewhere: point it at the original rootfs */
@@ -95,11 +91,7 @@ int sctool_harden_copy(const char *bundle, const BrigArgv *a, SctoolCopy *ret, B
     brig_harden_file_done(&h);
     if (r < 0)
         return r;
-    _cleanup_(brig_file_freep) BrigFile *g = NULL;
-    r = brig_file_load(ret->config, BRIG_FILE_MAX_SIZE, &g, err);
-    if (r < 0)
-        return r;
-    return brig_json_parse(g->data, g->len, ret->config, 0, &ret->spec, err);
+    return brig_file_load_json(ret->config, NULL, &ret->spec, err);
 }
 
 void sctool_copy_done(SctoolCopy *c)
@@ -141,12 +133,8 @@ static void inputs_done(Inputs *in)
 static int engine_profile_load(const char *path, bool *ret_hardened, BrigJson **ret,
                                BrigError **err)
 {
-    _cleanup_(brig_file_freep) BrigFile *f = NULL;
-    int r = brig_file_load(path, BRIG_FILE_MAX_SIZE, &f, err);
-    if (r < 0)
-        return r;
     _cleanup_(brig_json_freep) BrigJson *doc = NULL;
-    r = brig_json_parse(f->data, f->len, path, 0, &doc, err);
+    int r = brig_file_load_json(path, NULL, &doc, err);
     if (r < 0)
         return r;
     *ret = NULL;

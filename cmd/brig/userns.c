@@ -248,10 +248,8 @@ static int init_alive(const char *root, const char *id)
     static const char *const keys[] = {"init_process_pid", "pid"};
     for (size_t i = 0; i < 2; i++) {
         _cleanup_free_ char *p = xasprintf("%s/%s", dir, files[i]);
-        _cleanup_(brig_file_freep) BrigFile *f = NULL;
         _cleanup_(brig_json_freep) BrigJson *j = NULL;
-        if (brig_file_load(p, BRIG_FILE_MAX_SIZE, &f, NULL) < 0 ||
-            brig_json_parse(f->data, f->len, p, 0, &j, NULL) < 0)
+        if (brig_file_load_json(p, NULL, &j, NULL) < 0)
             continue;
         int64_t pid = 0;
         if (brig_json_to_int64(brig_json_get(j, keys[i]), &pid) < 0 || pid <= 0 || pid > INT_MAX)
@@ -395,10 +393,8 @@ static void read_ct_state(const char *ctdir, CtState *ret)
 {
     *ret = (CtState){0};
     _cleanup_free_ char *p = xasprintf("%s/state.json", ctdir);
-    _cleanup_(brig_file_freep) BrigFile *f = NULL;
     _cleanup_(brig_json_freep) BrigJson *j = NULL;
-    if (brig_file_load(p, BRIG_FILE_MAX_SIZE, &f, NULL) < 0 ||
-        brig_json_parse(f->data, f->len, p, 0, &j, NULL) < 0)
+    if (brig_file_load_json(p, NULL, &j, NULL) < 0)
         return;
     brig_json_to_int64(brig_json_get(j, "pid"), &ret->pid);
     brig_json_to_uint64(brig_json_get(j, "start"), &ret->start);
