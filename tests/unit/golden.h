@@ -75,23 +75,6 @@ static inline char *golden_mask_version(char *s)
     return golden_replace(s, "brig/" BRIG_VERSION " ", "brig/@VERSION@ ");
 }
 
-static inline char *golden_read(const char *path, size_t *ret_len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = xmalloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (ret_len)
-        *ret_len = (size_t)n;
-    return buf;
-}
-
 /* Resolves an RFC 6901 pointer ("/a/0/b~1c"); NULL when it names nothing. */
 static inline const BrigJson *golden_resolve(const BrigJson *j, const char *ptr)
 {
@@ -206,14 +189,14 @@ static inline size_t golden_run_dir(const char *dir, BrigPassFn fn, GoldenSetup 
         _cleanup_free_ char *out_path =
             xasprintf("%.*s.out.json", (int)(strlen(in_path) - strlen(".in.json")), in_path);
         size_t in_len;
-        _cleanup_free_ char *in = golden_read(in_path, &in_len);
+        _cleanup_free_ char *in = tu_read_file(in_path, &in_len);
         ck_assert_ptr_nonnull(in);
 
         BrigReport rep = {0};
         _cleanup_free_ char *got = golden_apply(fn, name, in, in_len, setup, &rep);
         if (update)
             golden_write(out_path, got, "");
-        _cleanup_free_ char *want = golden_read(out_path, NULL);
+        _cleanup_free_ char *want = tu_read_file(out_path, NULL);
         ck_assert_msg(want != NULL, "%s/%s: missing %s (run with BRIG_GOLDEN_UPDATE=1)", dir, name,
                       out_path);
         ck_assert_msg(streq(got, want), "%s/%s: output differs from %s:\n--- got\n%s", dir, name,

@@ -34,32 +34,6 @@ static BrigLearnObs *obs(void)
     return brig_learn_obs_new("c1", mounts);
 }
 
-/* Runs brig_learned_policy; the policy (if any) must parse as a policy. */
-static void learned(const BrigJson *data, BrigLearned *l)
-{
-    BrigError *err = NULL;
-    int r = brig_learned_policy(data, "*", "/var/lib/brig/learn/c1.seccomp.json", l, &err);
-    ck_assert_msg(r == 0, "%s", err ? err->msg : "");
-    if (l->policy) {
-        size_t len;
-        char *text = brig_json_serialize(l->policy, 0, &len);
-        BrigPolicyDoc *doc = NULL;
-        r = brig_policy_parse(text, len, "learned", &doc, &err);
-        ck_assert_msg(r == 0, "%s: %s", err ? err->msg : "", text);
-        brig_policy_doc_free(doc);
-        free(text);
-    }
-}
-
-static const BrigJson *rule_named(const BrigJson *pol, const char *name)
-{
-    const BrigJson *r;
-    BRIG_JSON_FOREACH (r, brig_json_get(pol, "rules"))
-        if (streq(brig_json_str(brig_json_get(r, "name")), name))
-            return r;
-    return NULL;
-}
-
 static bool blocker_has(const BrigLearned *l, const char *needle)
 {
     for (char **b = l->blockers; b && *b; b++)
@@ -85,20 +59,20 @@ START_TEST(chown_and_write_become_tmpfs_and_cap)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d = data_of(o);
     BrigLearned l;
-    learned(d, &l);
+    tu_learned(d, &l);
     ck_assert_ptr_null(l.blockers);
     ck_assert_ptr_nonnull(l.policy);
-    const BrigJson *w = rule_named(l.policy, "learned: writable /var/lib/nginx");
+    const BrigJson *w = tu_rule_named(l.policy, "learned: writable /var/lib/nginx");
     ck_assert_ptr_nonnull(w);
     ck_assert_str_eq(brig_json_str(brig_json_get_path(w, "allow/writablePaths")->kids[0]),
                      "/var/lib/nginx");
     ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(w, "reason")), "/var/lib/nginx/body"));
-    const BrigJson *cap = rule_named(l.policy, "learned: CAP_CHOWN");
+    const BrigJson *cap = tu_rule_named(l.policy, "learned: CAP_CHOWN");
     ck_assert_ptr_nonnull(cap);
     ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(cap, "reason")), "chown"));
     /* tmpfs, never a writable root, never root for a mere chown */
-    ck_assert_ptr_null(rule_named(l.policy, "learned: writable root filesystem"));
-    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: writable root filesystem"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: root"));
     /* brig's default profile sufficed */
     ck_assert_ptr_null(l.seccomp);
     brig_learned_done(&l);
@@ -160,8 +134,8 @@ START_TEST(root_dir_write_needs_writable_root)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d = data_of(o);
     BrigLearned l;
-    learned(d, &l);
-    const BrigJson *r = rule_named(l.policy, "learned: writable root filesystem");
+    tu_learned(d, &l);
+    const BrigJson *r = tu_rule_named(l.policy, "learned: writable root filesystem");
     ck_assert_ptr_nonnull(r);
     ck_assert(brig_json_is_true(brig_json_get_path(r, "allow/writableRootfs")));
     ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "/marker"));
@@ -186,13 +160,13 @@ START_TEST(created_dirs_need_no_tmpfs_of_their_own)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d = data_of(o);
     BrigLearned l;
-    learned(d, &l);
-    const BrigJson *r = rule_named(l.policy, "learned: writable /data");
+    tu_learned(d, &l);
+    const BrigJson *r = tu_rule_named(l.policy, "learned: writable /data");
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_nonnull(
         strstr(brig_json_str(brig_json_get(r, "reason")), "and in /data/sub below it"));
-    ck_assert_ptr_null(rule_named(l.policy, "learned: writable /data/sub"));
-    ck_assert_ptr_null(rule_named(l.policy, "learned: writable /data/new/deep"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: writable /data/sub"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: writable /data/new/deep"));
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
@@ -209,7 +183,7 @@ START_TEST(mount_is_refused_and_named)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d = data_of(o);
     BrigLearned l;
-    learned(d, &l);
+    tu_learned(d, &l);
     ck_assert_ptr_null(l.policy);
     ck_assert(blocker_has(&l, "CAP_SYS_ADMIN"));
     ck_assert(blocker_has(&l, "mount(\"/mnt\") by mounter (pid 77)"));
@@ -242,7 +216,7 @@ START_TEST(forbidden_caps_are_never_granted)
         brig_learn_obs_call(o, &c, false);
         BrigJson *d = data_of(o);
         BrigLearned l;
-        learned(d, &l);
+        tu_learned(d, &l);
         ck_assert_msg(l.policy == NULL, "%s gave a policy", cases[i].sys);
         ck_assert_msg(blocker_has(&l, cases[i].cap), "%s: %s not named", cases[i].sys,
                       cases[i].cap);
@@ -276,7 +250,7 @@ START_TEST(enforce_refusals_block_sysctls_are_granted)
     brig_learn_obs_enforce(o, &rep);
     BrigJson *d = data_of(o);
     BrigLearned l;
-    learned(d, &l);
+    tu_learned(d, &l);
     ck_assert_ptr_null(l.policy);
     ck_assert(blocker_has(&l, "/linux/namespaces/2"));
     brig_learned_done(&l);
@@ -290,8 +264,8 @@ START_TEST(enforce_refusals_block_sysctls_are_granted)
                     "not in the safe set");
     brig_learn_obs_enforce(o, &rep);
     d = data_of(o);
-    learned(d, &l);
-    const BrigJson *r = rule_named(l.policy, "learned: sysctl net.ipv4.tcp_syncookies");
+    tu_learned(d, &l);
+    const BrigJson *r = tu_rule_named(l.policy, "learned: sysctl net.ipv4.tcp_syncookies");
     ck_assert_ptr_nonnull(r);
     ck_assert_str_eq(brig_json_str(brig_json_get_path(r, "allow/sysctls")->kids[0]),
                      "net.ipv4.tcp_syncookies");
@@ -319,13 +293,13 @@ START_TEST(uid_switch_keeps_root_plain_root_does_not)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d = data_of(o);
     BrigLearned l;
-    learned(d, &l);
-    const BrigJson *r = rule_named(l.policy, "learned: root");
+    tu_learned(d, &l);
+    const BrigJson *r = tu_rule_named(l.policy, "learned: root");
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "uid 101"));
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_SETUID"));
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_SETGID"));
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_NET_BIND_SERVICE"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: CAP_SETUID"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: CAP_SETGID"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: CAP_NET_BIND_SERVICE"));
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
@@ -339,8 +313,8 @@ START_TEST(uid_switch_keeps_root_plain_root_does_not)
     c.sock_port = 8080;
     brig_learn_obs_call(o, &c, false);
     d = data_of(o);
-    learned(d, &l);
-    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    tu_learned(d, &l);
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: root"));
     ck_assert_uint_eq(brig_json_get(l.policy, "rules")->n, 0);
     brig_learned_done(&l);
     brig_json_free(d);
@@ -397,13 +371,13 @@ static BrigLearned learned_of(BrigLearnObs *o, BrigJson **d)
 {
     BrigLearned l;
     *d = data_of(o);
-    learned(*d, &l);
+    tu_learned(*d, &l);
     return l;
 }
 
 static const char *reason_of(const BrigLearned *l, const char *rule)
 {
-    const BrigJson *r = rule_named(l->policy, rule);
+    const BrigJson *r = tu_rule_named(l->policy, rule);
     return r ? brig_json_str(brig_json_get(r, "reason")) : NULL;
 }
 
@@ -421,8 +395,8 @@ START_TEST(overwrite_of_image_file_needs_dac_override)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d;
     BrigLearned l = learned_of(o, &d);
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /data/sub"));
-    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: writable /data/sub"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
     const char *r = reason_of(&l, "learned: root");
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_nonnull(strstr(r, "writes /data/sub/img, which the image has owned by uid 0 "
@@ -436,7 +410,7 @@ START_TEST(overwrite_of_image_file_needs_dac_override)
     brig_learn_obs_call(o, &c, false);
     d = data_of(o);
     brig_json_remove(d, "access");
-    learned(d, &l);
+    tu_learned(d, &l);
     r = reason_of(&l, "learned: CAP_DAC_OVERRIDE");
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_nonnull(strstr(r, "uid 0 mode 0644"));
@@ -463,9 +437,9 @@ START_TEST(read_of_another_users_file_needs_dac_override)
                             "/etc/redis/redis.conf, which the image has owned by uid 999 gid 999 "
                             "mode 0640: as uid 65534 gid 65534 under enforce"),
                   "%s", r);
-    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: root"));
     /* never the forbidden one */
-    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_READ_SEARCH"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: CAP_DAC_READ_SEARCH"));
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
@@ -513,7 +487,7 @@ START_TEST(create_in_another_users_dir_needs_dac_override)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d;
     BrigLearned l = learned_of(o, &d);
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: root"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: root"));
     const char *r = reason_of(&l, "learned: CAP_DAC_OVERRIDE");
     ck_assert_ptr_nonnull(r);
     /* the search comes first on the way, the entry made after */
@@ -539,7 +513,7 @@ START_TEST(read_of_roots_own_file_keeps_uid_0)
     brig_learn_obs_call(o, &c, false);
     BrigJson *d;
     BrigLearned l = learned_of(o, &d);
-    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
     const char *r = reason_of(&l, "learned: root");
     ck_assert_ptr_nonnull(r);
     ck_assert_msg(strstr(r, "reads /etc/ssh/ssh_host_ed25519_key, which the image has owned by "
@@ -557,8 +531,8 @@ START_TEST(read_of_roots_own_file_keeps_uid_0)
     nodes(&c, 0, w, 4);
     brig_learn_obs_call(o, &c, false);
     l = learned_of(o, &d);
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
-    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: root"));
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
@@ -631,9 +605,9 @@ START_TEST(what_it_makes_and_writable_paths_are_its_own)
     const BrigJson *acc = brig_json_get(d, "access");
     ck_assert_uint_eq(acc->n, 1);
     ck_assert_str_eq(brig_json_str(brig_json_get(acc->kids[0], "path")), "/data");
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /data"));
-    ck_assert_ptr_null(rule_named(l.policy, "learned: root"));
-    ck_assert_ptr_null(rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: writable /data"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: root"));
+    ck_assert_ptr_null(tu_rule_named(l.policy, "learned: CAP_DAC_OVERRIDE"));
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
@@ -687,11 +661,11 @@ START_TEST(not_default_syscall_gives_recorded_profile)
     brig_learn_obs_call(o, &c, true);
     BrigJson *d = data_of(o);
     BrigLearned l;
-    learned(d, &l);
+    tu_learned(d, &l);
     /* acct also infers CAP_SYS_PACCT, which the default profile keys
      * acct on: the default resolved for the grant may allow it */
     ck_assert_ptr_nonnull(l.policy);
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: CAP_SYS_PACCT"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: CAP_SYS_PACCT"));
     brig_learned_done(&l);
     brig_json_free(d);
     brig_learn_obs_free(o);
@@ -705,9 +679,9 @@ START_TEST(not_default_syscall_gives_recorded_profile)
     c.nr = 246;
     brig_learn_obs_call(o, &c, true);
     d = data_of(o);
-    learned(d, &l);
+    tu_learned(d, &l);
     ck_assert_ptr_nonnull(l.policy);
-    const BrigJson *r = rule_named(l.policy, "learned: seccomp profile");
+    const BrigJson *r = tu_rule_named(l.policy, "learned: seccomp profile");
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_nonnull(strstr(brig_json_str(brig_json_get(r, "reason")), "kexec_load"));
     ck_assert_ptr_nonnull(l.seccomp);
@@ -733,7 +707,7 @@ START_TEST(not_default_syscall_gives_recorded_profile)
     c.args[0] = CLONE_NEWUSER;
     brig_learn_obs_call(o, &c, true);
     d = data_of(o);
-    learned(d, &l);
+    tu_learned(d, &l);
     ck_assert_ptr_nonnull(l.seccomp);
     BrigSim *sim = NULL;
     BrigError *err = NULL;

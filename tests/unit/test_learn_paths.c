@@ -9,15 +9,6 @@
 #include "policy.h"
 #include "testutil.h"
 
-static const BrigJson *rule_named(const BrigJson *pol, const char *name)
-{
-    const BrigJson *r;
-    BRIG_JSON_FOREACH (r, brig_json_get(pol, "rules"))
-        if (streq(brig_json_str(brig_json_get(r, "name")), name))
-            return r;
-    return NULL;
-}
-
 static size_t writable_rules(const BrigJson *pol)
 {
     size_t n = 0;
@@ -49,11 +40,10 @@ START_TEST(nested_writes_collapse_to_the_outer_directory)
         brig_json_append(w, e);
     }
     BrigLearned l;
-    BrigError *err = NULL;
-    ck_assert_int_eq(brig_learned_policy(d, "*", "/x.json", &l, &err), 0);
+    tu_learned(d, &l); /* what it writes parses as a policy */
     ck_assert_ptr_nonnull(l.policy);
     ck_assert_uint_eq(writable_rules(l.policy), 3);
-    const BrigJson *r = rule_named(l.policy, "learned: writable /var/lib/postgresql/15/main");
+    const BrigJson *r = tu_rule_named(l.policy, "learned: writable /var/lib/postgresql/15/main");
     ck_assert_ptr_nonnull(r);
     const char *why = brig_json_str(brig_json_get(r, "reason"));
     ck_assert_msg(strstr(why, "writes in /var/lib/postgresql/15/main, and in "
@@ -63,17 +53,11 @@ START_TEST(nested_writes_collapse_to_the_outer_directory)
                               "copy holds"),
                   "%s", why);
     /* a sibling that shares a prefix is not below it */
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /var/lib/postgresql/15/mainly"));
-    ck_assert_ptr_nonnull(rule_named(l.policy, "learned: writable /var/log/postgresql"));
+    ck_assert_ptr_nonnull(
+        tu_rule_named(l.policy, "learned: writable /var/lib/postgresql/15/mainly"));
+    ck_assert_ptr_nonnull(tu_rule_named(l.policy, "learned: writable /var/log/postgresql"));
     ck_assert_ptr_null(
-        rule_named(l.policy, "learned: writable /var/lib/postgresql/15/main/pg_wal"));
-    /* what it writes parses as a policy */
-    size_t len;
-    char *text = brig_json_serialize(l.policy, 0, &len);
-    BrigPolicyDoc *doc = NULL;
-    ck_assert_int_eq(brig_policy_parse(text, len, "learned", &doc, &err), 0);
-    brig_policy_doc_free(doc);
-    free(text);
+        tu_rule_named(l.policy, "learned: writable /var/lib/postgresql/15/main/pg_wal"));
     brig_learned_done(&l);
     brig_json_free(d);
 }

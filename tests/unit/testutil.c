@@ -6,14 +6,14 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "policy.h"
 #include "testutil.h"
 
-char *tu_read_data(const char *rel, size_t *ret_len)
+char *tu_read_file(const char *path, size_t *ret_len)
 {
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", BRIG_TEST_DATA, rel);
     FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
+    if (!f)
+        return NULL;
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
@@ -23,6 +23,15 @@ char *tu_read_data(const char *rel, size_t *ret_len)
     fclose(f);
     if (ret_len)
         *ret_len = (size_t)n;
+    return buf;
+}
+
+char *tu_read_data(const char *rel, size_t *ret_len)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", BRIG_TEST_DATA, rel);
+    char *buf = tu_read_file(path, ret_len);
+    ck_assert_msg(buf != NULL, "cannot open %s", path);
     return buf;
 }
 
@@ -130,4 +139,29 @@ int tu_run(Suite *s)
     if (n > 0 || ran == 0)
         return 77;
     return 0;
+}
+
+void tu_learned(const BrigJson *data, BrigLearned *ret)
+{
+    BrigError *err = NULL;
+    int r = brig_learned_policy(data, "*", "/var/lib/brig/learn/c1.seccomp.json", ret, &err);
+    ck_assert_msg(r == 0, "%s", err ? err->msg : "");
+    if (ret->policy) {
+        size_t len;
+        char *text = brig_json_serialize(ret->policy, 0, &len);
+        BrigPolicyDoc *doc = NULL;
+        r = brig_policy_parse(text, len, "learned", &doc, &err);
+        ck_assert_msg(r == 0, "%s: %s", err ? err->msg : "", text);
+        brig_policy_doc_free(doc);
+        free(text);
+    }
+}
+
+const BrigJson *tu_rule_named(const BrigJson *policy, const char *name)
+{
+    const BrigJson *r;
+    BRIG_JSON_FOREACH (r, brig_json_get(policy, "rules"))
+        if (streq(brig_json_str(brig_json_get(r, "name")), name))
+            return r;
+    return NULL;
 }

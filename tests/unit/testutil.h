@@ -6,7 +6,10 @@
 #include "context.h"
 #include "harden.h"
 #include "json.h"
+#include "learn/learn.h"
 
+/* Reads a whole file; NULL when it cannot be opened. */
+char *tu_read_file(const char *path, size_t *ret_len);
 /* Reads a whole file under tests/data (path relative to it); aborts the test on failure. */
 char *tu_read_data(const char *rel, size_t *ret_len);
 /* Parses a JSON literal or fails the test. */
@@ -27,3 +30,8 @@ bool tu_golden_update(void);
 void tu_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs a suite and returns the process exit status: 0, 1 or 77 (skipped). */
 int tu_run(Suite *s);
+/* brig learned's policy from learn data (every rule, glob "*"); fails the
+ * test unless it succeeds and the policy, if any, parses as a policy. */
+void tu_learned(const BrigJson *data, BrigLearned *ret);
+/* The rule of a policy (as JSON) with that name, or NULL. */
+const BrigJson *tu_rule_named(const BrigJson *policy, const char *name);
