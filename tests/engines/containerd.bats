@@ -15,12 +15,7 @@ setup_file() {
 }
 
 teardown_file() {
-	local c
-	for c in $(ctr -n "$ENG_CTR_NS" containers ls -q 2>/dev/null | grep '^brig-eng-'); do
-		ctr -n "$ENG_CTR_NS" tasks kill -s KILL "$c" >/dev/null 2>&1
-		ctr -n "$ENG_CTR_NS" tasks delete -f "$c" >/dev/null 2>&1
-		ctr -n "$ENG_CTR_NS" containers delete "$c" >/dev/null 2>&1
-	done
+	eng_ctr_remove_all brig-eng-
 	ctr -n "$ENG_CTR_NS" images rm "$ENG_CTR_IMAGE" >/dev/null 2>&1
 	eng_stop_started
 }

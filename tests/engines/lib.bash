@@ -280,6 +280,44 @@ eng_image_ctr() {
 	ctr -n "$ENG_CTR_NS" images check "name==$ENG_CTR_IMAGE" | grep -q complete
 }
 
+# eng_podman_setup [BRIG]: Podman's containers.conf from the snippet of
+# docs/engines.md (its brig path replaced by BRIG when given) in
+# CONTAINERS_CONF, and the image imported once.  Not brig's: this VM's
+# bounding set lacks CAP_SYS_RESOURCE, so Podman's default rlimits (raised to
+# the host maximum) fail in runc with or without brig; the conf lowers them,
+# as docs/engines.md says.
+eng_podman_setup() {
+	local brig=${1:-} conf="$BATS_FILE_TMPDIR/containers.conf"
+	{
+		if [[ -n $brig ]]; then
+			doc_snippet podman-containers.conf | sed "s|^brig = .*|brig = [\"$brig\"]|" || return 1
+		else
+			doc_snippet podman-containers.conf || return 1
+		fi
+		printf '\n[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
+	} >"$conf"
+	[[ -z $brig ]] || grep -qF "brig = [\"$brig\"]" "$conf" || {
+		echo "cannot point the snippet at $brig" >&2
+		return 1
+	}
+	export CONTAINERS_CONF="$conf"
+	if ! podman image exists "$ENG_PODMAN_IMAGE"; then
+		eng_rootfs "$BATS_FILE_TMPDIR/image-rootfs"
+		tar -C "$BATS_FILE_TMPDIR/image-rootfs" -c . | podman import -q - "$ENG_PODMAN_IMAGE" >/dev/null
+	fi
+}
+
+# eng_ctr_remove_all PREFIX: kills and deletes every task and container of
+# $ENG_CTR_NS whose id starts with PREFIX.
+eng_ctr_remove_all() {
+	local c
+	for c in $(ctr -n "$ENG_CTR_NS" containers ls -q 2>/dev/null | grep "^$1"); do
+		ctr -n "$ENG_CTR_NS" tasks kill -s KILL "$c" >/dev/null 2>&1
+		ctr -n "$ENG_CTR_NS" tasks delete -f "$c" >/dev/null 2>&1
+		ctr -n "$ENG_CTR_NS" containers delete "$c" >/dev/null 2>&1
+	done
+}
+
 # ------------------------------------------------------------------ checks
 
 # assert_confined: $output is the proof script's; every fact must hold.

@@ -12,19 +12,7 @@ setup_file() {
 	command -v podman >/dev/null || skip "needs podman (not installed)"
 	command -v conmon >/dev/null || [[ -x /usr/libexec/podman/conmon ]] || skip "needs conmon"
 	eng_install_brig
-	local conf="$BATS_FILE_TMPDIR/containers.conf"
-	{
-		doc_snippet podman-containers.conf || return 1
-		# Not brig's: this VM's bounding set lacks CAP_SYS_RESOURCE, so
-		# Podman's default rlimits (raised to the host maximum) fail in runc
-		# with or without brig.  docs/engines.md says so.
-		printf '\n[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
-	} >"$conf"
-	export CONTAINERS_CONF="$conf"
-	if ! podman image exists "$ENG_PODMAN_IMAGE"; then
-		eng_rootfs "$BATS_FILE_TMPDIR/image-rootfs"
-		tar -C "$BATS_FILE_TMPDIR/image-rootfs" -c . | podman import -q - "$ENG_PODMAN_IMAGE" >/dev/null
-	fi
+	eng_podman_setup || return 1
 }
 
 teardown_file() {

@@ -20,12 +20,7 @@ setup_file() {
 }
 
 teardown_file() {
-	local c
-	for c in $(ctr -n "$ENG_CTR_NS" containers ls -q 2>/dev/null | grep "^$UNS_PREFIX-"); do
-		ctr -n "$ENG_CTR_NS" tasks kill -s KILL "$c" >/dev/null 2>&1
-		ctr -n "$ENG_CTR_NS" tasks delete -f "$c" >/dev/null 2>&1
-		ctr -n "$ENG_CTR_NS" containers delete "$c" >/dev/null 2>&1
-	done
+	eng_ctr_remove_all "$UNS_PREFIX-"
 	uns_uninstall
 	rm -rf /tmp/"$UNS_PREFIX".*
 	eng_stop_started

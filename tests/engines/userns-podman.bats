@@ -18,17 +18,7 @@ setup_file() {
 	command -v conmon >/dev/null || [[ -x /usr/libexec/podman/conmon ]] || skip "needs conmon"
 	eng_install_brig
 	uns_install
-	local conf="$BATS_FILE_TMPDIR/containers.conf"
-	{
-		doc_snippet podman-containers.conf | sed "s|^brig = .*|brig = [\"$UNS_WRAPPER\"]|" || return 1
-		printf '\n[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
-	} >"$conf"
-	grep -qF "brig = [\"$UNS_WRAPPER\"]" "$conf" || { echo "cannot point the snippet at $UNS_WRAPPER" >&2; return 1; }
-	export CONTAINERS_CONF="$conf"
-	if ! podman image exists "$ENG_PODMAN_IMAGE"; then
-		eng_rootfs "$BATS_FILE_TMPDIR/image-rootfs"
-		tar -C "$BATS_FILE_TMPDIR/image-rootfs" -c . | podman import -q - "$ENG_PODMAN_IMAGE" >/dev/null
-	fi
+	eng_podman_setup "$UNS_WRAPPER" || return 1
 }
 
 teardown_file() {
