@@ -140,7 +140,7 @@ int pv_fail(const PV *v, const BrigJson *node, const char *ptr, const char *fmt,
     return brig_error_set(v->err, EINVAL, "%s: %s: %s", v->name, *ptr ? ptr : "/", msg);
 }
 
-static char *describe(const BrigJson *j)
+char *pv_describe(const BrigJson *j)
 {
     switch (j->type) {
     case BRIG_JSON_STRING:
@@ -158,7 +158,7 @@ int pv_type(const PV *v, const BrigJson *j, const char *ptr, BrigJsonType t)
 {
     if (j->type == t)
         return 0;
-    _cleanup_free_ char *d = describe(j);
+    _cleanup_free_ char *d = pv_describe(j);
     return pv_fail(v, j, ptr, "expected %s %s, found %s",
                    t == BRIG_JSON_ARRAY || t == BRIG_JSON_OBJECT ? "an" : "a",
                    brig_json_type_name(t), d);
@@ -251,7 +251,7 @@ static int pv_uint(const PV *v, const BrigJson *j, const char *ptr, uint64_t max
 {
     uint64_t u;
     if (j->type != BRIG_JSON_NUMBER || brig_json_to_uint64(j, &u) < 0 || u > max) {
-        _cleanup_free_ char *d = describe(j);
+        _cleanup_free_ char *d = pv_describe(j);
         return pv_fail(v, j, ptr, "expected an integer from 0 to %llu, found %s",
                        (unsigned long long)max, d);
     }
@@ -268,7 +268,7 @@ static int pv_enum(const PV *v, const BrigJson *j, const char *ptr, const char *
                 *ret = i;
                 return 0;
             }
-    _cleanup_free_ char *d = describe(j), *list = xstrdup("");
+    _cleanup_free_ char *d = pv_describe(j), *list = xstrdup("");
     for (int i = 0; names[i]; i++) {
         char *n = xasprintf("%s%s%s", list, i ? ", " : "", names[i]);
         free(list);
@@ -623,7 +623,7 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             /* the kernel's range for oom_score_adj */
             if (m->type != BRIG_JSON_NUMBER || brig_json_to_int64(m, &i) < 0 || i < -1000 ||
                 i > 1000) {
-                _cleanup_free_ char *d = describe(m);
+                _cleanup_free_ char *d = pv_describe(m);
                 r = pv_fail(v, m, p, "expected an integer from -1000 to 1000, found %s", d);
             } else {
                 pol->oom_score_adj_min = (int32_t)i;

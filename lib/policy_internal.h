@@ -23,6 +23,8 @@ struct BrigRule {
 
 int pv_fail(const PV *v, const BrigJson *node, const char *ptr, const char *fmt, ...)
     _printf_(4, 5);
+/* A JSON value as a message names it: its type, and a short string or a number's text. */
+char *pv_describe(const BrigJson *j);
 int pv_type(const PV *v, const BrigJson *j, const char *ptr, BrigJsonType t);
 int pv_keys(const PV *v, const BrigJson *obj, const char *ptr, const char *const *allowed);
 int pv_strv(const PV *v, const BrigJson *j, const char *ptr, bool globs, char ***ret);

@@ -7,20 +7,6 @@
 
 #include "policy_internal.h"
 
-static char *describe_value(const BrigJson *j)
-{
-    switch (j->type) {
-    case BRIG_JSON_STRING:
-        return xasprintf("string \"%.40s\"", j->text);
-    case BRIG_JSON_NUMBER:
-        return xasprintf("number %s", j->text);
-    case BRIG_JSON_BOOL:
-        return xstrdup(j->boolean ? "true" : "false");
-    default:
-        return xstrdup(brig_json_type_name(j->type));
-    }
-}
-
 /* Ceilings that keep the host safe without touching what engines write by
  * default (Podman's NOFILE 1048576 and NPROC 32768, runc spec's NOFILE 1024);
  * every other rlimit has none.  brig-policy(5) gives the reason for each. */
@@ -71,7 +57,7 @@ int pv_rlimits(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *po
         if (e->type == BRIG_JSON_STRING && streq(e->text, "unlimited"))
             pol->rlimit_max[idx] = BRIG_RLIMIT_UNLIMITED;
         else if (e->type != BRIG_JSON_NUMBER || brig_json_to_uint64(e, &pol->rlimit_max[idx]) < 0) {
-            _cleanup_free_ char *d = describe_value(e);
+            _cleanup_free_ char *d = pv_describe(e);
             r = pv_fail(v, e, ep,
                         "expected an integer from 0 to 18446744073709551615 or "
                         "\"unlimited\", found %s",
