@@ -23,6 +23,9 @@ typedef struct BrigHost {
     uint32_t seccomp_arch;       /* libseccomp's native SCMP_ARCH_* token; 0 = unknown (keep all) */
     bool x32_disabled;           /* x86_64 kernel that answers x32 system calls with ENOSYS
                                   * (no CONFIG_X86_X32_ABI, or booted without syscall.x32) */
+    uint64_t mem_total;          /* bytes of RAM (sysinfo), which a tmpfs "size=N%" is a
+                                  * share of; 0 unknown */
+    uint64_t page_size;          /* bytes; a tmpfs's size is counted in pages */
 
     /* Identity of the host's namespace (pid 1's) of a kind, in BRIG_NS_*
      * bit order: pid, ipc, uts, mount, network, cgroup.  Engines name the

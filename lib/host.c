@@ -5,6 +5,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "apparmor.h"
@@ -148,4 +150,11 @@ void brig_host_probe(BrigHost *ret)
     ret->apparmor_enabled = ret->apparmor_errno == 0;
     ret->apparmor_mode = apparmor_mode;
     ret->selinux_enabled = brig_selinux_enabled();
+    /* the kernel's totalram_pages() in bytes: sysinfo counts RAM in
+     * mem_unit (1 on 64-bit, where it fits) */
+    struct sysinfo si;
+    long ps = sysconf(_SC_PAGESIZE);
+    ret->page_size = ps > 0 ? (uint64_t)ps : 0;
+    if (sysinfo(&si) == 0 && si.mem_unit > 0 && (uint64_t)si.totalram <= UINT64_MAX / si.mem_unit)
+        ret->mem_total = (uint64_t)si.totalram * si.mem_unit;
 }

@@ -410,7 +410,7 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
 {
     /* clang-format off */
     static const char *const keys[] = {
-        "user",  "capabilities",   "tmpfsSize",         "pidsLimit", "envSecrets", "seccompProfile",
+        "user",  "capabilities",   "tmpfsSize", "tmpfsInodes", "pidsLimit", "envSecrets", "seccompProfile",
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
         "specFields", "runtimeFlags", "restore", "hostSockets", "mountTypes", "mountOptions",
         "devices", "mapHostRoot", "oomScoreAdjMin", "rlimits", "writablePaths", "writableRootfs",
@@ -468,6 +468,12 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             r = pv_uint(v, m, p, UINT64_C(1) << 40, &pol->tmpfs_size);
             if (r == 0 && pol->tmpfs_size < 4096)
                 r = pv_fail(v, m, p, "must be at least 4096 bytes");
+        } else if (streq(m->key, "tmpfsInodes")) {
+            /* an engine's /dev holds a few dozen nodes and links; the
+             * kernel takes at most ULONG_MAX / 1024 */
+            r = pv_uint(v, m, p, UINT64_C(1) << 32, &pol->tmpfs_inodes);
+            if (r == 0 && pol->tmpfs_inodes < 64)
+                r = pv_fail(v, m, p, "must be at least 64 (an engine's /dev holds a few dozen)");
         } else if (streq(m->key, "pidsLimit")) {
             uint64_t u = (uint64_t)pol->pids_limit;
             r = pv_uint(v, m, p, INT32_MAX, &u);
@@ -770,6 +776,7 @@ int brig_policy_parse(const char *buf, size_t len, const char *name, BrigPolicyD
     p->mode = BRIG_MODE_ENFORCE;
     p->uid = p->gid = 65534;
     p->tmpfs_size = 64u * 1024 * 1024;
+    p->tmpfs_inodes = 65536;
     p->pids_limit = 4096;
     pv_default_limits(p);
     p->env_secrets = BRIG_SECRET_WARN;

@@ -60,7 +60,8 @@ typedef struct BrigPolicy {
     uint64_t caps_allowed;   /* capabilities a container may keep (if it asked for them) */
     uint32_t uid, gid;       /* identity given to a process that asked for root */
     bool allow_root;         /* exception: keep host uid/gid 0 */
-    uint64_t tmpfs_size;     /* bytes, per writable tmpfs brig adds */
+    uint64_t tmpfs_size;     /* bytes, per tmpfs (brig's and the config's) */
+    uint64_t tmpfs_inodes;   /* inodes (files, directories, links), per tmpfs */
     int64_t pids_limit;      /* default pids.max when the config sets none */
     char *runtime;           /* real runtime (absolute path), NULL to search */
     char *seccomp_profile;   /* path of another profile; NULL for brig's default */

@@ -33,6 +33,7 @@ BrigJson *brig_policy_to_json(const BrigPolicy *p)
             brig_json_append(caps, brig_json_new_string(brig_cap_name(n)));
     brig_json_set(d, "capabilities", caps);
     brig_json_set(d, "tmpfsSize", brig_json_new_uint(p->tmpfs_size));
+    brig_json_set(d, "tmpfsInodes", brig_json_new_uint(p->tmpfs_inodes));
     brig_json_set(d, "pidsLimit", brig_json_new_int(p->pids_limit));
     brig_json_set(d, "mapHostRoot", brig_json_new_bool(p->map_host_root));
     static const char *const userns[] = {"off", "auto", "require"};

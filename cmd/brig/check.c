@@ -82,6 +82,7 @@ static void portable_host(BrigHost *h)
         .seccomp = true,
         .seccomp_arch = SCMP_ARCH_X86_64,
         .x32_disabled = true,
+        .page_size = 4096, /* and no RAM size: a tmpfs "size=N%" is not judged */
     };
 }
 

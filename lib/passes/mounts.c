@@ -517,6 +517,9 @@ int pass_mounts(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
     i = 0;
     BRIG_JSON_FOREACH (m, mounts)
         own_engine_tmpfs(ctx, spec, m, i++, rep);
+    i = 0;
+    BRIG_JSON_FOREACH (m, mounts)
+        mount_bound_tmpfs(ctx, spec, m, i++, rep);
 
     BrigJson *prop = brig_json_get(linux_, "rootfsPropagation");
     if (streq(brig_json_str(prop), "shared") || streq(brig_json_str(prop), "rshared")) {

@@ -56,3 +56,12 @@ int mount_engine_file(const MountIds *ids, const char *const *root_lex,
  * (callers refuse it).  Returns a new string. */
 char *mount_normalize(const char *path);
 bool mount_path_under(const char *a, const char *b);
+
+/* Bounds a tmpfs of the config (mount_tmpfs.c): size and inodes as the
+ * kernel reads them, at most the policy's tmpfsSize and tmpfsInodes. */
+void mount_bound_tmpfs(const BrigCtx *ctx, const BrigJson *spec, BrigJson *m, size_t i,
+                       BrigReport *rep);
+/* The room the copy of a writable path at `dest` takes beyond those
+ * bounds (rootfs.c), 0 for any other path. */
+void mount_copy_room(const BrigCtx *ctx, const BrigJson *spec, const char *dest,
+                     uint64_t *ret_bytes, uint64_t *ret_inodes);

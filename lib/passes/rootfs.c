@@ -63,7 +63,7 @@ static bool has_mount_at(const BrigJson *mounts, const char *dest)
 /* How a tmpfs brig adds is made: owner and mode when known (has_owner,
  * has_mode), and whether the runtime seeds it with the image's content. */
 typedef struct {
-    uint64_t size, uid, gid;
+    uint64_t size, inodes, uid, gid;
     uint32_t mode;
     bool has_owner, has_mode, copyup;
 } Tmpfs;
@@ -89,6 +89,10 @@ static BrigJson *tmpfs_mount(const char *dest, const Tmpfs *t)
     }
     _cleanup_free_ char *sz = xasprintf("size=%llu", (unsigned long long)t->size);
     brig_json_append(opts, brig_json_new_string(sz));
+    /* an empty file costs the kernel about 1 KiB that size= does not
+     * count: without it, the kernel allows half of the RAM's pages */
+    _cleanup_free_ char *ni = xasprintf("nr_inodes=%llu", (unsigned long long)t->inodes);
+    brig_json_append(opts, brig_json_new_string(ni));
     /* runc 1.1 and crun 1.8 both copy what the image has at dest into the
      * new tmpfs, owners and modes kept (the runtime reads its own rootfs) */
     if (t->copyup)
@@ -160,8 +164,12 @@ static int writable_tmpfs(const BrigCtx *ctx, const char *rootfs, const char *di
                           uint64_t gid, const BrigUserns *ns, bool mapped, Tmpfs *t, char **ret_why,
                           BrigReport *rep, const BrigJson *spec)
 {
-    *t = (Tmpfs){
-        .size = ctx->policy->tmpfs_size, .uid = uid, .gid = gid, .has_owner = true, .copyup = true};
+    *t = (Tmpfs){.size = ctx->policy->tmpfs_size,
+                 .inodes = ctx->policy->tmpfs_inodes,
+                 .uid = uid,
+                 .gid = gid,
+                 .has_owner = true,
+                 .copyup = true};
     *ret_why = NULL;
     if (!rootfs || !ctx->host || !ctx->host->image_dir)
         return 0;
@@ -211,7 +219,8 @@ static int writable_tmpfs(const BrigCtx *ctx, const char *rootfs, const char *di
                              (unsigned long long)uid, (unsigned long long)gid);
         return 0;
     }
-    t->size = t->size > UINT64_MAX - img.bytes ? UINT64_MAX : t->size + img.bytes;
+    t->size = sat_add(t->size, img.bytes);
+    t->inodes = sat_add(t->inodes, img.entries);
     /* in a user namespace, the image's ids must be mapped there, or the
      * kernel refuses the mount: the container's root keeps it then */
     uint32_t host;
@@ -221,16 +230,47 @@ static int writable_tmpfs(const BrigCtx *ctx, const char *rootfs, const char *di
     if (uid == 0 && mapped && img_mapped) {
         t->uid = img.uid, t->gid = img.gid, t->mode = img.mode;
         *ret_why = xasprintf(", owned as the image has it (%u:%u mode %04o: the process runs "
-                             "as root), %llu bytes larger than tmpfsSize for the copy",
-                             img.uid, img.gid, img.mode, (unsigned long long)img.bytes);
+                             "as root), %llu bytes and %llu inodes more than tmpfsSize and "
+                             "tmpfsInodes for the copy",
+                             img.uid, img.gid, img.mode, (unsigned long long)img.bytes,
+                             (unsigned long long)img.entries);
     } else {
         t->mode = img.mode | 0700;
-        *ret_why = xasprintf(", owned by the container's user (%llu:%llu; the image has "
-                             "%u:%u), mode %04o, %llu bytes larger than tmpfsSize for the copy",
-                             (unsigned long long)uid, (unsigned long long)gid, img.uid, img.gid,
-                             t->mode, (unsigned long long)img.bytes);
+        *ret_why =
+            xasprintf(", owned by the container's user (%llu:%llu; the image has "
+                      "%u:%u), mode %04o, %llu bytes and %llu inodes more than "
+                      "tmpfsSize and tmpfsInodes for the copy",
+                      (unsigned long long)uid, (unsigned long long)gid, img.uid, img.gid, t->mode,
+                      (unsigned long long)img.bytes, (unsigned long long)img.entries);
     }
     return 0;
+}
+
+/* The room a writable path's copy takes beyond the policy's bounds, as
+ * writable_tmpfs gives it: the mounts pass bounds the tmpfs at `dest`
+ * (normalised) by tmpfsSize and tmpfsInodes plus this, so that brig's own
+ * tmpfs is kept, again at a second hardening.  Only for a path the policy
+ * grants: a config's tmpfs elsewhere gets no room for what it copies up. */
+void mount_copy_room(const BrigCtx *ctx, const BrigJson *spec, const char *dest,
+                     uint64_t *ret_bytes, uint64_t *ret_inodes)
+{
+    *ret_bytes = *ret_inodes = 0;
+    bool granted = false;
+    for (char *const *w = ctx->policy->writable_paths; w && *w && !granted; w++)
+        granted = same_path(dest, *w);
+    if (!granted || !ctx->host || !ctx->host->image_dir)
+        return;
+    _cleanup_free_ char *rootfs = rootfs_path(ctx, spec);
+    if (!rootfs || mount_above(brig_json_get(spec, "mounts"), dest))
+        return;
+    BrigImageDir img;
+    BrigError *e = NULL;
+    int r = ctx->host->image_dir(rootfs, dest, &img, &e);
+    brig_error_free(e);
+    if (r < 0 || !img.exists)
+        return;
+    *ret_bytes = img.bytes;
+    *ret_inodes = img.entries;
 }
 
 /* The root filesystem is the engine's image, in the bundle or in its
@@ -354,7 +394,11 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         const char *dir = wp ? wps[d - ELEMENTSOF(scratch_dirs)] : scratch_dirs[d];
         if (has_mount_at(mounts, dir) || (wp && covering_path(wps, dir)))
             continue;
-        Tmpfs t = {.size = ctx->policy->tmpfs_size, .uid = uid, .gid = gid, .has_owner = true};
+        Tmpfs t = {.size = ctx->policy->tmpfs_size,
+                   .inodes = ctx->policy->tmpfs_inodes,
+                   .uid = uid,
+                   .gid = gid,
+                   .has_owner = true};
         if (wp) {
             if (writable_tmpfs(ctx, rootfs, dir, uid, gid, &ns, mapped, &t, &why[d], rep, spec) < 0)
                 continue;

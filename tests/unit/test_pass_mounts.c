@@ -192,13 +192,15 @@ START_TEST(test_relative_sources)
 END_TEST
 
 /* Already strict mounts come out unchanged: nothing is ever loosened, and
- * slave propagation (host to container only) stays. */
+ * slave propagation (host to container only) stays; a tmpfs bounded below
+ * the policy's tmpfsSize and tmpfsInodes keeps its bounds. */
 START_TEST(test_never_widens)
 {
     const char *json =
         "{\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/srv/a\","
         "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\",\"rslave\"]},"
-        "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"ro\"]}],"
+        "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+        "\"options\":[\"ro\",\"size=1m\",\"nr_inodes=1k\"]}],"
         "\"linux\":{\"rootfsPropagation\":\"rslave\"}}";
     Run t;
     run_init(&t);
@@ -218,11 +220,12 @@ START_TEST(test_engine_tmpfs_owner)
     static const char *const fmt =
         "{\"process\":{\"user\":{\"uid\":%s,\"gid\":%s}},\"mounts\":["
         "{\"destination\":\"/var/lib/nginx\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
-        "\"options\":[\"nosuid\",\"nodev\"%s]}]%s}";
+        "\"options\":[\"nosuid\",\"nodev\",\"size=1m\",\"nr_inodes=1k\"%s]}]%s}";
     static const struct {
         const char *uid, *gid, *opts, *extra, *after;
     } cases[] = {
-        {"101", "102", "", "", "[\"nosuid\",\"nodev\",\"uid=101\",\"gid=102\"]"},
+        {"101", "102", "", "",
+         "[\"nosuid\",\"nodev\",\"size=1m\",\"nr_inodes=1k\",\"uid=101\",\"gid=102\"]"},
         {"0", "0", "", "", NULL},
         {"101", "102", ",\"gid=7\"", "", NULL},
         {"101", "102", ",\"uid=7\"", "", NULL},
@@ -231,7 +234,7 @@ START_TEST(test_engine_tmpfs_owner)
          ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
          "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
          "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}",
-         "[\"nosuid\",\"nodev\",\"uid=101\",\"gid=102\"]"},
+         "[\"nosuid\",\"nodev\",\"size=1m\",\"nr_inodes=1k\",\"uid=101\",\"gid=102\"]"},
         /* not mapped: the kernel would refuse the owner */
         {"101", "102", "",
          ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"

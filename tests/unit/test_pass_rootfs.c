@@ -154,7 +154,7 @@ START_TEST(test_tmpfs_before_submounts)
     }
     ck_assert_str_eq(rep.v[1].after, "{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":"
                                      "\"tmpfs\",\"options\":[\"nosuid\",\"nodev\",\"mode=1777\","
-                                     "\"size=67108864\"]}");
+                                     "\"size=67108864\",\"nr_inodes=65536\"]}");
     brig_report_clear(&rep);
 }
 END_TEST
@@ -281,7 +281,9 @@ START_TEST(test_writable_path_owner_unmapped)
                         "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":50}]}",
                         paths, &rep);
     _cleanup_free_ char *o = options_of(spec, "/srv/data");
-    ck_assert_str_eq(o, "[\"nosuid\",\"nodev\",\"mode=0700\",\"size=1052672\",\"tmpcopyup\"]");
+    ck_assert_str_eq(
+        o,
+        "[\"nosuid\",\"nodev\",\"mode=0700\",\"size=1052672\",\"nr_inodes=65539\",\"tmpcopyup\"]");
     brig_json_free(spec);
     brig_report_clear(&rep);
     /* mapped: the image's owner, as without a user namespace */
@@ -311,9 +313,9 @@ START_TEST(test_writable_path_owner_and_size)
     BrigJson *spec = run_writable("0", paths, &rep);
     _cleanup_free_ char *o = options_of(spec, "/srv/data");
     ck_assert_str_eq(o, "[\"nosuid\",\"nodev\",\"mode=0700\",\"uid=100\",\"gid=101\","
-                        "\"size=1052672\",\"tmpcopyup\"]");
+                        "\"size=1052672\",\"nr_inodes=65539\",\"tmpcopyup\"]");
     _cleanup_free_ char *n = options_of(spec, "/srv/none");
-    ck_assert_str_eq(n, "[\"nosuid\",\"nodev\",\"mode=0755\",\"size=4096\"]");
+    ck_assert_str_eq(n, "[\"nosuid\",\"nodev\",\"mode=0755\",\"size=4096\",\"nr_inodes=65536\"]");
     bool said = false;
     for (size_t k = 0; k < rep.n; k++)
         said |= rep.v[k].reason && strstr(rep.v[k].reason, "owned as the image has it (100:101 "
@@ -325,10 +327,10 @@ START_TEST(test_writable_path_owner_and_size)
     spec = run_writable("1000", paths, &rep);
     _cleanup_free_ char *o2 = options_of(spec, "/srv/data");
     ck_assert_str_eq(o2, "[\"nosuid\",\"nodev\",\"mode=0700\",\"uid=1000\",\"gid=1000\","
-                         "\"size=1052672\",\"tmpcopyup\"]");
+                         "\"size=1052672\",\"nr_inodes=65539\",\"tmpcopyup\"]");
     _cleanup_free_ char *n2 = options_of(spec, "/srv/none");
     ck_assert_str_eq(n2, "[\"nosuid\",\"nodev\",\"mode=0755\",\"uid=1000\",\"gid=1000\","
-                         "\"size=4096\"]");
+                         "\"size=4096\",\"nr_inodes=65536\"]");
     brig_json_free(spec);
     brig_report_clear(&rep);
 }
@@ -356,14 +358,16 @@ START_TEST(test_writable_path_below_a_mount)
     ck_assert_int_eq(pass_rootfs(&ctx, spec, &rep, NULL), 0);
     /* /srv/data/sub is 100:101 0700 in the fake image: not read */
     _cleanup_free_ char *o = options_of(spec, "/srv/data/sub");
-    ck_assert_str_eq(o, "[\"nosuid\",\"nodev\",\"size=67108864\",\"tmpcopyup\"]");
+    ck_assert_str_eq(o,
+                     "[\"nosuid\",\"nodev\",\"size=67108864\",\"nr_inodes=65536\",\"tmpcopyup\"]");
     bool said = false;
     for (size_t k = 0; k < rep.n; k++)
         said |= rep.v[k].reason && strstr(rep.v[k].reason, "below the mount at /srv/data, whose "
                                                            "content the runtime copies");
     ck_assert(said);
     _cleanup_free_ char *r = options_of(spec, "/var/run/app");
-    ck_assert_str_eq(r, "[\"nosuid\",\"nodev\",\"size=67108864\",\"tmpcopyup\"]");
+    ck_assert_str_eq(r,
+                     "[\"nosuid\",\"nodev\",\"size=67108864\",\"nr_inodes=65536\",\"tmpcopyup\"]");
     brig_json_free(spec);
     brig_report_clear(&rep);
     brig_policy_free(pol);

@@ -61,7 +61,7 @@ static BrigPolicyDoc *parse_ok(const char *text)
 }
 
 #define SETTINGS_KEYS                                                                              \
-    "user, capabilities, tmpfsSize, pidsLimit, envSecrets, seccompProfile, hooks, "                \
+    "user, capabilities, tmpfsSize, tmpfsInodes, pidsLimit, envSecrets, seccompProfile, hooks, "                \
     "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
     "restore, hostSockets, mountTypes, mountOptions, devices, "                                    \
     "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace"

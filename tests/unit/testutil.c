@@ -51,7 +51,9 @@ char *tu_compact(const BrigJson *j)
 
 void tu_ctx(BrigCtx *ctx, BrigHost *host, BrigPolicy **policy)
 {
-    *host = (BrigHost){.last_cap = 40, .seccomp = true};
+    /* 8 GiB of 4 KiB pages: a tmpfs "size=N%" is judged against it */
+    *host = (BrigHost){
+        .last_cap = 40, .seccomp = true, .mem_total = UINT64_C(8) << 30, .page_size = 4096};
     *policy = brig_policy_new_default();
     *ctx = (BrigCtx){.policy = *policy, .host = host, .container_id = "test", .bundle = NULL};
 }
