@@ -1,0 +1,163 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Every tmpfs is bounded, in bytes and in inodes, through real runtimes
+# (runc and crun), judged from the host (/proc/PID/mountinfo) and from
+# inside (ENOSPC).  Before: a config tmpfs with no size (docker run --tmpfs
+# /x) or with size=0,nr_inodes=0 took 100 MiB and more of the host's
+# memory under a 64 MiB tmpfsSize, and 100000 empty files in brig's /tmp
+# took 99.5 MB of slab (no nr_inodes: the kernel's default is half of the
+# RAM's pages).
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+needs() {
+	require_root
+	require_brig
+	require_cmd jq "$1"
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	[[ $1 == crun ]] && ensure_crun_cgroups
+	return 0
+}
+
+setup() {
+	B="$BATS_TEST_TMPDIR/b"
+	POLICY="$BATS_TEST_TMPDIR/policy.json"
+}
+
+teardown() {
+	cleanup_containers
+}
+
+# 4 MiB and 1000 inodes, so the tests fill them quickly
+POLICY_JSON='{"version": 1, "mode": "%s", "defaults": {"tmpfsSize": 4194304, "tmpfsInodes": 1000}}'
+
+# bundle: a busybox bundle with config tmpfs mounts: /x as docker run
+# --tmpfs writes it (no size), /z with size=0 and nr_inodes=0 (no bound to
+# the kernel), /s with smaller bounds than the policy's, given last after a
+# size=0 (the last one wins)
+bundle() {
+	make_busybox_bundle "$B" sleep 300
+	mkdir -p "$B/rootfs/x" "$B/rootfs/z" "$B/rootfs/s"
+	bundle_jq "$B" '.mounts += [
+		{"destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["rw", "nosuid", "nodev", "noexec"]},
+		{"destination": "/z", "type": "tmpfs", "source": "tmpfs", "options": ["size=0", "nr_inodes=0"]},
+		{"destination": "/s", "type": "tmpfs", "source": "tmpfs", "options": ["size=0", "size=1m", "nr_inodes=0x64"]}]'
+}
+
+# created RUNTIME: create through brig; sets ID and PID.
+created() {
+	local rt=$1 rtpath
+	runtime_path "$rt" rtpath >/dev/null
+	ID="$(new_container_id tmpfs)"
+	track_container "$rt" "$ID"
+	brig_p "$rt" create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/create.out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/create.out"
+		return 1
+	}
+	PID="$("$rtpath" state "$ID" | jq -r .pid)"
+	[[ $PID =~ ^[0-9]+$ && $PID -gt 0 ]]
+}
+
+# bounds PID DIR: "size=..,nr_inodes=.." of the tmpfs at DIR, from the
+# host's view of the container's mounts
+bounds() {
+	awk -v d="$2" '$5 == d { for (i = 7; $i != "-"; i++); if ($(i + 1) == "tmpfs") print $(i + 3) }' \
+		"/proc/$1/mountinfo" | tr ',' '\n' | grep -E '^(size|nr_inodes)=' | paste -sd,
+}
+
+# in RUNTIME CMD: runs CMD in the container through brig's exec
+in_ctr() {
+	local rt=$1
+	shift
+	brig_p "$rt" exec "$ID" sh -c "$1"
+}
+
+bounded() {
+	local rt=$1
+	needs "$rt"
+	bundle
+	write_policy "$(printf "$POLICY_JSON" enforce)"
+	created "$rt"
+	# (a) no size: the policy's, in bytes and inodes
+	[ "$(bounds "$PID" /x)" = "size=4096k,nr_inodes=1000" ]
+	# (b) size=0, nr_inodes=0: the same
+	[ "$(bounds "$PID" /z)" = "size=4096k,nr_inodes=1000" ]
+	# a smaller bound is kept ("never looser"), the last size= counting
+	[ "$(bounds "$PID" /s)" = "size=1024k,nr_inodes=100" ]
+	# brig's own tmpfs, and the engine's /dev and /dev/shm
+	[ "$(bounds "$PID" /tmp)" = "size=4096k,nr_inodes=1000" ]
+	[ "$(bounds "$PID" /dev)" = "size=4096k,nr_inodes=1000" ]
+	run brig_p "$rt" start "$ID"
+	[ "$status" -eq 0 ]
+	# 8 MiB written into 4 MiB: ENOSPC, at most 4 MiB taken
+	run in_ctr "$rt" 'dd if=/dev/zero of=/x/big bs=1M count=8; du -k /x/big; rm /x/big'
+	echo "$output"
+	[[ $output == *"No space left on device"* ]]
+	[ "$(grep -E '^[0-9]+\s+/' <<<"$output" | cut -f1)" -le 4096 ]
+	run in_ctr "$rt" 'dd if=/dev/zero of=/z/big bs=1M count=8; du -k /z/big; rm /z/big'
+	echo "$output"
+	[[ $output == *"No space left on device"* ]]
+	[ "$(grep -E '^[0-9]+\s+/' <<<"$output" | cut -f1)" -le 4096 ]
+	# (c) more files than the inode bound: ENOSPC after 999 (the root
+	# directory is the 1000th), in the config's tmpfs and in brig's /tmp
+	# (printf, not ':', whose failed redirection would end the shell)
+	local d
+	for d in /x /tmp; do
+		run in_ctr "$rt" "cd $d && i=0; while [ \$i -lt 2000 ]; do printf '' >f\$i || break; i=\$((i + 1)); done; echo created \$i"
+		echo "$output"
+		[[ $output == *"No space left on device"* ]]
+		[[ $output == *"created 999"* ]]
+	done
+	# brig's /tmp still works for normal use once they are gone
+	run in_ctr "$rt" 'rm -f /tmp/f* && head -c 1048576 /dev/zero >/tmp/data && mkdir /tmp/dir && echo ok >/tmp/dir/file && cat /tmp/dir/file && wc -c </tmp/data'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'ok\n1048576')" ]
+}
+
+@test "tmpfs bounds: a config tmpfs with no size, with size=0, and brig's /tmp are bounded in bytes and inodes (runc)" {
+	bounded runc
+}
+
+@test "tmpfs bounds: a config tmpfs with no size, with size=0, and brig's /tmp are bounded in bytes and inodes (crun)" {
+	bounded crun
+}
+
+refused() {
+	local rt=$1 rtpath id
+	needs "$rt"
+	runtime_path "$rt" rtpath >/dev/null
+	bundle
+	# reject mode: an unbounded tmpfs is a violation naming the grant
+	write_policy "$(printf "$POLICY_JSON" reject)"
+	id="$(new_container_id tmpfs)"
+	track_container "$rt" "$id"
+	run brig_p "$rt" create --bundle "$B" "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"the tmpfs at /z takes the host's memory, so it is bounded: size 0, which the kernel reads as no bound, now tmpfsSize 4194304"* ]]
+	[[ $output == *"tmpfsInodes 1000"* ]]
+	run "$rtpath" state "$id"
+	[ "$status" -ne 0 ]
+	# a size brig cannot read exactly (16e is 2^64, 0 to the kernel): refused
+	write_policy "$(printf "$POLICY_JSON" enforce)"
+	bundle_jq "$B" '.mounts |= map(if .destination == "/z" then .options = ["size=16e"] else . end)'
+	id="$(new_container_id tmpfs)"
+	track_container "$rt" "$id"
+	run brig_p "$rt" create --bundle "$B" "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *'tmpfs option "size=16e" at /z cannot be read exactly'* ]]
+	run "$rtpath" state "$id"
+	[ "$status" -ne 0 ]
+}
+
+@test "tmpfs bounds: reject mode refuses an unbounded tmpfs, and a size that wraps is refused (runc)" {
+	refused runc
+}
+
+@test "tmpfs bounds: reject mode refuses an unbounded tmpfs, and a size that wraps is refused (crun)" {
+	refused crun
+}
