@@ -48,7 +48,11 @@ start_through_brig() {
 		cat "$out"
 		return 1
 	fi
-	"$(command -v "$rt")" start "$ID" >/dev/null 2>&1 || return 1
+	if ! "$(command -v "$rt")" start "$ID" >"$out" 2>&1; then
+		echo "$rt start $ID failed:" >&2
+		cat "$out" >&2
+		return 1
+	fi
 	"$(command -v "$rt")" state "$ID" | jq -r .pid
 }
 
