@@ -78,7 +78,7 @@ const BrigSpecField brig_spec_fields[] = {
     BY("/mounts/*/destination", VALUE, "mounts", "proc and sysfs only at /proc and /sys"),
     BY("/mounts/*/type", VALUE, "mounts", "bind, proc, sysfs, tmpfs, devpts, mqueue, cgroup, cgroup2; any other refused unless granted (mountTypes)"),
     BY("/mounts/*/source", VALUE, "mounts", "absolute, judged on the host's real path: devices (devices), sockets (hostSockets), /dev, /proc, /sys, engine data refused unless granted (hostPathsReadOnly); under userNamespace auto/require a bind's source becomes brig's idmapped view of it, after this judgement"),
-    BY("/mounts/*/options", VALUE, "mounts", "an allow-list per type (mountOptions); overlay directories judged; nosuid,nodev on binds; propagation made private"),
+    BY("/mounts/*/options", VALUE, "mounts", "an allow-list per type (mountOptions); overlay directories judged; nosuid,nodev on binds; propagation made private; every tmpfs bounded: size= and nr_inodes= missing, 0 or above tmpfsSize and tmpfsInodes set to them, read as the kernel reads them"),
     GRANT("/mounts/*/uidMappings", OBJECTS, "an id-mapped mount changes whose files the container owns"),
     KEEP("/mounts/*/uidMappings/*/containerID", VALUE, "under a granted mapping"),
     KEEP("/mounts/*/uidMappings/*/hostID", VALUE, "under a granted mapping"),
