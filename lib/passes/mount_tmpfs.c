@@ -32,6 +32,40 @@ static int keep_unbound(BrigJson *o, size_t idx, void *what)
     return !is_bound_option(o, what);
 }
 
+/* The kernel reads only the first page of mount(2)'s data, its last byte
+ * made a NUL (path_mount): an option past 4095 bytes is dropped without a
+ * word, so a size= at the end of long options (brig's, or a smaller one it
+ * kept) is no bound at all (measured: "mode=1777," 408 times, then
+ * "inode64,size=1m" mounted with no size).  runc and crun join the options
+ * they do not take as flags with commas, and add ",context=\"LABEL\"" for
+ * linux.mountLabel (which the SELinux pass may set after this one): the
+ * options joined, flags included, may take at most this much, the rest of
+ * the smallest page kept for the label. */
+#define TMPFS_DATA_MAX (4095 - 256)
+
+static size_t joined_length(const BrigJson *opts)
+{
+    size_t n = 0;
+    const BrigJson *o;
+    BRIG_JSON_FOREACH (o, opts)
+        n += strlen(brig_json_str(o) ? brig_json_str(o) : "") + 1;
+    return n ? n - 1 : 0;
+}
+
+static bool fits_a_page(const BrigCtx *ctx, const BrigJson *opts, const char *dest, const char *op,
+                        BrigReport *rep)
+{
+    size_t n = joined_length(opts);
+    if (n <= TMPFS_DATA_MAX)
+        return true;
+    brig_report_refuse(rep, op, opts,
+                       "the options of the tmpfs at %s take %zu bytes: the kernel reads only the "
+                       "first 4095 bytes of a mount's options, so its bounds (tmpfsSize, "
+                       "tmpfsInodes) could be cut off; %s allows at most %d",
+                       dest, n, brig_policy_source(ctx->policy), TMPFS_DATA_MAX);
+    return false;
+}
+
 /* How the kernel reads what the config gave, for the message: `what`
  * is "size" (v in bytes) or "inodes". */
 static char *describe(const char *what, bool given, uint64_t v, const char *grant, uint64_t max)
@@ -113,8 +147,10 @@ void mount_bound_tmpfs(const BrigCtx *ctx, const BrigJson *spec, BrigJson *m, si
     uint64_t max_blocks = ps ? max_bytes / ps + (max_bytes % ps != 0) : 0;
     bool fix_size = b.blocks == 0 || b.blocks > max_blocks;
     bool fix_inodes = b.inodes == 0 || b.inodes > max_inodes;
-    if (!fix_size && !fix_inodes)
+    if (!fix_size && !fix_inodes) {
+        fits_a_page(ctx, opts, dest, op, rep);
         return;
+    }
 
     _cleanup_(brig_json_freep) BrigJson *nopts =
         opts ? brig_json_copy(opts) : brig_json_new(BRIG_JSON_ARRAY);
@@ -123,7 +159,8 @@ void mount_bound_tmpfs(const BrigCtx *ctx, const BrigJson *spec, BrigJson *m, si
         brig_json_filter(nopts, keep_unbound, (void *)"size");
         _cleanup_free_ char *sz = xasprintf("size=%" PRIu64, max_bytes);
         brig_json_append(nopts, brig_json_new_string(sz));
-        uint64_t bytes = b.blocks > UINT64_MAX / ps ? UINT64_MAX : b.blocks * ps;
+        /* no page size: no size option was read, b.blocks is 0 */
+        uint64_t bytes = !ps ? 0 : b.blocks > UINT64_MAX / ps ? UINT64_MAX : b.blocks * ps;
         ws = describe("size", has_size, bytes, "tmpfsSize", max_bytes);
     }
     if (fix_inodes) {
@@ -132,6 +169,8 @@ void mount_bound_tmpfs(const BrigCtx *ctx, const BrigJson *spec, BrigJson *m, si
         brig_json_append(nopts, brig_json_new_string(ni));
         wi = describe("inodes", has_inodes, b.inodes, "tmpfsInodes", max_inodes);
     }
+    if (!fits_a_page(ctx, nopts, dest, op, rep))
+        return;
     brig_report_fix(rep, op, opts, nopts,
                     "the tmpfs at %s takes the host's memory, so it is bounded: %s%s%s (%s)", dest,
                     ws ? ws : "", ws && wi ? "; " : "", wi ? wi : "", brig_policy_source(pol));

@@ -335,6 +335,35 @@ START_TEST(test_pass_refusals)
     _cleanup_free_ char *d = bound(&t, "\"size=1m\",\"0\"");
     ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
     ck_assert_ptr_nonnull(strstr(t.rep.v[0].reason, "starts with a digit"));
+    /* options past the first page of mount(2)'s data are dropped by the
+     * kernel: a size= there, kept or brig's, would be no bound */
+    _cleanup_free_ char *pad = xstrdup("");
+    for (int k = 0; k < 400; k++) {
+        char *n = xasprintf("%s\"mode=1777\",", pad);
+        free(pad);
+        pad = n;
+    }
+    _cleanup_free_ char *kept = xasprintf("%s\"inode64\",\"size=1m\",\"nr_inodes=9\"", pad);
+    _cleanup_free_ char *f = bound(&t, kept);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
+    ck_assert_msg(strstr(t.rep.v[0].reason, "the options of the tmpfs at /x take 4027 bytes: the "
+                                            "kernel reads only the first 4095 bytes"),
+                  "%s", t.rep.v[0].reason);
+    _cleanup_free_ char *fixed = xasprintf("%s\"inode64\"", pad);
+    _cleanup_free_ char *g = bound(&t, fixed);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
+    /* 3839 bytes pass */
+    _cleanup_free_ char *edge = xasprintf("\"mode=%03814d\",\"size=1m\",\"nr_inodes=9\"", 1);
+    _cleanup_free_ char *h = bound(&t, edge);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 0);
+    _cleanup_free_ char *over = xasprintf("\"mode=%03815d\",\"size=1m\",\"nr_inodes=9\"", 1);
+    _cleanup_free_ char *i2 = bound(&t, over);
+    ck_assert_uint_eq(brig_report_count(&t.rep, BRIG_REFUSE), 1);
+    /* with no page size known, a tmpfs with no size is still bounded */
+    t.host.page_size = 0;
+    _cleanup_free_ char *j = bound(&t, "\"nosuid\"");
+    ck_assert_str_eq(j, "[\"nosuid\",\"size=67108864\",\"nr_inodes=65536\"]");
+    t.host.page_size = 4096;
     /* a bind is no tmpfs, whatever its type says */
     _cleanup_free_ char *e = bound(&t, "\"rbind\"");
     ck_assert_ptr_null(strstr(e, "size="));
