@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* vary the policy with the input so grants are exercised too */
     if (size > 2 && data[size - 1] & 1)
         policy->caps_allowed = UINT64_C(1) << 10; /* CAP_NET_BIND_SERVICE */
-    BrigHost host = {.last_cap = 40, .seccomp = true};
+    BrigHost host = {
+        .last_cap = 40, .seccomp = true, .mem_total = UINT64_C(8) << 30, .page_size = 4096};
     BrigCtx ctx = {.policy = policy, .host = &host, .container_id = "fuzz"};
     BrigJson *in = brig_json_copy(spec);
     BrigReport rep = {0};

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     BrigPolicy *policy = brig_policy_new_default();
-    BrigHost host = {.last_cap = 40, .seccomp = true};
+    BrigHost host = {
+        .last_cap = 40, .seccomp = true, .mem_total = UINT64_C(8) << 30, .page_size = 4096};
     BrigCtx ctx = {.policy = policy, .host = &host, .container_id = "fuzz"};
     BrigJson *in = brig_json_copy(proc);
     BrigReport rep = {0};

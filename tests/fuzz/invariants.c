@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "tmpfs_size.h"
 #include "util.h"
 
 static uint64_t cap_mask(const BrigJson *set)
@@ -286,6 +287,23 @@ static const char *check_mounts(const BrigJson *out, const BrigPolicy *policy)
             FAIL("/mounts/%zu: a bind without nosuid", i);
         if (streq(type, "devtmpfs"))
             FAIL("/mounts/%zu: devtmpfs", i);
+        /* every tmpfs bounded, as the kernel reads its options on the
+         * harness's host (4 KiB pages, 8 GiB; no image read, so no room
+         * for a writable path's copy) */
+        if (streq(type, "tmpfs") && !bind) {
+            BrigTmpfsBounds b = {0};
+            const char *why = NULL;
+            BRIG_JSON_FOREACH (o, opts)
+                if (brig_json_str(o) &&
+                    brig_tmpfs_option(brig_json_str(o), UINT64_C(8) << 30, 4096, &b, &why) < 0)
+                    FAIL("/mounts/%zu: tmpfs option %s kept (%s)", i, brig_json_str(o), why);
+            if (b.blocks == 0 || b.blocks > (policy->tmpfs_size + 4095) / 4096)
+                FAIL("/mounts/%zu: tmpfs of %llu pages (tmpfsSize %llu)", i,
+                     (unsigned long long)b.blocks, (unsigned long long)policy->tmpfs_size);
+            if (b.inodes == 0 || b.inodes > policy->tmpfs_inodes)
+                FAIL("/mounts/%zu: tmpfs of %llu inodes (tmpfsInodes %llu)", i,
+                     (unsigned long long)b.inodes, (unsigned long long)policy->tmpfs_inodes);
+        }
         char d[4096];
         fold(dest ? dest : "", d, sizeof(d));
         if ((streq(type, "proc") && !streq(d, "/proc")) ||

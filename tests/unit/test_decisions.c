@@ -345,7 +345,8 @@ START_TEST(test_refused_file_untouched)
     BrigPolicyDoc *doc = NULL;
     BrigError *err = NULL;
     ck_assert_int_eq(brig_policy_builtin(&doc, &err), 0);
-    BrigHost host = {.last_cap = 40, .seccomp = true};
+    BrigHost host = {
+        .last_cap = 40, .seccomp = true, .mem_total = UINT64_C(8) << 30, .page_size = 4096};
     BrigHardenFile h = {.doc = doc, .host = &host, .path = path, .id = "c1", .bundle = dir};
     ck_assert_int_eq(brig_harden_file(&h, &err), 0);
     ck_assert(brig_harden_refused(&h));
