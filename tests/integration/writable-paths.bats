@@ -106,6 +106,8 @@ root_process() {
 	diff <(listing "$B/rootfs/data") <(listing "/proc/$PID/root/data")
 	# the image is untouched: the copy is the container's
 	[ "$(stat -c '%u:%g %a' "$B/rootfs/data")" = "100:101 700" ]
+	# inodes: tmpfsInodes (65536) and one per name the copy makes (8)
+	grep -E " /data .* - tmpfs .*nr_inodes=65544(,|$)" "/proc/$PID/mountinfo"
 	run brig_rt "$rt" start "$ID"
 	[ "$status" -eq 0 ]
 	[ "$(brig_rt "$rt" state "$ID" | jq -r .status)" = running ]
