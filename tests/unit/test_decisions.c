@@ -273,6 +273,20 @@ START_TEST(test_checker_catches_each_invariant)
          "[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/run/crio\","
          "\"options\":[\"rbind\",\"nosuid\",\"nodev\"]}]",
          "sensitive"},
+        {"mounts", "[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]",
+         "tmpfs of 0 pages"},
+        {"mounts",
+         "[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+         "\"options\":[\"size=1m\",\"nr_inodes=9\",\"size=0\"]}]",
+         "tmpfs of 0 pages"},
+        {"mounts",
+         "[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+         "\"options\":[\"size=1m\"]}]",
+         "tmpfs of 0 inodes"},
+        {"mounts",
+         "[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+         "\"options\":[\"size=16e\",\"nr_inodes=9\"]}]",
+         "tmpfs option size=16e kept"},
         {"process/user/additionalGids", "[0]", "additionalGids"},
         {"linux/sysctl", "{\"kernel.core_pattern\":\"|/x\"}", "sysctl"},
         {"annotations", "{\"run.oci.handler\":\"krun\"}", "annotation"},
