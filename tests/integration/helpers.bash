@@ -307,3 +307,35 @@ restore_dev_null() {
 	echo "# /dev/null was $(stat -c '%u:%g %a' /dev/null): restored to 0:0 666" >&3
 	chown 0:0 /dev/null && chmod 0666 /dev/null
 }
+
+# userns_setup NAME POLICY_JSON: setup() of a test of containers with a user
+# namespace (userns*.bats): root, brig, jq, a static busybox and user
+# namespaces, or a skip naming what is missing; T, the test's temporary
+# directory; D, a fresh 0755 directory /tmp/brig-NAME.XXXXXX (the mapped ids
+# reach nothing under bats' 0700 temporary directories) holding the bundle
+# path B and the policy POLICY, written from POLICY_JSON; IDS, the ids
+# userns_delete_ids deletes.
+userns_setup() {
+	require_root
+	require_brig
+	require_cmd jq
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	[[ -e /proc/self/ns/user ]] || skip "needs user namespaces (CONFIG_USER_NS)"
+	T="$BATS_TEST_TMPDIR"
+	D="$(mktemp -d "/tmp/brig-$1.XXXXXX")"
+	chmod 0755 "$D"
+	B="$D/bundle"
+	POLICY="$D/policy.json"
+	write_policy "$2"
+	IDS=()
+}
+
+# userns_delete_ids: deletes (--force, through brig with either runtime)
+# every container a test named in IDS.
+userns_delete_ids() {
+	local id
+	for id in "${IDS[@]}"; do
+		brig_p runc delete --force "$id" >/dev/null 2>&1 || true
+		brig_p crun delete --force "$id" >/dev/null 2>&1 || true
+	done
+}

@@ -19,18 +19,7 @@
 load helpers
 
 setup() {
-	require_root
-	require_brig
-	require_cmd jq
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
-	[[ -e /proc/self/ns/user ]] || skip "needs user namespaces (CONFIG_USER_NS)"
-	T="$BATS_TEST_TMPDIR"
-	# 0755: the mapped ids must reach the rootfs
-	D="$(mktemp -d /tmp/brig-userns-exec.XXXXXX)"
-	chmod 0755 "$D"
-	B="$D/bundle"
-	POLICY="$T/policy.json"
-	write_policy '{"version": 1, "audit": {"syslog": false}}'
+	userns_setup userns-exec '{"version": 1, "audit": {"syslog": false}}'
 }
 
 teardown() {

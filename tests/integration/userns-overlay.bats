@@ -12,26 +12,11 @@
 load helpers
 
 setup() {
-	require_root
-	require_brig
-	require_cmd jq
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
-	[[ -e /proc/self/ns/user ]] || skip "needs user namespaces (CONFIG_USER_NS)"
-	T="$BATS_TEST_TMPDIR"
-	# the mapped ids reach nothing under bats' 0700 temporary directories
-	D="$(mktemp -d /tmp/brig-userns-overlay.XXXXXX)"
-	chmod 0755 "$D"
-	POLICY="$D/policy.json"
-	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"}}'
-	IDS=()
+	userns_setup userns-overlay '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"}}'
 }
 
 teardown() {
-	local id
-	for id in "${IDS[@]}"; do
-		brig_p runc delete --force "$id" >/dev/null 2>&1 || true
-		brig_p crun delete --force "$id" >/dev/null 2>&1 || true
-	done
+	userns_delete_ids
 	cleanup_containers
 	if [[ -n ${D:-} && -d $D ]]; then
 		local m
