@@ -76,7 +76,22 @@ typedef struct BrigHost {
      * room for its copy.  NULL when a test injects none: the tmpfs then
      * belongs to the container's user and is tmpfsSize large. */
     int (*image_dir)(const char *rootfs, const char *dir, BrigImageDir *ret, BrigError **err);
+    /* The name of host group `gid` when it is one of the host's system
+     * groups: named in /etc/group with a gid from 1 to BRIG_SYS_GID_MAX.
+     * NULL otherwise, and NULL as a callback when a test injects none. */
+    const char *(*host_group)(uint32_t gid);
 } BrigHost;
+
+/* shadow's default SYS_GID_MAX: gids up to it are the system's groups,
+ * which own what the host's services share (shadow, disk, kmem, adm,
+ * docker...). */
+#define BRIG_SYS_GID_MAX 999u
+
+/* Whether a process may hold host gid `gid` (its gid or a supplementary
+ * group, as the host's files see it): NULL when it may, else the name of
+ * the host's system group it is, which neither the policy's own gid nor a
+ * "hostGroups" grant covers.  Group 0 is judged by the user pass as root. */
+const char *brig_host_group_refused(const BrigHost *host, const BrigPolicy *pol, uint32_t gid);
 
 typedef struct BrigCtx {
     const BrigPolicy *policy;

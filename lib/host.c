@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "apparmor.h"
+#include "bundle.h"
 #include "context.h"
 #include "seccomp.h"
 #include "selinux.h"
@@ -124,6 +125,69 @@ static bool probe_x32_disabled(int seccomp_mode)
 #endif
 }
 
+/* The host's system groups, read once from /etc/group: a process holding
+ * one reaches whatever the host shares with that group (shadow reads
+ * /etc/shadow, disk the block devices, docker the engine's socket). */
+typedef struct {
+    uint32_t gid;
+    char *name;
+} HostGroup;
+
+static HostGroup *host_groups;
+static size_t n_host_groups;
+static bool host_groups_read;
+
+static void read_host_groups(void)
+{
+    host_groups_read = true;
+    _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    if (brig_file_load("/etc/group", 4u << 20, &f, NULL) < 0)
+        return;
+    for (char *l = f->data; l && *l;) {
+        char *nl = strchrnul(l, '\n');
+        bool more = *nl != '\0';
+        *nl = '\0';
+        /* name:password:gid:members */
+        char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (c1 && c2 && c1 != l && l[0] != '#' && l[0] != '+' && l[0] != '-') {
+            char *end;
+            errno = 0;
+            unsigned long g = strtoul(c2 + 1, &end, 10);
+            if (!errno && end != c2 + 1 && *end == ':' && g >= 1 && g <= BRIG_SYS_GID_MAX) {
+                host_groups = xrealloc(host_groups, (n_host_groups + 1) * sizeof(HostGroup));
+                host_groups[n_host_groups++] =
+                    (HostGroup){.gid = (uint32_t)g, .name = xstrndup(l, (size_t)(c1 - l))};
+            }
+        }
+        l = more ? nl + 1 : nl;
+    }
+}
+
+static const char *host_group(uint32_t gid)
+{
+    if (!host_groups_read)
+        read_host_groups();
+    for (size_t i = 0; i < n_host_groups; i++)
+        if (host_groups[i].gid == gid)
+            return host_groups[i].name;
+    return NULL;
+}
+
+const char *brig_host_group_refused(const BrigHost *host, const BrigPolicy *pol, uint32_t gid)
+{
+    if (gid == 0 || gid > BRIG_SYS_GID_MAX || gid == pol->gid || !host || !host->host_group)
+        return NULL;
+    const char *name = host->host_group(gid);
+    if (!name)
+        return NULL;
+    char num[16];
+    snprintf(num, sizeof(num), "%u", gid);
+    for (char **g = pol->host_groups; g && *g; g++)
+        if (streq(*g, name) || streq(*g, num))
+            return NULL;
+    return name;
+}
+
 static char *apparmor_mode(const char *name)
 {
     char *mode = NULL;
@@ -145,6 +209,7 @@ void brig_host_probe(BrigHost *ret)
     ret->is_dockerd = is_dockerd;
     ret->resolve_paths_all = brig_host_paths_resolve_all;
     ret->image_dir = brig_image_dir_read;
+    ret->host_group = host_group;
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;

@@ -41,6 +41,7 @@ BrigPolicy *brig_policy_copy(const BrigPolicy *p)
     c->apparmor_profile = p->apparmor_profile ? xstrdup(p->apparmor_profile) : NULL;
     c->host_paths_ro = strv_copy(p->host_paths_ro);
     c->host_sockets = strv_copy(p->host_sockets);
+    c->host_groups = strv_copy(p->host_groups);
     c->mount_types = strv_copy(p->mount_types);
     c->mount_options = strv_copy(p->mount_options);
     c->devices = strv_copy(p->devices);
@@ -75,6 +76,7 @@ void brig_policy_free(BrigPolicy *p)
     free(p->apparmor_profile);
     strv_free(p->host_paths_ro);
     strv_free(p->host_sockets);
+    strv_free(p->host_groups);
     strv_free(p->mount_types);
     strv_free(p->mount_options);
     strv_free(p->devices);
@@ -414,7 +416,7 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
         "specFields", "runtimeFlags", "restore", "hostSockets", "mountTypes", "mountOptions",
         "devices", "mapHostRoot", "oomScoreAdjMin", "rlimits", "writablePaths", "writableRootfs",
-        "userNamespace",
+        "userNamespace", "hostGroups",
         NULL,
     };
     /* clang-format on */
@@ -561,6 +563,22 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
             }
             if (r == 0)
                 strv_extend(sockets ? &pol->host_sockets : &pol->host_paths_ro, more);
+        } else if (streq(m->key, "hostGroups")) {
+            _cleanup_strv_ char **more = NULL;
+            r = pv_strv(v, m, p, false, &more);
+            for (size_t i = 0; r == 0 && more[i]; i++) {
+                _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+                /* a name as /etc/group spells one, or a gid in plain decimal */
+                const char *s = more[i];
+                bool digits = s[0] && strspn(s, "0123456789") == strlen(s);
+                if (!s[0] || strpbrk(s, ": \t\n,") || (digits && (s[0] == '0' || strlen(s) > 10)))
+                    r = pv_fail(v, m->kids[i], ep,
+                                "expected a host group's name or its gid in decimal (1 or more), "
+                                "found \"%s\"",
+                                s);
+            }
+            if (r == 0)
+                strv_extend(&pol->host_groups, more);
         } else if (streq(m->key, "mountTypes") || streq(m->key, "mountOptions")) {
             bool types = streq(m->key, "mountTypes");
             _cleanup_strv_ char **more = NULL;

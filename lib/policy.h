@@ -77,10 +77,12 @@ typedef struct BrigPolicy {
     uint32_t host_namespaces; /* BRIG_NS_* bits a rule lets the container share with the host */
     char **host_paths_ro;     /* NULL-terminated: host paths a rule lets it bind read-only */
     char **host_sockets;      /* NULL-terminated: host sockets it may bind (connect() is use) */
-    char **mount_types;       /* NULL-terminated: filesystem types beyond the built-in allow-list */
-    char **mount_options;     /* NULL-terminated: mount options beyond the per-type allow-lists;
-                               * "key=" allows every value of key */
-    char **devices;           /* NULL-terminated: device grants, "TYPE MAJOR:MINOR [ACCESS]" */
+    char **host_groups;   /* NULL-terminated: host system groups (names or decimal gids) a process
+                           * may hold as its gid or a supplementary group */
+    char **mount_types;   /* NULL-terminated: filesystem types beyond the built-in allow-list */
+    char **mount_options; /* NULL-terminated: mount options beyond the per-type allow-lists;
+                           * "key=" allows every value of key */
+    char **devices;       /* NULL-terminated: device grants, "TYPE MAJOR:MINOR [ACCESS]" */
     char **trusted_annotations; /* the document's trustedAnnotations, for passes */
     char **sysctls_allowed; /* NULL-terminated: sysctls allowed beyond the Kubernetes safe set */
     char **spec_fields;     /* NULL-terminated: JSON pointers ("*" = any index or key) of
@@ -95,9 +97,9 @@ typedef struct BrigPolicy {
     bool apparmor_load_fail_open; /* run unconfined if loading brig's profile fails */
     BrigLsmMode selinux;
 
-    char **runtime_flags; /* NULL-terminated: runtime flags that weaken isolation, granted
-                           * (names from brig_runtime_flag_grants, e.g. "no-pivot") */
-    bool restore;         /* `restore` of a checkpoint is allowed (brig cannot see inside it) */
+    char **runtime_flags;  /* NULL-terminated: runtime flags that weaken isolation, granted
+                            * (names from brig_runtime_flag_grants, e.g. "no-pivot") */
+    bool restore;          /* `restore` of a checkpoint is allowed (brig cannot see inside it) */
     char **writable_paths; /* NULL-terminated: absolute, normalised paths that get a tmpfs
                             * owned by the container's user, seeded with the image's content */
     bool writable_rootfs;  /* last resort: the root filesystem stays writable */
@@ -111,11 +113,11 @@ typedef struct BrigRule BrigRule;
 typedef struct BrigPolicyDoc {
     char *path; /* NULL for the built-in default */
     char digest[BRIG_DIGEST_LEN];
-    BrigPolicy *defaults;       /* the policy before any rule applies */
-    char **trusted_annotations; /* annotation keys rules may match on */
+    BrigPolicy *defaults;           /* the policy before any rule applies */
+    char **trusted_annotations;     /* annotation keys rules may match on */
     bool trust_docker_image_record; /* rules' "images" match dockerd's record (docker_record.h) */
     char *docker_root;              /* where dockerd keeps it; NULL: /var/lib/docker */
-    char *audit_log;            /* file for the audit log, or NULL */
+    char *audit_log;                /* file for the audit log, or NULL */
     bool audit_syslog;
     BrigRule *rules;
     size_t n_rules;

@@ -63,6 +63,7 @@ BrigJson *brig_policy_to_json(const BrigPolicy *p)
     brig_json_set(d, "hostNamespaces", nss);
     brig_json_set(d, "hostPathsReadOnly", strv_json(p->host_paths_ro));
     brig_json_set(d, "hostSockets", strv_json(p->host_sockets));
+    brig_json_set(d, "hostGroups", strv_json(p->host_groups));
     brig_json_set(d, "mountTypes", strv_json(p->mount_types));
     brig_json_set(d, "mountOptions", strv_json(p->mount_options));
     brig_json_set(d, "devices", strv_json(p->devices));

@@ -152,6 +152,7 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             free(scratch.apparmor_profile);
             strv_free(scratch.host_paths_ro);
             strv_free(scratch.host_sockets);
+            strv_free(scratch.host_groups);
             strv_free(scratch.mount_types);
             strv_free(scratch.mount_options);
             strv_free(scratch.devices);

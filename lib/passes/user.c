@@ -21,6 +21,15 @@
  * none keeps container root when that is not host root (runc spec
  * --rootless maps that one id only), and is refused otherwise.
  *
+ * A gid or supplementary group that is one of the host's system groups, as
+ * the host's files see it (through the config's mapping; brig's own views
+ * keep on-disk ids), is not the policy's either: "shadow" reads a bound
+ * /etc/shadow, "disk" a bound block device, "docker" the engine's socket.
+ * Only the policy's gid and what "hostGroups" grants are kept; any other
+ * host system group is dropped (a supplementary one) or replaced by the
+ * policy's gid, an allow-list of the host's /etc/group rather than a list
+ * of groups brig knows to be dangerous.
+ *
  * At exec the process joins the running container's user namespace: its ids
  * are judged through the maps the kernel applies to it (ctx->host->
  * exec_userns, read by cmd/ from the container's init process), never
@@ -54,16 +63,48 @@ static void set_id(BrigJson *user, const char *key, const char *uptr, uint32_t t
 /* One of uid/gid: replaced when it is root, in the container (0, what the
  * process asked for) or on the host (through the mapping).  `map` is NULL
  * without a user namespace. */
-static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, const char *uptr,
+/* A gid that is a host system group the policy does not grant: replaced
+ * by the policy's gid (through the mapping, when that one is allowed). */
+static void judge_group(const BrigCtx *ctx, BrigJson *user, const char *uptr, uint32_t id,
+                        uint32_t host, const BrigIdMap *map, const char *map_ptr, BrigReport *rep)
+{
+    const BrigPolicy *pol = ctx->policy;
+    const char *name = brig_host_group_refused(ctx->host, pol, host);
+    if (!name)
+        return;
+    _cleanup_free_ char *through = map ? xasprintf(" through %s", map_ptr) : xstrdup("");
+    uint32_t to = pol->gid, to_host = pol->gid;
+    if (map && (!brig_idmap_pick(map, pol->gid, &to) || !brig_idmap_to_host(map, to, &to_host) ||
+                to_host == 0 || brig_host_group_refused(ctx->host, pol, to_host))) {
+        _cleanup_free_ char *p = xasprintf("%s/gid", uptr);
+        brig_report_refuse(rep, p, brig_json_get(user, "gid"),
+                           "gid %u is the host's group \"%s\" (%u)%s, which %s does not grant "
+                           "(hostGroups would), and %s maps no other gid to run as",
+                           id, name, host, through, brig_policy_source(pol), map_ptr);
+        return;
+    }
+    _cleanup_free_ char *why =
+        xasprintf("gid %u is the host's group \"%s\" (%u)%s, which %s does not grant "
+                  "(hostGroups would); running as %u",
+                  id, name, host, through, brig_policy_source(pol), to);
+    set_id(user, "gid", uptr, to, rep, why);
+}
+
+static void judge_id(const BrigCtx *ctx, BrigJson *user, const char *key, const char *uptr,
                      uint32_t id, uint32_t want, const BrigIdMap *map, const char *map_ptr,
                      BrigReport *rep)
 {
+    const BrigPolicy *pol = ctx->policy;
     uint32_t host = id;
     if (map && !brig_idmap_to_host(map, id, &host)) {
         _cleanup_free_ char *p = xasprintf("%s/%s", uptr, key);
         brig_report_refuse(rep, p, brig_json_get(user, key),
                            "%s %u is not mapped by %s; the runtime could not switch to it", key, id,
                            map_ptr);
+        return;
+    }
+    if (id != 0 && host != 0 && streq(key, "gid")) {
+        judge_group(ctx, user, uptr, id, host, map, map_ptr, rep);
         return;
     }
     if ((id != 0 && host != 0) || pol->allow_root)
@@ -104,6 +145,7 @@ static void judge_id(const BrigPolicy *pol, BrigJson *user, const char *key, con
 
 typedef struct {
     const BrigPolicy *pol;
+    const BrigHost *host;
     const BrigIdMap *map; /* NULL without a user namespace */
     const char *map_ptr;  /* what names the map in messages */
     const char *uptr;     /* NULL: judge only, record nothing */
@@ -111,8 +153,8 @@ typedef struct {
 } GidJudge;
 
 /* Whether a supplementary gid stays: not when it is gid 0 in the container
- * or on the host.  One the mapping does not map stays, refused: the runtime
- * would fail on it. */
+ * or on the host, nor a host system group the policy does not grant.  One
+ * the mapping does not map stays, refused: the runtime would fail on it. */
 static int keep_gid(BrigJson *g, size_t idx, void *ctx)
 {
     const GidJudge *j = ctx;
@@ -128,13 +170,44 @@ static int keep_gid(BrigJson *g, size_t idx, void *ctx)
         }
         return 1;
     }
-    return (v != 0 && host != 0) || j->pol->allow_root;
+    if (v != 0 && host != 0)
+        return !brig_host_group_refused(j->host, j->pol, host);
+    return j->pol->allow_root;
 }
 
-static int additional_gids(const BrigPolicy *pol, BrigJson *user, const char *uptr,
+/* The dropped groups that are host system groups, for the message: "42
+ * (\"shadow\"), 6 (\"disk\")", or NULL when only group 0 went. */
+static char *dropped_groups(const GidJudge *j, const BrigJson *before, bool *ret_root)
+{
+    char *s = NULL;
+    *ret_root = false;
+    for (size_t i = 0; i < before->n; i++) {
+        uint64_t v = 0;
+        brig_json_to_uint64(before->kids[i], &v);
+        uint32_t host = (uint32_t)v;
+        if (j->map && !brig_idmap_to_host(j->map, (uint32_t)v, &host))
+            continue;
+        if (v == 0 || host == 0) {
+            *ret_root |= !j->pol->allow_root;
+            continue;
+        }
+        const char *name = brig_host_group_refused(j->host, j->pol, host);
+        if (!name)
+            continue;
+        char *n = host == v ? xasprintf("%s%s%u (\"%s\")", s ? s : "", s ? ", " : "", host, name)
+                            : xasprintf("%s%s%u (host %u, \"%s\")", s ? s : "", s ? ", " : "",
+                                        (uint32_t)v, host, name);
+        free(s);
+        s = n;
+    }
+    return s;
+}
+
+static int additional_gids(const BrigCtx *ctx, BrigJson *user, const char *uptr,
                            const BrigUserns *ns, const char *gid_map_ptr, BrigReport *rep,
                            BrigError **err)
 {
+    const BrigPolicy *pol = ctx->policy;
     BrigJson *gids = brig_json_get(user, "additionalGids");
     if (!gids)
         return 0;
@@ -148,19 +221,32 @@ static int additional_gids(const BrigPolicy *pol, BrigJson *user, const char *up
                                   uptr, i, what);
         }
     }
-    GidJudge j = {
-        .pol = pol, .map = ns ? &ns->gids : NULL, .map_ptr = gid_map_ptr, .uptr = uptr, .rep = rep};
+    GidJudge j = {.pol = pol,
+                  .host = ctx->host,
+                  .map = ns ? &ns->gids : NULL,
+                  .map_ptr = gid_map_ptr,
+                  .uptr = uptr,
+                  .rep = rep};
     BrigJson *before = NULL;
     for (size_t i = 0; i < gids->n && !before; i++)
-        if (keep_gid(gids->kids[i], i, &(GidJudge){.pol = pol, .map = j.map}) == 0)
+        if (keep_gid(gids->kids[i], i, &(GidJudge){.pol = pol, .host = ctx->host, .map = j.map}) ==
+            0)
             before = brig_json_copy(gids);
     /* in one pass (removal one by one is quadratic); refusals of unmapped
      * gids are recorded in it */
     brig_json_filter(gids, keep_gid, &j);
     if (before) {
         _cleanup_free_ char *p = xasprintf("%s/additionalGids", uptr);
-        brig_report_fix(rep, p, before, gids, "supplementary group 0%s is not allowed by %s",
-                        j.map ? " on the host" : "", brig_policy_source(pol));
+        bool root;
+        _cleanup_free_ char *sys = dropped_groups(&j, before, &root);
+        if (sys)
+            brig_report_fix(rep, p, before, gids,
+                            "supplementary groups that are the host's system groups, %s, are not "
+                            "granted by %s (hostGroups would)%s",
+                            sys, brig_policy_source(pol), root ? "; nor is group 0 allowed" : "");
+        else
+            brig_report_fix(rep, p, before, gids, "supplementary group 0%s is not allowed by %s",
+                            j.map ? " on the host" : "", brig_policy_source(pol));
         brig_json_free(before);
     }
     return 0;
@@ -199,11 +285,11 @@ static int process_user_in(const BrigCtx *ctx, BrigJson *proc, const char *ptr,
     if (r < 0)
         return r;
     /* an absent uid or gid is 0 to the runtime: judged as such */
-    judge_id(pol, user, "uid", uptr, (uint32_t)uid, pol->uid, ns ? &ns->uids : NULL, names[0], rep);
-    judge_id(pol, user, "gid", uptr, (uint32_t)gid, pol->gid, ns ? &ns->gids : NULL, names[1], rep);
+    judge_id(ctx, user, "uid", uptr, (uint32_t)uid, pol->uid, ns ? &ns->uids : NULL, names[0], rep);
+    judge_id(ctx, user, "gid", uptr, (uint32_t)gid, pol->gid, ns ? &ns->gids : NULL, names[1], rep);
     if (fresh && fresh->n > 0)
         brig_json_set(proc, "user", TAKE_PTR(fresh));
-    return additional_gids(pol, user, uptr, ns, names[1], rep, err);
+    return additional_gids(ctx, user, uptr, ns, names[1], rep, err);
 }
 
 /* The running container's user namespace at exec (cmd/ reads it from the

@@ -245,6 +245,105 @@ START_TEST(test_userns_errors)
 }
 END_TEST
 
+/* A host whose /etc/group names 6 "disk" and 42 "shadow" as system groups. */
+static const char *fake_group(uint32_t gid)
+{
+    return gid == 6 ? "disk" : gid == 42 ? "shadow" : NULL;
+}
+
+/* pass_user on `json` with that host, `grant` in hostGroups (or none);
+ * returns the output, compact. */
+static char *run_groups(const char *json, const char *grant, BrigReport *rep)
+{
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *policy;
+    tu_ctx(&ctx, &host, &policy);
+    host.host_group = fake_group;
+    if (grant) {
+        policy->host_groups = xcalloc(2, sizeof(char *));
+        policy->host_groups[0] = xstrdup(grant);
+    }
+    BrigJson *spec = tu_parse(json);
+    BrigError *err = NULL;
+    ck_assert_int_eq(pass_user(&ctx, spec, rep, &err), 0);
+    char *out = brig_json_serialize(spec, 0, NULL);
+    brig_json_free(spec);
+    brig_policy_free(policy);
+    return out;
+}
+
+/* A host system group, as gid or supplementary group, is not kept unless
+ * granted: "shadow" read a bound /etc/shadow (redteam-userns.bats). */
+START_TEST(test_host_groups)
+{
+    _cleanup_free_ char *src = golden_policy_source();
+    BrigReport rep = {0};
+    _cleanup_free_ char *out = run_groups(
+        "{\"process\":{\"user\":{\"uid\":1000,\"gid\":42,\"additionalGids\":[6,1000,42,0,7]}}}",
+        NULL, &rep);
+    ck_assert_str_eq(out, "{\"process\":{\"user\":{\"uid\":1000,\"gid\":65534,"
+                          "\"additionalGids\":[1000,7]}}}");
+    const BrigChange *c = find(&rep, BRIG_FIX, "/process/user/gid");
+    ck_assert_ptr_nonnull(c);
+    _cleanup_free_ char *why = xasprintf("gid 42 is the host's group \"shadow\" (42), which %s "
+                                         "does not grant (hostGroups would); running as 65534",
+                                         src);
+    ck_assert_str_eq(c->reason, why);
+    c = find(&rep, BRIG_FIX, "/process/user/additionalGids");
+    ck_assert_ptr_nonnull(c);
+    _cleanup_free_ char *why2 =
+        xasprintf("supplementary groups that are the host's system groups, 6 (\"disk\"), 42 "
+                  "(\"shadow\"), are not granted by %s (hostGroups would); nor is group 0 allowed",
+                  src);
+    ck_assert_str_eq(c->reason, why2);
+    brig_report_clear(&rep);
+
+    /* granted by name or by gid */
+    _cleanup_free_ char *g1 =
+        run_groups("{\"process\":{\"user\":{\"uid\":1000,\"gid\":42,\"additionalGids\":[42]}}}",
+                   "shadow", &rep);
+    ck_assert_str_eq(g1,
+                     "{\"process\":{\"user\":{\"uid\":1000,\"gid\":42,\"additionalGids\":[42]}}}");
+    ck_assert_uint_eq(rep.n, 0);
+    _cleanup_free_ char *g2 =
+        run_groups("{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000,\"additionalGids\":[42,6]}}}",
+                   "6", &rep);
+    ck_assert_str_eq(g2,
+                     "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000,\"additionalGids\":[6]}}}");
+    brig_report_clear(&rep);
+
+    /* judged as the host sees it: container gid 65534 is host "shadow" */
+    _cleanup_free_ char *m = run_groups(
+        USERNS("{\"uid\":1000,\"gid\":65534,\"additionalGids\":[5]}") "\"uidMappings\":[" MAP(
+            0, 100000,
+            65536) "],\"gidMappings\":[" MAP(0, 100000,
+                                             5) "," MAP(5, 6, 1) "," MAP(6, 100006,
+                                                                         65528) "," MAP(65534, 42,
+                                                                                        1) "]}}",
+        NULL, &rep);
+    /* the policy's gid is that very group: nothing to run as */
+    c = find(&rep, BRIG_REFUSE, "/process/user/gid");
+    ck_assert_ptr_nonnull(c);
+    _cleanup_free_ char *why3 = xasprintf(
+        "gid 65534 is the host's group \"shadow\" (42) through /linux/gidMappings, which %s does "
+        "not grant (hostGroups would), and /linux/gidMappings maps no other gid to run as",
+        src);
+    ck_assert_str_eq(c->reason, why3);
+    c = find(&rep, BRIG_FIX, "/process/user/additionalGids");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_ptr_nonnull(strstr(c->reason, "5 (host 6, \"disk\")"));
+    brig_report_clear(&rep);
+
+    /* the policy's own gid, and gids the host does not name, stay */
+    _cleanup_free_ char *k = run_groups(
+        "{\"process\":{\"user\":{\"uid\":1000,\"gid\":65534,\"additionalGids\":[43,999]}}}", NULL,
+        &rep);
+    ck_assert_uint_eq(rep.n, 0);
+    brig_report_clear(&rep);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pass_user");
@@ -254,6 +353,7 @@ int main(void)
     tcase_add_test(tc, test_report);
     tcase_add_test(tc, test_userns_report);
     tcase_add_test(tc, test_userns_errors);
+    tcase_add_test(tc, test_host_groups);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }

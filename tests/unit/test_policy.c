@@ -64,7 +64,7 @@ static BrigPolicyDoc *parse_ok(const char *text)
     "user, capabilities, tmpfsSize, tmpfsInodes, pidsLimit, envSecrets, seccompProfile, hooks, "                \
     "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
     "restore, hostSockets, mountTypes, mountOptions, devices, "                                    \
-    "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace"
+    "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace, hostGroups"
 
 /* ---- unknown keys ---- */
 
@@ -1332,6 +1332,16 @@ START_TEST(limits_and_userns)
     ERR_EQ("{\"version\": 1,\n\"defaults\": {\"mapHostRoot\": 1}}",
            "p.json: line 2: /defaults/mapHostRoot: expected a boolean, found number 1");
     VALID("{\"version\": 1, \"defaults\": {\"rlimits\": {}, \"oomScoreAdjMin\": 1000}}");
+    /* hostGroups: names or decimal gids, nothing a group line could not hold */
+    VALID("{\"version\": 1, \"defaults\": {\"hostGroups\": [\"shadow\", \"42\"]}}");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"hostGroups\": [\"a:b\"]}}",
+           "p.json: line 2: /defaults/hostGroups/0: expected a host group's name or its gid in "
+           "decimal (1 or more), found \"a:b\"");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"hostGroups\": [\"042\"]}}",
+           "p.json: line 2: /defaults/hostGroups/0: expected a host group's name or its gid in "
+           "decimal (1 or more), found \"042\"");
+    ERR_EQ("{\"version\": 1,\n\"defaults\": {\"hostGroups\": [42]}}",
+           "p.json: line 2: /defaults/hostGroups/0: expected a string, found number 42");
 }
 END_TEST
 

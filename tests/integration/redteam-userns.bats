@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Red team, user identities and user namespaces (docs/security.md,
+# "Red-team findings"): attacks by whoever writes the config (a bundle,
+# Podman's --uidmap/--gidmap, --group-add, a pod spec).  Each test runs the
+# real runtimes through brig create/start and asserts from the host; each
+# bypass test failed before the fix named in its comment.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+setup() {
+	require_root
+	require_brig
+	require_cmd jq
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	T="$BATS_TEST_TMPDIR"
+	B="$T/bundle"
+	POLICY="$T/policy.json"
+}
+
+teardown() {
+	cleanup_containers
+}
+
+brig_p() {
+	local rt=$1 rtpath
+	shift
+	rtpath="$(command -v "$rt")" || return 127
+	[[ $(basename "$rtpath") == crun ]] && ensure_crun_cgroups
+	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
+}
+
+# The host's gid of a group it names, or skip.
+host_gid() {
+	local g
+	g="$(getent group "$1" | cut -d: -f3)"
+	[[ -n $g ]] || skip "needs a host group \"$1\""
+	echo "$g"
+}
+
+# A host system group held as a supplementary group reached a bound file of
+# that group: with --group-add shadow (additionalGids [42]) and a read-only
+# bind of /etc/shadow (allowed: only /etc itself is sensitive), the "nobody"
+# process read the host's password hashes, on runc and crun, with and
+# without brig's user namespace (its views keep on-disk gids).  Fixed in
+# the user pass: a gid or supplementary group that is one of the host's
+# system groups (/etc/group, gid 1-999) is kept only when "hostGroups"
+# grants it.
+@test "a host system group in additionalGids or as the gid does not reach a bound file of that group" {
+	local rt id gid userns pid base g
+	gid="$(host_gid shadow)"
+	[[ $(stat -c %g /etc/shadow) == "$gid" && $(stat -c %a /etc/shadow) == 640 ]] ||
+		skip "needs /etc/shadow owned by group shadow, mode 0640"
+	for userns in off auto; do
+		write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "'$userns'"}}'
+		for rt in runc crun; do
+			command -v "$rt" >/dev/null || continue
+			rm -rf "$B"
+			make_busybox_bundle "$B" sh -c 'id; cat /mnt/shadow >/dev/null && echo READ-SHADOW'
+			bundle_jq "$B" '.mounts += [{"destination": "/mnt/shadow", "type": "bind", "source": "/etc/shadow", "options": ["rbind", "ro"]}]
+				| .process.user.additionalGids = ['"$gid"']'
+			[[ $userns == off ]] && bundle_jq "$B" '.process.user.gid = '"$gid"
+			id="$(new_container_id shadow)"
+			track_container "$rt" "$id"
+			# the container's stdio is a file: a pipe would be held open by
+			# the created container until it exits
+			brig_p "$rt" create --bundle "$B" "$id" >"$T/out" 2>&1 || {
+				cat "$T/out"
+				false
+			}
+			pid="$(brig_p "$rt" state "$id" | jq -r .pid)"
+			# from the host: the process holds no host system group, either
+			# as itself or through its namespace's map
+			grep -E '^(Gid|Groups):' "/proc/$pid/status"
+			base=0
+			[[ $userns == auto ]] && base="$(awk '{print $2; exit}' "/proc/$pid/gid_map")"
+			[[ $userns == off || $base -ge 65536 ]]
+			for g in $(awk '/^Gid:/ {print $2} /^Groups:/ {for (i = 2; i <= NF; i++) print $i}' "/proc/$pid/status"); do
+				[ "$g" != "$((base + gid))" ]
+				[ "$g" != "$gid" ]
+			done
+			brig_p "$rt" start "$id"
+			for _ in $(seq 50); do
+				[[ $(brig_p "$rt" state "$id" | jq -r .status) == stopped ]] && break
+				sleep 0.1
+			done
+			echo "$rt/$userns: $(cat "$T/out")"
+			grep -q uid= "$T/out"
+			run ! grep READ-SHADOW "$T/out"
+			brig_p "$rt" delete --force "$id"
+		done
+	done
+}
+
+# The same group, granted by the policy, is kept: the refusal is the
+# policy's, not a blanket one.
+@test "hostGroups grants a host system group by name" {
+	local rt id gid pid
+	gid="$(host_gid shadow)"
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "off", "hostGroups": ["shadow"]}}'
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		rm -rf "$B"
+		make_busybox_bundle "$B" sleep 30
+		bundle_jq "$B" '.process.user.additionalGids = ['"$gid"']'
+		id="$(new_container_id granted)"
+		track_container "$rt" "$id"
+		brig_p "$rt" create --bundle "$B" "$id" >"$T/out" 2>&1
+		pid="$(brig_p "$rt" state "$id" | jq -r .pid)"
+		grep -E "^Groups:.*\b$gid\b" "/proc/$pid/status"
+		brig_p "$rt" delete --force "$id"
+	done
+}
