@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "caps.h"
+#include "context.h"
 #include "runtime.h"
 #include "userns/mapping.h"
 
@@ -190,6 +191,7 @@ typedef struct Rewriter {
     int n;
     bool apply;           /* enforce mode: change argv; otherwise only record */
     const BrigUserns *ns; /* the container's user namespace, NULL: ids are the host's */
+    const BrigHost *host; /* the host's system groups; NULL: none known */
 } Rewriter;
 
 /* How an id of the exec is judged inside the container's user namespace,
@@ -369,6 +371,20 @@ static void do_gid(Rewriter *w, const ExecFlag *f)
             return;
         }
     }
+    uint32_t hg = g;
+    if (w->ns)
+        (void)brig_idmap_to_host(&w->ns->gids, g, &hg);
+    const char *sys =
+        root_like(g) || hg == 0 ? NULL : brig_host_group_refused(w->host, w->policy, hg);
+    if (sys) {
+        _cleanup_free_ char *why =
+            xasprintf("supplementary group %u is the host's group \"%s\" (%u), which %s does not "
+                      "grant (hostGroups would)",
+                      g, sys, hg, brig_policy_source(w->policy));
+        record(w, "additional-gids", f->value, NULL, why);
+        drop(w, f);
+        return;
+    }
     if (!w->policy->allow_root && root_like(g)) {
         _cleanup_free_ char *why =
             xasprintf("supplementary group %s (the runtime reads %u) is not allowed by %s",
@@ -465,6 +481,15 @@ static bool finish_user_mapped(Rewriter *w, bool given, uint32_t uid, uint32_t g
         changed |= v == ID_REPLACE;
         ids[k] = to;
     }
+    const char *sys = hosts[1] ? brig_host_group_refused(w->host, p, hosts[1]) : NULL;
+    if (sys) {
+        _cleanup_(brig_json_freep) BrigJson *val = given ? brig_json_new_string(w->user_raw) : NULL;
+        brig_report_refuse(w->rep, "/argv/--user", val,
+                           "gid %u is the host's group \"%s\" (%u) through the container's "
+                           "gid_map, which %s does not grant (hostGroups would)",
+                           ids[1], sys, hosts[1], brig_policy_source(p));
+        return false;
+    }
     _cleanup_free_ char *id = xasprintf("%u:%u", ids[0], ids[1]);
     _cleanup_free_ char *why = NULL;
     if (!given)
@@ -508,6 +533,10 @@ static bool finish_user(Rewriter *w)
         uid = p->uid, rooted = true;
     if (!p->allow_root && root_like(gid))
         gid = p->gid, rooted = true;
+    const char *sys = root_like(gid) ? NULL : brig_host_group_refused(w->host, p, gid);
+    uint32_t sys_gid = gid;
+    if (sys)
+        gid = p->gid;
     _cleanup_free_ char *id = xasprintf("%u:%u", uid, gid);
     _cleanup_free_ char *why = NULL;
     if (!given)
@@ -519,6 +548,10 @@ static bool finish_user(Rewriter *w)
                         w->user_raw, w->user.uid, w->user.gid,
                         w->user.has_gid ? "" : " (no gid given)", brig_flavour_name(w->flavour),
                         brig_policy_source(p), id);
+    else if (sys)
+        why = xasprintf("--user \"%s\": gid %u is the host's group \"%s\", which %s does not "
+                        "grant (hostGroups would); running as %s",
+                        w->user_raw, sys_gid, sys, brig_policy_source(p), id);
     else if (w->user_count > 1 || !streq(w->user_raw, id))
         why = xasprintf("--user \"%s\" is sent as the explicit %s the runtime would run",
                         w->user_raw, id);
@@ -533,16 +566,18 @@ static bool finish_user(Rewriter *w)
 int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
                           BrigReport *rep, BrigError **err)
 {
-    return brig_argv_harden_exec_in(a, policy, flavour, NULL, rep, err);
+    return brig_argv_harden_exec_in(a, policy, flavour, NULL, NULL, rep, err);
 }
 
 int brig_argv_harden_exec_in(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
-                             const BrigUserns *ns, BrigReport *rep, BrigError **err)
+                             const BrigUserns *ns, const BrigHost *host, BrigReport *rep,
+                             BrigError **err)
 {
     if (!streq(a->cmd, "exec") || a->cmd_idx < 0)
         return 0;
     Rewriter w = {.a = a,
                   .ns = ns && ns->enabled ? ns : NULL,
+                  .host = host,
                   .policy = policy,
                   .flavour = flavour,
                   .rep = rep,

@@ -131,10 +131,14 @@ int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour fla
                           BrigReport *rep, BrigError **err);
 /* The same inside the running container's user namespace `ns` (NULL or not
  * enabled: the ids are the host's, as above): uid, gid and -g groups are
- * judged through its maps as the user pass judges create's. */
+ * judged through its maps as the user pass judges create's, and a gid or
+ * group that is one of `host`'s system groups (NULL: none known) is kept
+ * only when the policy grants it (hostGroups). */
 struct BrigUserns;
+struct BrigHost;
 int brig_argv_harden_exec_in(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
-                             const struct BrigUserns *ns, BrigReport *rep, BrigError **err);
+                             const struct BrigUserns *ns, const struct BrigHost *host,
+                             BrigReport *rep, BrigError **err);
 
 /* Flags that weaken isolation whatever the config says (crun
  * --cgroup-manager=disabled, --no-pivot, --no-new-keyring, --criu, runc

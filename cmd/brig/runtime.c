@@ -216,7 +216,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
     if (r == 0)
         r = brig_argv_check_update(a, h.policy, &h.rep, err);
     if (r == 0 && streq(a->cmd, "exec"))
-        r = brig_argv_harden_exec_in(a, h.policy, a->flavour, &exec_ns, &h.rep, err);
+        r = brig_argv_harden_exec_in(a, h.policy, a->flavour, &exec_ns, &host, &h.rep, err);
     if (r < 0) {
         mac_finish(a, &mac, true);
         userns_finish(a, &h, true);

@@ -252,7 +252,7 @@ START_TEST(test_exec_flags)
         BrigArgv a;
         BrigReport rep = {0};
         ck_assert_int_eq(brig_argv_parse((int)n, (char *const *)v, &a, NULL), 0);
-        ck_assert_int_eq(brig_argv_harden_exec_in(&a, pol, fls[f], &ns, &rep, NULL), 0);
+        ck_assert_int_eq(brig_argv_harden_exec_in(&a, pol, fls[f], &ns, NULL, &rep, NULL), 0);
         size_t refused = brig_report_count(&rep, BRIG_REFUSE);
         const char *user = NULL;
         _cleanup_free_ char *gids = xstrdup("");
@@ -288,8 +288,49 @@ START_TEST(test_exec_flags_no_userns)
     BrigArgv a;
     BrigReport rep = {0};
     ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
-    ck_assert_int_eq(brig_argv_harden_exec_in(&a, pol, BRIG_RT_RUNC, &none, &rep, NULL), 0);
+    ck_assert_int_eq(brig_argv_harden_exec_in(&a, pol, BRIG_RT_RUNC, &none, NULL, &rep, NULL), 0);
     ck_assert_str_eq(a.argv[2], "--user=65534:65534");
+    brig_report_clear(&rep);
+    brig_argv_done(&a);
+}
+END_TEST
+
+static const char *shadow_group(uint32_t gid)
+{
+    return gid == 42 ? "shadow" : NULL;
+}
+
+/* A host system group on exec's command line (runc exec --user 1000:42
+ * -g 42) is not kept unless granted (hostGroups), as at create. */
+START_TEST(test_exec_flags_host_group)
+{
+    _cleanup_(brig_policy_freep) BrigPolicy *pol = brig_policy_new_default();
+    BrigHost host = {.host_group = shadow_group};
+    BrigUserns none = {0};
+    const char *v[] = {"brig", "exec", "--user", "1000:42", "-g", "42", "-g", "7", "ID"};
+    BrigArgv a;
+    BrigReport rep = {0};
+    ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
+    ck_assert_int_eq(brig_argv_harden_exec_in(&a, pol, BRIG_RT_RUNC, &none, &host, &rep, NULL), 0);
+    ck_assert_str_eq(a.argv[2], "--user=1000:65534");
+    bool g42 = false, g7 = false;
+    for (int i = 0; i + 1 < a.argc; i++)
+        if (streq(a.argv[i], "-g") || streq(a.argv[i], "--additional-gids")) {
+            g42 |= streq(a.argv[i + 1], "42");
+            g7 |= streq(a.argv[i + 1], "7");
+        }
+    ck_assert(!g42);
+    ck_assert(g7);
+    ck_assert_uint_eq(brig_report_count(&rep, BRIG_REFUSE), 0);
+    brig_report_clear(&rep);
+    brig_argv_done(&a);
+
+    /* granted: kept */
+    pol->host_groups = xcalloc(2, sizeof(char *));
+    pol->host_groups[0] = xstrdup("shadow");
+    ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
+    ck_assert_int_eq(brig_argv_harden_exec_in(&a, pol, BRIG_RT_RUNC, &none, &host, &rep, NULL), 0);
+    ck_assert_str_eq(a.argv[2], "--user=1000:42");
     brig_report_clear(&rep);
     brig_argv_done(&a);
 }
@@ -347,6 +388,7 @@ int main(void)
     tcase_add_test(tc, test_container_init);
     tcase_add_loop_test(tc, test_exec_flags, 0, ELEMENTSOF(exec_cases));
     tcase_add_test(tc, test_exec_flags_no_userns);
+    tcase_add_test(tc, test_exec_flags_host_group);
     tcase_add_test(tc, test_process_file);
     suite_add_tcase(s, tc);
     return tu_run(s);
