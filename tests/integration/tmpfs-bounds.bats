@@ -30,8 +30,10 @@ teardown() {
 	cleanup_containers
 }
 
-# 4 MiB and 1000 inodes, so the tests fill them quickly
-POLICY_JSON='{"version": 1, "mode": "%s", "defaults": {"tmpfsSize": 4194304, "tmpfsInodes": 1000}}'
+# policy MODE: 4 MiB and 1000 inodes, so the tests fill them quickly
+policy() {
+	write_policy "$(printf '{"version": 1, "mode": "%s", "defaults": {"tmpfsSize": 4194304, "tmpfsInodes": 1000}}' "$1")"
+}
 
 # bundle: a busybox bundle with config tmpfs mounts: /x as docker run
 # --tmpfs writes it (no size), /z with size=0 and nr_inodes=0 (no bound to
@@ -78,7 +80,7 @@ bounded() {
 	local rt=$1
 	needs "$rt"
 	bundle
-	write_policy "$(printf "$POLICY_JSON" enforce)"
+	policy enforce
 	created "$rt"
 	# (a) no size: the policy's, in bytes and inodes
 	[ "$(bounds "$PID" /x)" = "size=4096k,nr_inodes=1000" ]
@@ -142,7 +144,7 @@ refused() {
 	runtime_path "$rt" rtpath >/dev/null
 	bundle
 	# reject mode: an unbounded tmpfs is a violation naming the grant
-	write_policy "$(printf "$POLICY_JSON" reject)"
+	policy reject
 	id="$(new_container_id tmpfs)"
 	track_container "$rt" "$id"
 	create_refused "$rt" "$id"
@@ -151,7 +153,7 @@ refused() {
 	run "$rtpath" state "$id"
 	[ "$status" -ne 0 ]
 	# a size brig cannot read exactly (16e is 2^64, 0 to the kernel): refused
-	write_policy "$(printf "$POLICY_JSON" enforce)"
+	policy enforce
 	bundle_jq "$B" '.mounts |= map(if .destination == "/z" then .options = ["size=16e"] else . end)'
 	id="$(new_container_id tmpfs)"
 	track_container "$rt" "$id"
