@@ -7,7 +7,8 @@
 # /x) or with size=0,nr_inodes=0 took 100 MiB and more of the host's
 # memory under a 64 MiB tmpfsSize, and 100000 empty files in brig's /tmp
 # took 99.5 MB of slab (no nr_inodes: the kernel's default is half of the
-# RAM's pages).
+# RAM's pages).  And size=1% is read as the kernel reads it: kept at a
+# tmpfsSize of exactly the kernel's 1% of the RAM, bounded one page below.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -169,4 +170,41 @@ refused() {
 
 @test "tmpfs bounds: reject mode refuses an unbounded tmpfs, and a size that wraps is refused (crun)" {
 	refused crun
+}
+
+# size=1% is read as the kernel reads it: 1% of the RAM (MemTotal, which is
+# the kernel's totalram_pages), rounded up to pages.  With tmpfsSize exactly
+# that, the config's 1% is kept and the host sees that size; one page less,
+# and it becomes tmpfsSize.
+percent() {
+	local rt=$1 mem pages
+	needs "$rt"
+	[[ $(getconf PAGESIZE) == 4096 ]] || skip "needs 4 KiB pages"
+	make_busybox_bundle "$B" sleep 300
+	mkdir -p "$B/rootfs/p"
+	bundle_jq "$B" '.mounts += [{"destination": "/p", "type": "tmpfs", "source": "tmpfs", "options": ["size=1%", "nr_inodes=100"]}]'
+	mem=$(($(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) * 1024))
+	pages=$(((mem / 100 + 4095) / 4096))
+	# brig rewrites config.json in place: the second create starts from
+	# the engine's
+	cp "$B/config.json" "$BATS_TEST_TMPDIR/config.orig"
+	write_policy "{\"version\": 1, \"defaults\": {\"tmpfsSize\": $((pages * 4096))}}"
+	created "$rt"
+	# kept as the config wrote it, and the kernel made it that size
+	[ "$(jq -c '.mounts[] | select(.destination == "/p") | .options | map(select(test("^(size|nr_)")))' "$B/config.json")" = '["size=1%","nr_inodes=100"]' ]
+	[ "$(bounds "$PID" /p)" = "size=$((pages * 4))k,nr_inodes=100" ]
+	cleanup_containers
+	cp "$BATS_TEST_TMPDIR/config.orig" "$B/config.json"
+	write_policy "{\"version\": 1, \"defaults\": {\"tmpfsSize\": $(((pages - 1) * 4096))}}"
+	created "$rt"
+	[ "$(jq -c '.mounts[] | select(.destination == "/p") | .options | map(select(test("^(size|nr_)")))' "$B/config.json")" = "[\"nr_inodes=100\",\"size=$(((pages - 1) * 4096))\"]" ]
+	[ "$(bounds "$PID" /p)" = "size=$(((pages - 1) * 4))k,nr_inodes=100" ]
+}
+
+@test "tmpfs bounds: size=1% is the kernel's 1% of the RAM, kept at tmpfsSize, bounded one page below (runc)" {
+	percent runc
+}
+
+@test "tmpfs bounds: size=1% is the kernel's 1% of the RAM, kept at tmpfsSize, bounded one page below (crun)" {
+	percent crun
 }
