@@ -61,10 +61,12 @@ static BrigPolicyDoc *parse_ok(const char *text)
 }
 
 #define SETTINGS_KEYS                                                                              \
-    "user, capabilities, tmpfsSize, tmpfsInodes, pidsLimit, envSecrets, seccompProfile, hooks, "                \
-    "hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, "    \
+    "user, capabilities, tmpfsSize, tmpfsInodes, pidsLimit, envSecrets, seccompProfile, "          \
+    "hooks, hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, "           \
+    "runtimeFlags, "                                                                               \
     "restore, hostSockets, mountTypes, mountOptions, devices, "                                    \
-    "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace, hostGroups"
+    "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace, "         \
+    "hostGroups"
 
 /* ---- unknown keys ---- */
 
