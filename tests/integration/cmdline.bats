@@ -223,16 +223,9 @@ weakening_create_flags() {
 
 # ---------------------------------------------------------------- row 6
 
+# pids_max RUNTIME: pids.max of container $id's cgroup, read on the host.
 pids_max() {
-	local pid p
-	pid="$(brig_rt "$1" state "$id" | jq -r .pid)"
-	p="$(grep -E '^[0-9]+:pids:' "/proc/$pid/cgroup" | cut -d: -f3)"
-	if [[ -n $p ]]; then
-		cat "/sys/fs/cgroup/pids$p/pids.max"
-	else # cgroup v2
-		p="$(grep -E '^0::' "/proc/$pid/cgroup" | cut -d: -f3)"
-		cat "/sys/fs/cgroup$p/pids.max"
-	fi
+	host_pids_max "$(brig_rt "$1" state "$id" | jq -r .pid)"
 }
 
 update_pids() {

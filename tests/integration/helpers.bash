@@ -339,3 +339,49 @@ userns_delete_ids() {
 		brig_p crun delete --force "$id" >/dev/null 2>&1 || true
 	done
 }
+
+# require_busybox_runtime RUNTIME: what a busybox container through brig and
+# RUNTIME needs (root, brig, jq, the runtime, a static busybox, namespaces; crun's
+# cgroups), or a skip naming what is missing.
+require_busybox_runtime() {
+	require_root
+	require_brig
+	require_cmd jq "$1"
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	[[ $1 == crun ]] && ensure_crun_cgroups
+	[[ -e /proc/self/ns/pid ]] || skip "needs namespaces"
+	return 0
+}
+
+# The static probe (tests/integration/probe.c): built by meson next to brig,
+# else compiled here.
+probe_bin() {
+	local p
+	p="$(dirname "$(brig_bin)")/../../tests/integration/probe"
+	if [[ -x $p ]]; then
+		echo "$p"
+		return 0
+	fi
+	p="$BATS_FILE_TMPDIR/probe"
+	[[ -x $p ]] || cc -D_GNU_SOURCE -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
+	echo "$p"
+}
+
+# pfield KEY: the value of the last "KEY: value" line of $output (the
+# probe's answer: it prints last).
+pfield() {
+	grep -E "^$1:" <<<"$output" | tail -n1 | sed -E "s/^$1:[[:space:]]*//"
+}
+
+# host_pids_max PID: pids.max of the process's pids cgroup, read on the host
+# (the cgroup v1 "pids" controller or the v2 unified hierarchy).
+host_pids_max() {
+	local pid=$1 rel
+	rel="$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid/cgroup")"
+	if [[ -n $rel ]]; then
+		cat "/sys/fs/cgroup/pids$rel/pids.max"
+	else
+		rel="$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")"
+		cat "/sys/fs/cgroup$rel/pids.max"
+	fi
+}

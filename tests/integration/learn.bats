@@ -37,16 +37,6 @@ DOCKER_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNO
 WORK='mkdir -p /data/new && echo hi >/data/new/x && echo hi >/data/f && chown 1:1 /data/f && echo ok >/data/done && exec sleep 300'
 LEARN_DIR=/var/lib/brig/learn
 
-needs() {
-	require_root
-	require_brig
-	require_cmd jq "$1"
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
-	[[ $1 == crun ]] && ensure_crun_cgroups
-	[[ -e /proc/self/ns/pid ]] || skip "needs namespaces"
-	return 0
-}
-
 setup() {
 	IDS=()
 }
@@ -87,7 +77,7 @@ wait_for() {
 learn_then_enforce() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/b" pol="$BATS_TEST_TMPDIR/learn.json"
 	local learned="$BATS_TEST_TMPDIR/learned.json" id id2 pid
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	docker_like_bundle "$b" sh -c "$WORK"
 	cp -a "$b/rootfs" "$BATS_TEST_TMPDIR/clean-rootfs"
 	cp "$b/config.json" "$BATS_TEST_TMPDIR/engine-config.json"
@@ -169,7 +159,7 @@ learn_then_enforce() {
 
 learn_mount_refused() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/m" pol="$BATS_TEST_TMPDIR/learn.json" id
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$b" sh -c 'mount -t tmpfs none /mnt; echo tried'
 	echo '{"version": 1, "mode": "learn"}' >"$pol"
 	id="$(new_container_id mount)"
@@ -190,7 +180,7 @@ learn_mount_refused() {
 
 learn_recorded_profile() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/u" pol="$BATS_TEST_TMPDIR/learn.json" learned="$BATS_TEST_TMPDIR/learned.json" id id2 id3
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	command -v unshare >/dev/null && unshare -U true 2>/dev/null || skip "needs user namespaces (unshare -U) on this host"
 	make_busybox_bundle "$b" sh -c 'unshare -U true && echo userns-ok'
 	cp "$b/config.json" "$BATS_TEST_TMPDIR/engine-config.json"
@@ -234,7 +224,7 @@ learn_recorded_profile() {
 
 learn_engine_profile() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/d" pol="$BATS_TEST_TMPDIR/learn.json" id
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	mkdir -p "$b"
 	make_busybox_rootfs "$b/rootfs"
 	adapt_engine_config "$BRIG_REPO/tests/data/configs/docker-plain.json" "$b/config.json" "$b/rootfs" \
@@ -322,7 +312,7 @@ run_policy() {
 
 learn_dac_override() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/dac" learned="$BATS_TEST_TMPDIR/dac.json"
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	docker_like_bundle "$b" sh -c 'cat /etc/app/conf; grep -E "^(Uid|CapEff):" /proc/self/status'
 	mkdir -p "$b/rootfs/etc/app"
 	echo conf-secret >"$b/rootfs/etc/app/conf"
@@ -349,7 +339,7 @@ learn_dac_override() {
 
 learn_root_file_keeps_uid0() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/key" learned="$BATS_TEST_TMPDIR/key.json"
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	docker_like_bundle "$b" sh -c 'cat /etc/app/key; ip link >/dev/null && echo netlink-ok; grep -E "^(Uid|CapEff):" /proc/self/status'
 	mkdir -p "$b/rootfs/etc/app"
 	echo key-secret >"$b/rootfs/etc/app/key"
@@ -377,7 +367,7 @@ learn_root_file_keeps_uid0() {
 
 learn_daemon_not_ready() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/nr" pol="$BATS_TEST_TMPDIR/learn-audit.json" id
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$b" sh -c 'echo ran-unobserved'
 	jq -n --arg log "$BATS_TEST_TMPDIR/audit.log" '{version: 1, mode: "learn", audit: {log: $log}}' >"$pol"
 	id="$(new_container_id notready)"
@@ -407,7 +397,7 @@ learn_daemon_not_ready() {
 
 learn_failed_create() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/fc" pol="$BATS_TEST_TMPDIR/learn.json" id sock
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$b" true
 	# a bind whose source does not exist: the runtime fails in the rootfs,
 	# before it loads the filter
@@ -435,7 +425,7 @@ learn_failed_create() {
 
 learn_userns_ids() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/uns" data
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	docker_like_bundle "$b" sh -c 'cat /etc/app/key; su -s /bin/sh www -c "id -u"'
 	echo 'www:x:33:33:www:/:/bin/sh' >>"$b/rootfs/etc/passwd"
 	mkdir -p "$b/rootfs/etc/app"

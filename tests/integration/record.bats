@@ -16,30 +16,9 @@ bats_require_minimum_version 1.5.0
 
 WORKLOAD='echo hello; cat /etc/passwd >/dev/null; ls / >/dev/null; date >/dev/null; echo done'
 
-probe_bin() {
-	local p
-	p="$(dirname "$(brig_bin)")/../../tests/integration/probe"
-	if [[ -x $p ]]; then
-		echo "$p"
-		return 0
-	fi
-	p="$BATS_TEST_TMPDIR/probe"
-	cc -D_GNU_SOURCE -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
-	echo "$p"
-}
-
-needs() {
-	require_root
-	require_brig
-	require_cmd jq "$1"
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
-	[[ $1 == crun ]] && ensure_crun_cgroups
-	[[ -e /proc/self/ns/pid ]] || skip "needs namespaces"
-}
-
 record_and_replay() {
 	local rt=$1 dir="$BATS_TEST_TMPDIR/b" rec="$BATS_TEST_TMPDIR/rec.json" id
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$dir" sh -c "$WORKLOAD"
 	run timeout 120 "$(brig_bin)" record -o "$rec" --runtime "$rt" "$dir" </dev/null
 	echo "$output"
@@ -106,7 +85,7 @@ record_and_replay() {
 
 trace_names_culprit() {
 	local rt=$1 dir="$BATS_TEST_TMPDIR/t" probe
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	probe="$(probe_bin)" || skip "no static probe (cc -static failed)"
 	make_busybox_bundle "$dir" /bin/probe clone-fork getppid keyctl
 	cp "$probe" "$dir/rootfs/bin/probe"
@@ -147,7 +126,7 @@ trace_names_culprit() {
 }
 
 @test "runc: brig record says which recorded calls brig's own profile would deny" {
-	needs runc
+	require_busybox_runtime runc
 	local dir="$BATS_TEST_TMPDIR/u" rec="$BATS_TEST_TMPDIR/u.json"
 	make_busybox_bundle "$dir" sh -c 'unshare -U true; echo done'
 	run timeout 120 "$(brig_bin)" record -o "$rec" --runtime runc "$dir" </dev/null
@@ -172,7 +151,7 @@ trace_names_culprit() {
 }
 
 @test "record and trace-denials: --runtime skips relative PATH entries and runs only runc or crun" {
-	needs runc
+	require_busybox_runtime runc
 	local dir="$BATS_TEST_TMPDIR/p" cwd="$BATS_TEST_TMPDIR/cwd" mark="$BATS_TEST_TMPDIR/planted-ran"
 	make_busybox_bundle "$dir" sh -c 'echo hello'
 	mkdir -p "$cwd"
@@ -211,7 +190,7 @@ trace_names_culprit() {
 @test "record: a symlink planted at -o is not followed, its target untouched (runc, crun)" {
 	local rt dir="$BATS_TEST_TMPDIR/s" victim="$BATS_TEST_TMPDIR/victim" out="$BATS_TEST_TMPDIR/out.json"
 	for rt in runc crun; do
-		needs "$rt"
+		require_busybox_runtime "$rt"
 	done
 	make_busybox_bundle "$dir" sh -c 'echo hello'
 	echo precious >"$victim"
@@ -248,7 +227,7 @@ trace_names_culprit() {
 # container's output.
 tty_attack() {
 	local rt=$1 dir="$BATS_TEST_TMPDIR/tty" t="$BATS_TEST_TMPDIR" probe
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	require_cmd script stty
 	probe="$(probe_bin)" || skip "no static probe (cc -static failed)"
 	make_busybox_bundle "$dir" /bin/probe tty-attack flood keyctl
@@ -291,7 +270,7 @@ signal_cleans_up() {
 	local rt=$1 tool=$2 sig=$3 want=$4 t="$BATS_TEST_TMPDIR" dir="$BATS_TEST_TMPDIR/sig"
 	local flood=${5:-} out="$BATS_TEST_TMPDIR/sig.json" pid id state bundle listener cpid i st
 	local stdout="$t/log"
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$dir" sh -c 'echo started >&2; exec sleep 60'
 	if [[ -n $flood ]]; then
 		# brig's stdout is a FIFO nobody reads: its 64 KiB fill up, then
@@ -377,7 +356,7 @@ signal_cleans_up() {
 @test "record: the container's whole output reaches a slow reader (runc, crun)" {
 	local rt dir="$BATS_TEST_TMPDIR/slow"
 	for rt in runc crun; do
-		needs "$rt"
+		require_busybox_runtime "$rt"
 	done
 	make_busybox_bundle "$dir" true
 	# 1 MiB keeps the container writing while the reader sleeps; 100 KiB
@@ -398,7 +377,7 @@ signal_cleans_up() {
 # the kernel would, rather than EPERM; the process name is printed escaped.
 trace_log_action() {
 	local rt=$1 dir="$BATS_TEST_TMPDIR/log" t="$BATS_TEST_TMPDIR" probe
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	probe="$(probe_bin)" || skip "no static probe (cc -static failed)"
 	make_busybox_bundle "$dir" /bin/probe comm-escape getppid keyctl
 	cp "$probe" "$dir/rootfs/bin/probe"
@@ -431,7 +410,7 @@ trace_log_action() {
 # A container whose program never runs: nothing written, status 3.
 not_started() {
 	local rt=$1 dir="$BATS_TEST_TMPDIR/ns" out="$BATS_TEST_TMPDIR/ns.json"
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$dir" /nonexistent
 	run timeout 120 "$(brig_bin)" record -o "$out" --runtime "$rt" "$dir" </dev/null
 	echo "$output"

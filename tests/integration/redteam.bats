@@ -25,11 +25,6 @@ teardown() {
 	fi
 }
 
-write_policy() {
-	printf '%s\n' "$1" >"$POLICY"
-	chmod 0644 "$POLICY"
-}
-
 brig_p() {
 	local rt=$1 rtpath
 	shift
@@ -63,19 +58,6 @@ brig_p() {
 		[ "$(cat /proc/sys/net/ipv4/tcp_keepalive_time)" = "$SYSCTL_SAVED" ]
 		rm -rf "$B"
 	done
-}
-
-# pids.max of a running container, read from the host's pids hierarchy
-# (cgroup v1 "pids" controller or the v2 unified one).
-host_pids_max() {
-	local pid=$1 rel
-	rel="$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid/cgroup")"
-	if [[ -n $rel ]]; then
-		cat "/sys/fs/cgroup/pids$rel/pids.max"
-	else
-		rel="$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")"
-		cat "/sys/fs/cgroup$rel/pids.max"
-	fi
 }
 
 # The policy's pidsLimit was only a default: a config asking for 4194304

@@ -16,18 +16,6 @@
 
 load helpers
 
-probe_bin() {
-	local p
-	p="$(dirname "$(brig_bin)")/../../tests/integration/probe"
-	if [[ -x $p ]]; then
-		echo "$p"
-		return 0
-	fi
-	p="$BATS_FILE_TMPDIR/probe"
-	[[ -x $p ]] || cc -D_GNU_SOURCE -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
-	echo "$p"
-}
-
 # The 32-bit probe: built by meson when gcc -m32 -static links
 # (gcc-multilib), else compiled here; empty when neither works.
 probe32_bin() {
@@ -106,10 +94,6 @@ load_run() {
 	output="$(cat "$f.out")"
 	echo "$output"
 	[[ $(cat "$f.status") == 0 ]]
-}
-
-pfield() {
-	grep -E "^$1:" <<<"$output" | tail -n1 | sed -E "s/^$1:[[:space:]]*//"
 }
 
 check_runtime_tools() {

@@ -11,20 +11,6 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-# The static probe (tests/integration/probe.c): built by meson next to brig,
-# else compiled here.
-probe_bin() {
-	local p
-	p="$(dirname "$(brig_bin)")/../../tests/integration/probe"
-	if [[ -x $p ]]; then
-		echo "$p"
-		return 0
-	fi
-	p="$BATS_FILE_TMPDIR/probe"
-	[[ -x $p ]] || cc -D_GNU_SOURCE -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
-	echo "$p"
-}
-
 # Copies a dynamically linked host binary, its libraries and the loader
 # into a rootfs (same paths), so the container runs real Debian code.
 copy_dynamic() {
@@ -106,11 +92,6 @@ check_tools() {
 	done
 	[[ $(field unshare) == failed ]]
 	[[ $(field mount) == failed ]]
-}
-
-# The probe's answer: it prints last (the script has its own "mount:" line).
-pfield() {
-	grep -E "^$1:" <<<"$output" | tail -n1 | sed -E "s/^$1:[[:space:]]*//"
 }
 
 check_probe() {

@@ -24,18 +24,6 @@ teardown() {
 	cleanup_containers
 }
 
-# pids.max of a process's pids cgroup, read on the host (cgroup v1 or v2).
-host_pids_max() {
-	local pid=$1 path
-	path="$(awk -F: '$2 == "pids" {print $3}' "/proc/$pid/cgroup")"
-	if [[ -n $path ]]; then
-		cat "/sys/fs/cgroup/pids$path/pids.max"
-	else
-		path="$(awk -F: '$1 == "0" {print $3}' "/proc/$pid/cgroup")"
-		cat "/sys/fs/cgroup$path/pids.max"
-	fi
-}
-
 # start RUNTIME [BRIG-FLAGS...]: creates and starts $ID through brig; prints
 # the container's pid (the host's view), or brig's error.  The container's
 # stdio is a file, so a caller's $(...) does not wait for it to exit.
