@@ -68,6 +68,15 @@ exec_ids() {
 	kill "$pid" 2>/dev/null || true
 }
 
+# exec_runs_as WANT RUNTIME EXEC-ARGS...: exec_ids, which must succeed with
+# the host ids WANT ("UID GID [GROUPS]").
+exec_runs_as() {
+	local want=$1
+	shift
+	exec_ids "$@"
+	[ "$status" -eq 0 ] && [ "$output" = "$want" ]
+}
+
 # a process file: the config's hardened process, with this user and command
 process_file() {
 	jq --argjson u "$1" '.process | .user = $u | .args = ["sleep", "3134"] | .terminal = false' \
@@ -81,13 +90,9 @@ MAP_NOBODY_ROOT='[{"containerID": 0, "hostID": 100000, "size": 65534}, {"contain
 check_mapped_root() {
 	local rt=$1
 	start "$rt" "$MAP_200000" "$MAP_200000" '{"uid": 1000, "gid": 1000}'
-	exec_ids "$rt" --user 0:0 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "265534 265534" ]
+	exec_runs_as "265534 265534" "$rt" --user 0:0 "$ID" sleep 3134
 	process_file '{"uid": 0, "gid": 0, "additionalGids": [0, 5]}'
-	exec_ids "$rt" --process "$T/process.json" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "265534 265534 200005" ]
+	exec_runs_as "265534 265534 200005" "$rt" --process "$T/process.json" "$ID"
 	jq -e '.user == {"uid": 65534, "gid": 65534, "additionalGids": [5]}' "$T/process.json"
 }
 @test "runc: exec --user 0:0 and a process file with uid 0 in a 200000.. namespace run as host 265534" { check_mapped_root runc; }
@@ -96,17 +101,11 @@ check_mapped_root() {
 check_rt_tools() {
 	local rt=$1
 	start "$rt" "$MAP_RT_TOOLS" "$MAP_RT_TOOLS" '{"uid": 1000, "gid": 1000}'
-	exec_ids "$rt" --user 0:0 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "2999 2999" ]
+	exec_runs_as "2999 2999" "$rt" --user 0:0 "$ID" sleep 3134
 	# no --user: the policy's identity, made a mapped one
-	exec_ids "$rt" "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "2999 2999" ]
+	exec_runs_as "2999 2999" "$rt" "$ID" sleep 3134
 	process_file '{"uid": 0, "gid": 0}'
-	exec_ids "$rt" --process "$T/process.json" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "2999 2999" ]
+	exec_runs_as "2999 2999" "$rt" --process "$T/process.json" "$ID"
 	# an id the namespace does not map is refused by brig, named
 	exec_ids "$rt" --user 65534:65534 "$ID" sleep 3134
 	[ "$status" -ne 0 ]
@@ -119,13 +118,9 @@ check_nobody_root() {
 	local rt=$1
 	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"mapHostRoot": true}}'
 	start "$rt" "$MAP_NOBODY_ROOT" "$MAP_NOBODY_ROOT" '{"uid": 1000, "gid": 1000}'
-	exec_ids "$rt" --user 65534:65534 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "165533 165533" ]
+	exec_runs_as "165533 165533" "$rt" --user 65534:65534 "$ID" sleep 3134
 	process_file '{"uid": 65534, "gid": 65534}'
-	exec_ids "$rt" --process "$T/process.json" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "165533 165533" ]
+	exec_runs_as "165533 165533" "$rt" --process "$T/process.json" "$ID"
 }
 @test "runc: with mapHostRoot, exec as the nobody that is host root runs as host 165533, not 0" { check_nobody_root runc; }
 @test "crun: with mapHostRoot, exec as the nobody that is host root runs as host 165533, not 0" { check_nobody_root crun; }
@@ -136,16 +131,10 @@ check_no_userns() {
 	# default) is turned off
 	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "off"}}'
 	start "$rt" "" "" '{"uid": 1000, "gid": 1000}'
-	exec_ids "$rt" --user 0:0 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "65534 65534" ]
-	exec_ids "$rt" --user 1000:1000 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "1000 1000" ]
+	exec_runs_as "65534 65534" "$rt" --user 0:0 "$ID" sleep 3134
+	exec_runs_as "1000 1000" "$rt" --user 1000:1000 "$ID" sleep 3134
 	process_file '{"uid": 0, "gid": 0}'
-	exec_ids "$rt" --process "$T/process.json" "$ID"
-	[ "$status" -eq 0 ]
-	[ "$output" = "65534 65534" ]
+	exec_runs_as "65534 65534" "$rt" --process "$T/process.json" "$ID"
 }
 @test "runc: exec into a container without a user namespace (userNamespace off) judges host ids, as before" { check_no_userns runc; }
 @test "crun: exec into a container without a user namespace (userNamespace off) judges host ids, as before" { check_no_userns crun; }
@@ -158,12 +147,8 @@ check_auto_userns() {
 	pid="$(brig_p "$rt" state "$ID" | jq -r .pid)"
 	base="$(awk '$1 == 0 && $3 == 65536 {print $2}' "/proc/$pid/uid_map")"
 	[[ $base -ge 100000 ]]
-	exec_ids "$rt" --user 0:0 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "$((base + 65534)) $((base + 65534))" ]
-	exec_ids "$rt" --user 1000:1000 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "$((base + 1000)) $((base + 1000))" ]
+	exec_runs_as "$((base + 65534)) $((base + 65534))" "$rt" --user 0:0 "$ID" sleep 3134
+	exec_runs_as "$((base + 1000)) $((base + 1000))" "$rt" --user 1000:1000 "$ID" sleep 3134
 }
 @test "runc: exec into a container with brig's user namespace (the default) runs in its range" { check_auto_userns runc; }
 @test "crun: exec into a container with brig's user namespace (the default) runs in its range" { check_auto_userns crun; }
@@ -187,9 +172,7 @@ check_reused_pid() {
 	[[ $output == *"refused exec in container $ID"*"the pid now belongs to another process"* ]]
 	[ ! -e "$T/exec.pid" ]
 	# and with the state as the runtime wrote it, the same exec runs
-	exec_ids "$rt" --user 1000:1000 "$ID" sleep 3134
-	[ "$status" -eq 0 ]
-	[ "$output" = "201000 201000" ]
+	exec_runs_as "201000 201000" "$rt" --user 1000:1000 "$ID" sleep 3134
 }
 @test "runc: a state whose start time is not its pid's is refused" { check_reused_pid runc; }
 @test "crun: a state whose start time is not its pid's is refused" { check_reused_pid crun; }
