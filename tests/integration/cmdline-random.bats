@@ -15,10 +15,7 @@
 load helpers
 
 setup() {
-	require_root
-	require_brig
-	require_cmd jq
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	require_busybox
 	B="$BATS_TEST_TMPDIR/bundle"
 	RUNS=${BRIG_CMDLINE_RUNS:-30}
 	SECS=${BRIG_CMDLINE_SECS:-60}

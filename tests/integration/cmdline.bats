@@ -20,10 +20,7 @@
 load helpers
 
 setup() {
-	require_root
-	require_brig
-	require_cmd jq
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	require_busybox
 	B="$BATS_TEST_TMPDIR/bundle"
 }
 

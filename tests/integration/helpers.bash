@@ -38,6 +38,15 @@ require_cmd() {
 	done
 }
 
+# require_busybox: root, brig, jq and a static busybox (for
+# make_busybox_bundle), or a skip naming what is missing.
+require_busybox() {
+	require_root
+	require_brig
+	require_cmd jq
+	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+}
+
 # runtime_path NAME [VAR]: the absolute path of a real runtime (runc, crun)
 # in VAR (default RUNTIME_PATH) and on stdout, or skip the test.  Call it
 # in the test's own shell, never as "$(runtime_path ...)": a skip inside a
@@ -316,10 +325,7 @@ restore_dev_null() {
 # path B and the policy POLICY, written from POLICY_JSON; IDS, the ids
 # userns_delete_ids deletes.
 userns_setup() {
-	require_root
-	require_brig
-	require_cmd jq
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	require_busybox
 	[[ -e /proc/self/ns/user ]] || skip "needs user namespaces (CONFIG_USER_NS)"
 	T="$BATS_TEST_TMPDIR"
 	D="$(mktemp -d "/tmp/brig-$1.XXXXXX")"

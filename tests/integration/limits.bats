@@ -13,10 +13,7 @@
 load helpers
 
 setup() {
-	require_root
-	require_brig
-	require_cmd jq
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	require_busybox
 	T="$BATS_TEST_TMPDIR"
 	B="$T/bundle"
 	POLICY="$T/policy.json"
