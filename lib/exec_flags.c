@@ -447,6 +447,23 @@ static void do_lsm_override(Rewriter *w, const ExecFlag *f, const char *flag)
     drop(w, f);
 }
 
+/* Records why the exec runs as id (why NULL: a --user given as it is sent
+ * needs none, one repeated or spelled otherwise is noted) and, when
+ * applying, sends id as the last --user. */
+static bool send_user(Rewriter *w, bool given, const char *id, const char *why)
+{
+    _cleanup_free_ char *explicit = NULL;
+    if (!why && given && (w->user_count > 1 || !streq(w->user_raw, id)))
+        why = explicit = xasprintf("--user \"%s\" is sent as the explicit %s the runtime would run",
+                                   w->user_raw, id);
+    if (why)
+        record(w, "user", given ? w->user_raw : NULL, id, why);
+    if (!w->apply)
+        return false;
+    w->out[w->user_at] = own(w->a, xasprintf("--user=%s", id));
+    return true;
+}
+
 /* finish_user inside the container's user namespace: uid and gid judged
  * through its maps (judge_mapped), and sent as one explicit pair. */
 static bool finish_user_mapped(Rewriter *w, bool given, uint32_t uid, uint32_t gid)
@@ -502,15 +519,7 @@ static bool finish_user_mapped(Rewriter *w, bool given, uint32_t uid, uint32_t g
                         "container's user namespace), which %s does not allow; running as %s "
                         "(host %u:%u)",
                         w->user_raw, brig_policy_source(p), id, hosts[0], hosts[1]);
-    else if (w->user_count > 1 || !streq(w->user_raw, id))
-        why = xasprintf("--user \"%s\" is sent as the explicit %s the runtime would run",
-                        w->user_raw, id);
-    if (why)
-        record(w, "user", given ? w->user_raw : NULL, id, why);
-    if (!w->apply)
-        return false;
-    w->out[w->user_at] = own(w->a, xasprintf("--user=%s", id));
-    return true;
+    return send_user(w, given, id, why);
 }
 
 /* The identity the exec runs as, always sent explicitly as the last
@@ -552,15 +561,7 @@ static bool finish_user(Rewriter *w)
         why = xasprintf("--user \"%s\": gid %u is the host's group \"%s\", which %s does not "
                         "grant (hostGroups would); running as %s",
                         w->user_raw, sys_gid, sys, brig_policy_source(p), id);
-    else if (w->user_count > 1 || !streq(w->user_raw, id))
-        why = xasprintf("--user \"%s\" is sent as the explicit %s the runtime would run",
-                        w->user_raw, id);
-    if (why)
-        record(w, "user", given ? w->user_raw : NULL, id, why);
-    if (!w->apply)
-        return false;
-    w->out[w->user_at] = own(w->a, xasprintf("--user=%s", id));
-    return true;
+    return send_user(w, given, id, why);
 }
 
 int brig_argv_harden_exec(BrigArgv *a, const BrigPolicy *policy, BrigFlavour flavour,
