@@ -167,3 +167,15 @@ const BrigJson *tu_rule_named(const BrigJson *policy, const char *name)
             return r;
     return NULL;
 }
+
+void tu_assert_idempotent(BrigPassFn pass, const BrigCtx *ctx, BrigJson *spec)
+{
+    _cleanup_free_ char *once = tu_compact(spec);
+    BrigReport rep = {0};
+    BrigError *err = NULL;
+    ck_assert_int_eq(pass(ctx, spec, &rep, &err), 0);
+    _cleanup_free_ char *twice = tu_compact(spec);
+    ck_assert_str_eq(once, twice);
+    ck_assert_uint_eq(brig_report_count(&rep, BRIG_FIX), 0);
+    brig_report_clear(&rep);
+}

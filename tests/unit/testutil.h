@@ -35,3 +35,6 @@ int tu_run(Suite *s);
 void tu_learned(const BrigJson *data, BrigLearned *ret);
 /* The rule of a policy (as JSON) with that name, or NULL. */
 const BrigJson *tu_rule_named(const BrigJson *policy, const char *name);
+/* Runs pass once more over its own output: nothing may change, nothing be
+ * fixed (the pass is idempotent). */
+void tu_assert_idempotent(BrigPassFn pass, const BrigCtx *ctx, BrigJson *spec);
