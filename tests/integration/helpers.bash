@@ -359,17 +359,20 @@ require_busybox_runtime() {
 	return 0
 }
 
-# The static probe (tests/integration/probe.c): built by meson next to brig,
-# else compiled here.
+# probe_bin [32]: the static probe (tests/integration/probe.c), or with 32
+# its 32-bit build: built by meson next to brig (the 32-bit one when gcc
+# -m32 -static links: gcc-multilib), else compiled here; fails when neither
+# works.
 probe_bin() {
-	local p
-	p="$(dirname "$(brig_bin)")/../../tests/integration/probe"
+	local name="probe${1:-}" p
+	p="$(dirname "$(brig_bin)")/../../tests/integration/$name"
 	if [[ -x $p ]]; then
 		echo "$p"
 		return 0
 	fi
-	p="$BATS_FILE_TMPDIR/probe"
-	[[ -x $p ]] || cc -D_GNU_SOURCE -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null || return 1
+	p="$BATS_FILE_TMPDIR/$name"
+	[[ -x $p ]] || cc -D_GNU_SOURCE ${1:+-m32} -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null ||
+		return 1
 	echo "$p"
 }
 

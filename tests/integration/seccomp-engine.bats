@@ -16,21 +16,6 @@
 
 load helpers
 
-# The 32-bit probe: built by meson when gcc -m32 -static links
-# (gcc-multilib), else compiled here; empty when neither works.
-probe32_bin() {
-	local p
-	p="$(dirname "$(brig_bin)")/../../tests/integration/probe32"
-	if [[ -x $p ]]; then
-		echo "$p"
-		return 0
-	fi
-	p="$BATS_FILE_TMPDIR/probe32"
-	[[ -x $p ]] || cc -D_GNU_SOURCE -m32 -static -O2 -o "$p" "$BATS_TEST_DIRNAME/probe.c" 2>/dev/null ||
-		return 1
-	echo "$p"
-}
-
 # runtime-tools' validation/linux_seccomp: everything allowed but getcwd.
 RUNTIME_TOOLS_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW",
 	"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
@@ -50,7 +35,7 @@ setup_file() {
 	busybox_path >/dev/null || return 0
 	local probe probe32 rt dir id kind
 	probe="$(probe_bin)" || return 0
-	probe32="$(probe32_bin)" || probe32=""
+	probe32="$(probe_bin 32)" || probe32=""
 	for rt in runc crun; do
 		command -v "$rt" >/dev/null || continue
 		for kind in runtime-tools docker none; do

@@ -18,15 +18,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-needs() {
-	require_root
-	require_brig
-	require_cmd jq "$1"
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
-	[[ $1 == crun ]] && ensure_crun_cgroups
-	return 0
-}
-
 setup() {
 	B="$BATS_TEST_TMPDIR/b"
 	POLICY="$BATS_TEST_TMPDIR/policy.json"
@@ -91,7 +82,7 @@ tmpfs_at() {
 
 root_process() {
 	local rt=$1
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$B" sleep 300
 	image_dir
 	# host ids as written: no user namespace (userns_root_process below
@@ -125,7 +116,7 @@ root_process() {
 # ids: the host sees them shifted by the range's base
 userns_root_process() {
 	local rt=$1 base
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	[[ -e /proc/self/ns/user ]] || skip "needs user namespaces"
 	make_busybox_bundle "$B" sleep 300
 	image_dir
@@ -151,7 +142,7 @@ userns_root_process() {
 
 nonroot_process() {
 	local rt=$1
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	make_busybox_bundle "$B" sh -c 'echo mine >/data/new && exec sleep 300'
 	image_dir
 	# host ids as written: no user namespace
@@ -183,7 +174,7 @@ nonroot_process() {
 
 special_refused() {
 	local rt=$1 rtpath id
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	runtime_path "$rt" rtpath >/dev/null
 	make_busybox_bundle "$B" sleep 300
 	image_dir
