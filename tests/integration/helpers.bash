@@ -394,3 +394,20 @@ host_pids_max() {
 		cat "/sys/fs/cgroup$rel/pids.max"
 	fi
 }
+
+# brig_created RUNTIME PREFIX: creates the bundle $B through brig (brig_p,
+# the test's policy) as a new container named from PREFIX; sets ID and PID
+# (its init, from the runtime's state).  Output goes to a file: the created
+# container holds its stdio until it is started or deleted.
+brig_created() {
+	local rt=$1 rtpath
+	runtime_path "$rt" rtpath >/dev/null
+	ID="$(new_container_id "$2")"
+	track_container "$rt" "$ID"
+	brig_p "$rt" create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/create.out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/create.out"
+		return 1
+	}
+	PID="$("$rtpath" state "$ID" | jq -r .pid)"
+	[[ $PID =~ ^[0-9]+$ && $PID -gt 0 ]]
+}

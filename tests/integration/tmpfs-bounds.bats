@@ -13,15 +13,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-needs() {
-	require_root
-	require_brig
-	require_cmd jq "$1"
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
-	[[ $1 == crun ]] && ensure_crun_cgroups
-	return 0
-}
-
 setup() {
 	B="$BATS_TEST_TMPDIR/b"
 	POLICY="$BATS_TEST_TMPDIR/policy.json"
@@ -49,20 +40,6 @@ bundle() {
 		{"destination": "/s", "type": "tmpfs", "source": "tmpfs", "options": ["size=0", "size=1m", "nr_inodes=0x64"]}]'
 }
 
-# created RUNTIME: create through brig; sets ID and PID.
-created() {
-	local rt=$1 rtpath
-	runtime_path "$rt" rtpath >/dev/null
-	ID="$(new_container_id tmpfs)"
-	track_container "$rt" "$ID"
-	brig_p "$rt" create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/create.out" 2>&1 || {
-		cat "$BATS_TEST_TMPDIR/create.out"
-		return 1
-	}
-	PID="$("$rtpath" state "$ID" | jq -r .pid)"
-	[[ $PID =~ ^[0-9]+$ && $PID -gt 0 ]]
-}
-
 # bounds PID DIR: "size=..,nr_inodes=.." of the tmpfs at DIR, from the
 # host's view of the container's mounts
 bounds() {
@@ -79,10 +56,10 @@ in_ctr() {
 
 bounded() {
 	local rt=$1
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	bundle
 	policy enforce
-	created "$rt"
+	brig_created "$rt" tmpfs
 	# (a) no size: the policy's, in bytes and inodes
 	[ "$(bounds "$PID" /x)" = "size=4096k,nr_inodes=1000" ]
 	# (b) size=0, nr_inodes=0: the same
@@ -141,7 +118,7 @@ create_refused() {
 
 refused() {
 	local rt=$1 rtpath id
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	runtime_path "$rt" rtpath >/dev/null
 	bundle
 	# reject mode: an unbounded tmpfs is a violation naming the grant
@@ -178,7 +155,7 @@ refused() {
 # and it becomes tmpfsSize.
 percent() {
 	local rt=$1 mem pages
-	needs "$rt"
+	require_busybox_runtime "$rt"
 	[[ $(getconf PAGESIZE) == 4096 ]] || skip "needs 4 KiB pages"
 	make_busybox_bundle "$B" sleep 300
 	mkdir -p "$B/rootfs/p"
@@ -189,14 +166,14 @@ percent() {
 	# the engine's
 	cp "$B/config.json" "$BATS_TEST_TMPDIR/config.orig"
 	write_policy "{\"version\": 1, \"defaults\": {\"tmpfsSize\": $((pages * 4096))}}"
-	created "$rt"
+	brig_created "$rt" tmpfs
 	# kept as the config wrote it, and the kernel made it that size
 	[ "$(jq -c '.mounts[] | select(.destination == "/p") | .options | map(select(test("^(size|nr_)")))' "$B/config.json")" = '["size=1%","nr_inodes=100"]' ]
 	[ "$(bounds "$PID" /p)" = "size=$((pages * 4))k,nr_inodes=100" ]
 	cleanup_containers
 	cp "$BATS_TEST_TMPDIR/config.orig" "$B/config.json"
 	write_policy "{\"version\": 1, \"defaults\": {\"tmpfsSize\": $(((pages - 1) * 4096))}}"
-	created "$rt"
+	brig_created "$rt" tmpfs
 	[ "$(jq -c '.mounts[] | select(.destination == "/p") | .options | map(select(test("^(size|nr_)")))' "$B/config.json")" = "[\"nr_inodes=100\",\"size=$(((pages - 1) * 4096))\"]" ]
 	[ "$(bounds "$PID" /p)" = "size=$(((pages - 1) * 4))k,nr_inodes=100" ]
 }

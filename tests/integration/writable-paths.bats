@@ -60,20 +60,6 @@ listing() {
 	(cd "$1" && find . -mindepth 1 -type f -exec sha256sum {} + | LC_ALL=C sort -k2)
 }
 
-# created RUNTIME: create through brig; sets ID and PID.
-created() {
-	local rt=$1 rtpath
-	runtime_path "$rt" rtpath >/dev/null
-	ID="$(new_container_id wp)"
-	track_container "$rt" "$ID"
-	brig_p "$rt" create --bundle "$B" "$ID" >"$BATS_TEST_TMPDIR/create.out" 2>&1 || {
-		cat "$BATS_TEST_TMPDIR/create.out"
-		return 1
-	}
-	PID="$("$rtpath" state "$ID" | jq -r .pid)"
-	[[ $PID =~ ^[0-9]+$ && $PID -gt 0 ]]
-}
-
 # tmpfs_at PID DIR: the container has a tmpfs mounted at DIR
 tmpfs_at() {
 	awk -v d="$2" '$5 == d { for (i = 7; $i != "-"; i++); if ($(i + 1) == "tmpfs") f = 1 } END { exit !f }' \
@@ -88,7 +74,7 @@ root_process() {
 	# host ids as written: no user namespace (userns_root_process below
 	# has brig's, the default)
 	write_policy '{"version": 1, "defaults": {"user": {"uid": 0, "gid": 0}, "tmpfsSize": 1048576, "writablePaths": ["/data"], "userNamespace": "off"}}'
-	created "$rt"
+	brig_created "$rt" wp
 	tmpfs_at "$PID" /data
 	# the directory as the image has it, not root's
 	[ "$(stat -c '%u:%g %a' "/proc/$PID/root/data")" = "100:101 700" ]
@@ -121,7 +107,7 @@ userns_root_process() {
 	make_busybox_bundle "$B" sleep 300
 	image_dir
 	write_policy '{"version": 1, "defaults": {"user": {"uid": 0, "gid": 0}, "tmpfsSize": 1048576, "writablePaths": ["/data"], "userNamespace": "auto"}}'
-	created "$rt"
+	brig_created "$rt" wp
 	base="$(jq -r '.linux.uidMappings[0].hostID' "$B/config.json")"
 	[[ $base =~ ^[0-9]+$ && $base -gt 0 ]]
 	[ "$(jq -r '.linux.uidMappings[0].containerID' "$B/config.json")" = 0 ]
@@ -147,7 +133,7 @@ nonroot_process() {
 	image_dir
 	# host ids as written: no user namespace
 	write_policy '{"version": 1, "defaults": {"tmpfsSize": 1048576, "writablePaths": ["/data"], "userNamespace": "off"}}'
-	created "$rt"
+	brig_created "$rt" wp
 	tmpfs_at "$PID" /data
 	# the process's own (65534, brig's default user), the image's mode
 	[ "$(stat -c '%u:%g %a' "/proc/$PID/root/data")" = "65534:65534 700" ]
