@@ -32,37 +32,17 @@ static int keep_unbound(BrigJson *o, size_t idx, void *what)
     return !is_bound_option(o, what);
 }
 
-/* The kernel reads only the first page of mount(2)'s data, its last byte
- * made a NUL (path_mount): an option past 4095 bytes is dropped without a
- * word, so a size= at the end of long options (brig's, or a smaller one it
- * kept) is no bound at all (measured: "mode=1777," 408 times, then
- * "inode64,size=1m" mounted with no size).  runc and crun join the options
- * they do not take as flags with commas, and add ",context=\"LABEL\"" for
- * linux.mountLabel (which the SELinux pass may set after this one): the
- * options joined, flags included, may take at most this much, the rest of
- * the smallest page kept for the label. */
-#define TMPFS_DATA_MAX (4095 - 256)
-
-static size_t joined_length(const BrigJson *opts)
-{
-    size_t n = 0;
-    const BrigJson *o;
-    BRIG_JSON_FOREACH (o, opts)
-        n += strlen(brig_json_str(o) ? brig_json_str(o) : "") + 1;
-    return n ? n - 1 : 0;
-}
-
 static bool fits_a_page(const BrigCtx *ctx, const BrigJson *opts, const char *dest, const char *op,
                         BrigReport *rep)
 {
-    size_t n = joined_length(opts);
-    if (n <= TMPFS_DATA_MAX)
+    size_t n = mount_options_length(opts);
+    if (n <= MOUNT_DATA_MAX)
         return true;
     brig_report_refuse(rep, op, opts,
                        "the options of the tmpfs at %s take %zu bytes: the kernel reads only the "
                        "first 4095 bytes of a mount's options, so its bounds (tmpfsSize, "
                        "tmpfsInodes) could be cut off; %s allows at most %d",
-                       dest, n, brig_policy_source(ctx->policy), TMPFS_DATA_MAX);
+                       dest, n, brig_policy_source(ctx->policy), MOUNT_DATA_MAX);
     return false;
 }
 

@@ -101,6 +101,15 @@ static const char *const overlay_opts[] = {
     NULL,
 };
 
+size_t mount_options_length(const BrigJson *opts)
+{
+    size_t n = 0;
+    const BrigJson *o;
+    BRIG_JSON_FOREACH (o, opts)
+        n += strlen(brig_json_str(o) ? brig_json_str(o) : "") + 1;
+    return n ? n - 1 : 0;
+}
+
 static bool opt_in(const char *const *list, const char *o)
 {
     for (; list && *list; list++) {
@@ -345,6 +354,18 @@ static bool judge_mount(MountHost *h, const BrigJson *m, size_t i, bool *ret_bin
             ro |= v == PATH_READ_ONLY;
         }
     }
+
+    /* what the kernel would not read is not judged: a path cut at the page
+     * (an overlay's lowerdir) is another path, an option past it (proc's
+     * hidepid=) is none.  A bind's options are flags, not data; a tmpfs's
+     * are judged with its bounds (mount_tmpfs.c). */
+    size_t len = mount_options_length(opts);
+    if (kind != T_BIND && kind != T_TMPFS && len > MOUNT_DATA_MAX)
+        brig_report_refuse(rep, pass_ptr(&ob, p, "options"), opts,
+                           "the options of the %s mount at %s take %zu bytes: the kernel reads "
+                           "only the first 4095 bytes of a mount's options and drops the rest "
+                           "unread; %s allows at most %d",
+                           type, dest, len, brig_policy_source(ctx->policy), MOUNT_DATA_MAX);
 
     const char *sp = pass_ptr(&sb, p, "source");
     const BrigJson *sv = brig_json_get(m, "source");

@@ -20,6 +20,20 @@ static inline void mount_host_freep(MountHost **h)
     mount_host_free(*h);
 }
 
+/* The kernel reads only the first page of mount(2)'s data, its last byte
+ * made a NUL (path_mount): an option past 4095 bytes is dropped or cut
+ * without a word (measured: "mode=1777," 408 times, then "inode64,size=1m"
+ * mounted a tmpfs with no size).  runc and crun join the options they do
+ * not take as flags with commas, and add ",context=\"LABEL\"" for
+ * linux.mountLabel (which the SELinux pass may set later): the options
+ * joined, flags included, may take at most this much, the rest of the
+ * smallest page kept for the label. */
+#define MOUNT_DATA_MAX (4095 - 256)
+
+/* The length of a mount's options joined with commas, as the runtimes
+ * join them. */
+size_t mount_options_length(const BrigJson *opts);
+
 typedef enum {
     PATH_OK,
     PATH_READ_ONLY, /* allowed only read-only (a grant, another container's file) */

@@ -458,6 +458,50 @@ END_TEST
 
 /* Overlay, once granted, has every directory judged, in every form
  * (issue 13, row 4). */
+/* The kernel reads only the first 4095 bytes of a mount's options: a
+ * mount of any type whose joined options pass MOUNT_DATA_MAX (3839) is
+ * refused, since what follows would be cut or dropped unread (an overlay
+ * lowerdir cut to the host's /etc: redteam.bats).  A bind's options are
+ * flags, not data. */
+START_TEST(test_options_past_the_page)
+{
+    Run t;
+    run_init(&t);
+    _cleanup_free_ char *reason = NULL;
+    /* proc: 3839 bytes joined pass, 3840 do not ("hidepid=2,gid=" is 14) */
+    char digits[3840];
+    memset(digits, '0', sizeof(digits));
+    digits[3839 - 14] = '\0';
+    _cleanup_free_ char *fits = xasprintf("{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":"
+                                          "\"proc\",\"options\":[\"hidepid=2\",\"gid=%s\"]}",
+                                          digits);
+    ck_assert_uint_eq(one_mount(&t, fits, &reason), 0);
+    digits[3839 - 14] = '0';
+    digits[3840 - 14] = '\0';
+    _cleanup_free_ char *over = xasprintf("{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":"
+                                          "\"proc\",\"options\":[\"hidepid=2\",\"gid=%s\"]}",
+                                          digits);
+    ck_assert_uint_eq(one_mount(&t, over, &reason), 1);
+    ck_assert_msg(strstr(reason, "the options of the proc mount at /proc take 3840 bytes: the "
+                                 "kernel reads only the first 4095 bytes") &&
+                      strstr(reason, "at most 3839"),
+                  "%s", reason);
+    /* a bind's options are flags: never data the kernel cuts */
+    _cleanup_free_ char *binds = xstrdup("");
+    for (int k = 0; k < 600; k++) {
+        char *n = xasprintf("%s\"nosuid\",", binds);
+        free(binds);
+        binds = n;
+    }
+    _cleanup_free_ char *bind = xasprintf("{\"destination\":\"/srv\",\"type\":\"bind\",\"source\":"
+                                          "\"/srv\",\"options\":[%s\"rbind\"]}",
+                                          binds);
+    size_t n = one_mount(&t, bind, &reason);
+    ck_assert_msg(n == 0 || !strstr(reason, "4095 bytes"), "%s", reason);
+    run_done(&t);
+}
+END_TEST
+
 START_TEST(test_overlay)
 {
     static const struct {
@@ -666,6 +710,7 @@ int main(void)
     tcase_add_test(tc, test_engine_identities);
     tcase_add_test(tc, test_engine_configs_accepted);
     tcase_add_test(tc, test_wrong_types);
+    tcase_add_test(tc, test_options_past_the_page);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
