@@ -51,6 +51,7 @@ BrigPolicy *brig_policy_copy(const BrigPolicy *p)
     c->hooks_allowed = strv_copy(p->hooks_allowed);
     c->runtime_flags = strv_copy(p->runtime_flags);
     c->writable_paths = strv_copy(p->writable_paths);
+    c->rootfs_allowed = strv_copy(p->rootfs_allowed);
     return c;
 }
 
@@ -86,6 +87,7 @@ void brig_policy_free(BrigPolicy *p)
     strv_free(p->hooks_allowed);
     strv_free(p->runtime_flags);
     strv_free(p->writable_paths);
+    strv_free(p->rootfs_allowed);
     free(p);
 }
 
@@ -397,6 +399,29 @@ static int pv_writable_paths(const PV *v, const BrigJson *m, const char *p, Brig
     return r;
 }
 
+/* A directory a root filesystem may be at or below: absolute and without
+ * "..", which only the host's filesystem can resolve (symlinks); the rootfs
+ * pass compares it as written and where its symlinks lead. */
+static int pv_rootfs_allowed(const PV *v, const BrigJson *m, const char *p, BrigPolicy *pol)
+{
+    _cleanup_strv_ char **more = NULL;
+    int r = pv_strv(v, m, p, false, &more);
+    for (size_t i = 0; r == 0 && more[i]; i++) {
+        const char *s = more[i];
+        bool dotdot = false;
+        for (const char *c = s; *c; c = strchrnul(c, '/'), c += *c == '/')
+            dotdot |= c[0] == '.' && c[1] == '.' && (c[2] == '/' || !c[2]);
+        if (s[0] != '/' || dotdot) {
+            _cleanup_free_ char *ep = xasprintf("%s/%zu", p, i);
+            r = pv_fail(v, m->kids[i], ep,
+                        "expected an absolute directory without \"..\" parts, found \"%s\"", s);
+        }
+    }
+    if (r == 0)
+        strv_extend(&pol->rootfs_allowed, more);
+    return r;
+}
+
 /* ---- settings: the shape shared by "defaults" and a rule's "allow" ---- */
 
 /* Whether hook pattern `g` (absolute) can match a path under /proc: its
@@ -416,7 +441,7 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
         "hooks", "hostNamespaces", "hostPathsReadOnly", "sysctls",   "apparmor",   "selinux",
         "specFields", "runtimeFlags", "restore", "hostSockets", "mountTypes", "mountOptions",
         "devices", "mapHostRoot", "oomScoreAdjMin", "rlimits", "writablePaths", "writableRootfs",
-        "userNamespace", "hostGroups",
+        "userNamespace", "hostGroups", "rootfsAllowed",
         NULL,
     };
     /* clang-format on */
@@ -623,6 +648,8 @@ int pv_settings(const PV *v, const BrigJson *obj, const char *ptr, BrigPolicy *p
                 strv_extend(&pol->runtime_flags, more);
         } else if (streq(m->key, "writablePaths")) {
             r = pv_writable_paths(v, m, p, pol);
+        } else if (streq(m->key, "rootfsAllowed")) {
+            r = pv_rootfs_allowed(v, m, p, pol);
         } else if (streq(m->key, "writableRootfs")) {
             r = pv_type(v, m, p, BRIG_JSON_BOOL);
             if (r == 0)

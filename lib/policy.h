@@ -103,6 +103,8 @@ typedef struct BrigPolicy {
     char **writable_paths; /* NULL-terminated: absolute, normalised paths that get a tmpfs
                             * owned by the container's user, seeded with the image's content */
     bool writable_rootfs;  /* last resort: the root filesystem stays writable */
+    char **rootfs_allowed; /* NULL-terminated: absolute host directories a root.path may be
+                            * at or below, beyond the bundle and the engines' image storage */
 } BrigPolicy;
 
 /* The names "runtimeFlags" may list, NULL-terminated. */

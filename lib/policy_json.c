@@ -72,6 +72,7 @@ BrigJson *brig_policy_to_json(const BrigPolicy *p)
     brig_json_set(d, "runtimeFlags", strv_json(p->runtime_flags));
     brig_json_set(d, "restore", brig_json_new_bool(p->restore));
     brig_json_set(d, "writablePaths", strv_json(p->writable_paths));
+    brig_json_set(d, "rootfsAllowed", strv_json(p->rootfs_allowed));
     brig_json_set(d, "writableRootfs", brig_json_new_bool(p->writable_rootfs));
     static const char *const lsm[] = {"auto", "require", "off"};
     BrigJson *aa = brig_json_new(BRIG_JSON_OBJECT);

@@ -161,6 +161,7 @@ int pv_rules(const PV *v, const BrigJson *rules, BrigPolicyDoc *doc)
             strv_free(scratch.hooks_allowed);
             strv_free(scratch.runtime_flags);
             strv_free(scratch.writable_paths);
+            strv_free(scratch.rootfs_allowed);
             if (r < 0)
                 return r;
             rule->allow = brig_json_copy(e);

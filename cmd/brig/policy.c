@@ -87,6 +87,85 @@ static const char *const sensitive_paths[] = {
     NULL,
 };
 
+/* A root filesystem shows the container every file below it.  A grant
+ * that holds one of these (or is one) shows it the host's system files,
+ * the engines' state (every container's rootfs and config, their sockets)
+ * or the cluster's credentials; one below the first few shows it a part of
+ * them. */
+static const char *const rootfs_holds[] = {
+    "/etc",
+    "/usr",
+    "/lib",
+    "/boot",
+    "/root",
+    "/home",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/run/docker.sock",
+    "/run/docker",
+    "/run/containerd",
+    "/run/podman",
+    "/run/crio",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/containers",
+    "/var/lib/kubelet",
+    "/etc/kubernetes",
+    NULL,
+};
+static const char *const rootfs_below[] = {
+    "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/home", "/var/lib/kubelet", NULL,
+};
+
+static bool path_under(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    return streq(b, "/") ? a[0] == '/' : strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+/* "//", "/./" and a trailing "/" folded (a grant has no ".."). */
+static char *fold(const char *path)
+{
+    char *out = xmalloc(strlen(path) + 2), *o = out;
+    for (const char *c = path; *c;) {
+        while (*c == '/')
+            c++;
+        size_t k = strcspn(c, "/");
+        if (k && !(k == 1 && c[0] == '.')) {
+            *o++ = '/';
+            memcpy(o, c, k);
+            o += k;
+        }
+        c += k;
+    }
+    if (o == out)
+        *o++ = '/';
+    *o = '\0';
+    return out;
+}
+
+static void judge_rootfs_allowed(const BrigPolicy *p, Warnings *w)
+{
+    const char *src = brig_policy_source(p);
+    for (char **g = p->rootfs_allowed; g && *g; g++) {
+        _cleanup_free_ char *n = fold(*g);
+        const char *hit = NULL;
+        for (size_t i = 0; rootfs_holds[i] && !hit; i++)
+            if (path_under(rootfs_holds[i], n))
+                hit = rootfs_holds[i];
+        for (size_t i = 0; rootfs_below[i] && !hit; i++)
+            if (path_under(n, rootfs_below[i]))
+                hit = rootfs_below[i];
+        if (hit)
+            warn(w,
+                 "%s: rootfsAllowed %s lets a container's root filesystem be the host's %s%s "
+                 "(every file below it visible in the container)",
+                 src, *g, streq(n, hit) || path_under(n, hit) ? "" : "directory holding ",
+                 streq(n, hit) || path_under(n, hit) ? n : hit);
+    }
+}
+
 static void judge(const BrigPolicy *p, Warnings *w, BrigError **err, int *ret)
 {
     const char *src = brig_policy_source(p);
@@ -134,6 +213,7 @@ static void judge(const BrigPolicy *p, Warnings *w, BrigError **err, int *ret)
              src);
     if (p->writable_rootfs)
         warn(w, "%s: writableRootfs: containers keep a writable root filesystem", src);
+    judge_rootfs_allowed(p, w);
 }
 
 /* Runtime mode trusts a policy only when root owns it and nobody else can

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "mounts.h"
+#include "rootfs_path.h"
 
 static const char *const scratch_dirs[] = {"/tmp", "/var/tmp", "/run"};
 
@@ -273,61 +274,6 @@ void mount_copy_room(const BrigCtx *ctx, const BrigJson *spec, const char *dest,
     *ret_inodes = img.entries;
 }
 
-/* The root filesystem is the engine's image, in the bundle or in its
- * storage (/var/lib/docker/..., /var/lib/containers/..., containerd's
- * "rootfs"): never the host's "/" or one of its top-level directories,
- * which a bundle handed to brig could name (read-only, it still shows every
- * host file to the container), nor a relative path that climbs out of the
- * bundle.  Found by tests/generator.
- *
- * The path is judged where the runtime arrives: crun follows symlinks in
- * it (runc refuses a symlinked root), so a link to /usr, or a bundle whose
- * "rootfs" is one, ran with the host's /usr as the root, and crun made its
- * mount points in it.  A relative path is the bundle's, as both runtimes
- * take it; an absolute one with ".." is refused, since ".." after a
- * symlink is not where the lexical reading says. */
-static void refuse_root(BrigReport *rep, const BrigJson *path, const char *what, const char *p)
-{
-    brig_report_refuse(rep, "/root/path", path,
-                       "the root filesystem is %s%s, not an image in the bundle or an "
-                       "engine's storage",
-                       what, p);
-}
-
-static void check_root_path(const BrigCtx *ctx, const BrigJson *root, BrigReport *rep)
-{
-    const BrigJson *path = brig_json_get(root, "path");
-    const char *s = brig_json_str(path);
-    if (!s)
-        return;
-    bool dotdot = false;
-    for (const char *p = s; *p; p = strchrnul(p, '/'), p += *p == '/')
-        dotdot |= p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]);
-    _cleanup_free_ char *n = pass_normalize_path(s);
-    if (dotdot) {
-        refuse_root(rep, path,
-                    s[0] == '/' ? "a path with \"..\", " : "a directory outside the bundle",
-                    s[0] == '/' ? s : "");
-        return;
-    }
-    if (s[0] == '/' && !strchr(n + 1, '/')) {
-        refuse_root(rep, path, "the host's ", n);
-        return;
-    }
-    /* a relative bundle (brig is told where it is) is not guessed at */
-    if (!ctx->host || !ctx->host->resolve_paths_all ||
-        (s[0] != '/' && (!ctx->bundle || ctx->bundle[0] != '/')))
-        return;
-    _cleanup_free_ char *bundle = s[0] == '/' ? NULL : pass_normalize_path(ctx->bundle);
-    _cleanup_free_ char *full = bundle ? xasprintf("%s%s", bundle, n) : xstrdup(n);
-    const char *paths[] = {full};
-    char *real = NULL;
-    ctx->host->resolve_paths_all(paths, 1, &real);
-    _cleanup_free_ char *r = real;
-    if (r && (streq(r, "/") || (r[0] == '/' && !strchr(r + 1, '/'))))
-        refuse_root(rep, path, "through a symlink, the host's ", r);
-}
-
 int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     int r = pass_check_type(spec, "root", BRIG_JSON_OBJECT, "", err);
@@ -335,7 +281,7 @@ int pass_rootfs(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         return r;
     BrigJson *root = brig_json_get(spec, "root");
     if (root) {
-        check_root_path(ctx, root, rep);
+        rootfs_check_path(ctx, root, rep);
         r = pass_check_type(root, "readonly", BRIG_JSON_BOOL, "/root", err);
         if (r < 0)
             return r;

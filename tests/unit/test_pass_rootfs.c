@@ -44,8 +44,12 @@ static size_t index_of(const BrigJson *mounts, const char *dest)
     return SIZE_MAX;
 }
 
-/* The host's "/" or a top-level directory of it as the rootfs is refused, as
- * is a relative path that climbs out of the bundle (tests/generator found it). */
+#define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* Written as such (no host to resolve with; the bundle is the current
+ * directory of a runtime command): the host's "/" or a top-level directory
+ * of it, a relative path that climbs out of the bundle, the bundle itself,
+ * and anything outside the bundle that is not an engine's image. */
 START_TEST(test_root_path)
 {
     static const struct {
@@ -59,10 +63,43 @@ START_TEST(test_root_path)
         {"../x", true},
         {"a/../../b", true},
         {"..", true},
+        {".", true},
+        {"", true},
+        {"./", true},
         {"rootfs", false},
-        {"/var/lib/docker/overlay2/x/merged", false},
         {"a/..b", false},
-        {"/srv/c/rootfs", false},
+        {"/var/lib/docker/overlay2/" ID64 "/merged", false},
+        {"/var/lib/docker//overlay2/" ID64 "/merged/", false},
+        {"/var/lib/docker/100000.100000/overlay2/" ID64 "/merged", false},
+        {"/var/lib/docker/vfs/dir/" ID64, false},
+        {"/var/lib/docker/btrfs/subvolumes/" ID64, false},
+        {"/var/lib/docker/zfs/graph/" ID64, false},
+        {"/var/lib/docker/fuse-overlayfs/" ID64 "/merged", false},
+        {"/var/lib/containers/storage/overlay/" ID64 "/merged", false},
+        {"/var/lib/containers/storage/vfs/dir/" ID64, false},
+        /* under a storage root, but not a container's image */
+        {"/var/lib/docker/overlay2/x/merged", true},
+        {"/var/lib/docker/overlay2/" ID64, true},
+        {"/var/lib/docker/overlay2/" ID64 "/diff", true},
+        {"/var/lib/docker/overlay2/" ID64 "/merged/etc", true},
+        {"/var/lib/docker/overlay2/" ID64 "-init/merged", true},
+        {"/var/lib/docker/overlay2/l/merged", true},
+        {"/var/lib/docker/overlay2", true},
+        {"/var/lib/docker/volumes/data/_data", true},
+        {"/var/lib/docker/containers/" ID64, true},
+        {"/var/lib/docker/x.y/overlay2/" ID64 "/merged", true},
+        {"/var/lib/docker/1000.1000/1000.1000/overlay2/" ID64 "/merged", true},
+        {"/var/lib/docker/overlay/" ID64 "/merged", true},
+        {"/var/lib/containers/storage/overlay2/" ID64 "/merged", true},
+        {"/var/lib/containers/storage/100000.100000/overlay/" ID64 "/merged", true},
+        {"/var/lib/containers/storage/overlay-containers/" ID64 "/userdata", true},
+        {"/var/lib/containers/storage/overlay/" ID64 "/merged2", true},
+        {"/var/lib/kubelet/pods/x/volumes", true},
+        {"/run/containerd/io.containerd.runtime.v2.task/k8s.io/x/rootfs", true},
+        {"/home/alice", true},
+        {"/etc/ssl", true},
+        {"/usr/lib", true},
+        {"/srv/c/rootfs", true},
     };
     for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
         BrigReport rep = {0};
@@ -121,6 +158,158 @@ START_TEST(test_root_path_resolved)
         brig_policy_free(pol);
     }
     unlink(usr), unlink(top), unlink(rootfs), rmdir(img), rmdir(dir);
+}
+END_TEST
+
+static char **strv_dup(char *const *v)
+{
+    size_t n = 0;
+    while (v[n])
+        n++;
+    char **c = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        c[i] = xstrdup(v[i]);
+    return c;
+}
+
+/* Runs the rootfs pass with the host's resolver over root.path `path`;
+ * returns the reason of the refusal at /root/path (malloc'd), or NULL, and
+ * in *ret_note whether a note was made there. */
+static char *judge_root(const char *bundle, const char *id, char **grants, const char *path,
+                        bool *ret_note)
+{
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *pol;
+    tu_ctx(&ctx, &host, &pol);
+    host.resolve_paths_all = brig_host_paths_resolve_all;
+    ctx.bundle = bundle;
+    ctx.container_id = id;
+    pol->rootfs_allowed = strv_dup(grants);
+    _cleanup_free_ char *in = xasprintf("{\"root\":{\"path\":\"%s\",\"readonly\":true}}", path);
+    BrigJson *spec = tu_parse(in);
+    BrigReport rep = {0};
+    ck_assert_int_eq(pass_rootfs(&ctx, spec, &rep, NULL), 0);
+    char *why = NULL;
+    bool note = false;
+    for (size_t k = 0; k < rep.n; k++) {
+        if (!streq(rep.v[k].pointer, "/root/path"))
+            continue;
+        if (rep.v[k].kind == BRIG_REFUSE && !why)
+            why = xstrdup(rep.v[k].reason);
+        note |= rep.v[k].kind == BRIG_NOTE;
+    }
+    if (ret_note)
+        *ret_note = note;
+    brig_report_clear(&rep);
+    brig_json_free(spec);
+    brig_policy_free(pol);
+    return why;
+}
+
+/* The allow-list where the runtime arrives (issue 13): a bundle handed to
+ * brig could name any host directory as the root, and the container saw
+ * its files (other pods' tokens, an engine's state).  Inside the bundle,
+ * an engine's image, or a directory rootfsAllowed grants; the refusal
+ * names where root.path led and the grant. */
+START_TEST(test_root_path_allow_list)
+{
+    char dir[] = "/tmp/brig-rootfs-allow-XXXXXX", host_dir[] = "/tmp/brig-rootfs-host-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_ptr_nonnull(mkdtemp(host_dir));
+    _cleanup_free_ char *rootfs = xasprintf("%s/rootfs", dir), *img = xasprintf("%s/img", dir),
+                        *out = xasprintf("%s/out", dir), *docker = xasprintf("%s/docker", dir),
+                        *hostroot = xasprintf("%s/root", host_dir),
+                        *glink = xasprintf("%s/grant", dir), *abs_rootfs = xasprintf("%s/", rootfs);
+    ck_assert_int_eq(mkdir(rootfs, 0755), 0);
+    ck_assert_int_eq(mkdir(hostroot, 0755), 0);
+    ck_assert_int_eq(symlink(hostroot, out), 0);
+    ck_assert_int_eq(symlink("/var/lib/docker/overlay2/" ID64 "/merged", docker), 0);
+    ck_assert_int_eq(symlink(host_dir, glink), 0);
+    ck_assert_int_eq(symlink("rootfs", img), 0);
+    char *none[] = {NULL}, *grant_host[] = {host_dir, NULL}, *grant_link[] = {glink, NULL},
+         *grant_other[] = {"/srv/elsewhere", NULL};
+    const struct {
+        const char *path;
+        char **grants;
+        const char *refused; /* a part of the reason, NULL: allowed */
+    } cases[] = {
+        {"rootfs", none, NULL},
+        {"./rootfs/", none, NULL},
+        {"img", none, NULL}, /* a symlink that stays in the bundle */
+        {rootfs, none, NULL},
+        {abs_rootfs, none, NULL},
+        {"docker", none, NULL}, /* leads to an engine's image */
+        {".", none, "the bundle directory"},
+        {dir, none, "the bundle directory"},
+        {"", none, "the bundle directory"},
+        {hostroot, none, "rootfsAllowed"},
+        {"out", none, "rootfsAllowed"},
+        {out, none, "rootfsAllowed"},
+        {hostroot, grant_other, "rootfsAllowed"},
+        {hostroot, grant_host, NULL},
+        {"out", grant_host, NULL},
+        {host_dir, grant_host, NULL},
+        {hostroot, grant_link, NULL}, /* a grant is followed: what it names today */
+        {"/var/lib/kubelet", none, "rootfsAllowed"},
+        {"/run/containerd", none, "rootfsAllowed"},
+        {"/var/lib/docker/volumes", none, "rootfsAllowed"},
+    };
+    for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+        _cleanup_free_ char *why = judge_root(dir, "test", cases[i].grants, cases[i].path, NULL);
+        if (!cases[i].refused) {
+            ck_assert_msg(!why, "%s: refused: %s", cases[i].path, why);
+            continue;
+        }
+        ck_assert_msg(why && strstr(why, cases[i].refused), "%s: %s", cases[i].path,
+                      why ? why : "allowed");
+    }
+    /* the reason names where root.path led, the bundle and the policy */
+    _cleanup_free_ char *why = judge_root(dir, "test", none, "out", NULL);
+    _cleanup_free_ char *want = xasprintf("the root filesystem is %s (root.path \"out\" leads "
+                                          "there), which is not inside the bundle (%s)",
+                                          hostroot, dir);
+    ck_assert_msg(why && strstr(why, want), "%s", why ? why : "allowed");
+    ck_assert_msg(strstr(why, "the built-in default policy"), "%s", why);
+
+    /* a runtime command without --bundle, or a relative one: the current
+     * directory, as runc and crun take it */
+    char cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+    ck_assert_int_eq(chdir(dir), 0);
+    _cleanup_free_ char *w1 = judge_root(NULL, "test", none, "rootfs", NULL);
+    _cleanup_free_ char *w2 = judge_root(NULL, "test", none, "out", NULL);
+    _cleanup_free_ char *w3 = judge_root(NULL, "test", none, ".", NULL);
+    ck_assert_int_eq(chdir("/tmp"), 0);
+    _cleanup_free_ char *rel = xasprintf("%s", dir + strlen("/tmp/"));
+    _cleanup_free_ char *w4 = judge_root(rel, "test", none, "rootfs", NULL);
+    _cleanup_free_ char *w5 = judge_root(rel, "test", none, hostroot, NULL);
+    ck_assert_int_eq(chdir(cwd), 0);
+    ck_assert_msg(!w1, "%s", w1);
+    ck_assert_msg(w2 && strstr(w2, hostroot), "%s", w2 ? w2 : "allowed");
+    ck_assert_msg(w3 && strstr(w3, "the bundle directory"), "%s", w3 ? w3 : "allowed");
+    ck_assert_msg(!w4, "%s", w4);
+    ck_assert_msg(w5 && strstr(w5, "rootfsAllowed"), "%s", w5 ? w5 : "allowed");
+
+    /* offline, the bundle not known: not guessed, but said */
+    bool note = false;
+    _cleanup_free_ char *o1 = judge_root(NULL, NULL, none, "out", &note);
+    ck_assert_msg(!o1 && note, "offline relative: %s note %d", o1, note);
+    _cleanup_free_ char *o2 = judge_root(NULL, NULL, none, hostroot, &note);
+    ck_assert_msg(!o2 && note, "offline absolute: %s note %d", o2, note);
+    _cleanup_free_ char *o3 = judge_root("bundle", NULL, none, hostroot, &note);
+    ck_assert_msg(!o3 && note, "offline relative bundle: %s note %d", o3, note);
+    _cleanup_free_ char *o4 =
+        judge_root(NULL, NULL, none, "/var/lib/docker/overlay2/" ID64 "/merged", &note);
+    ck_assert_msg(!o4 && !note, "offline engine image: %s note %d", o4, note);
+    _cleanup_free_ char *o5 = judge_root(NULL, NULL, none, "/etc", &note);
+    ck_assert_msg(o5, "offline /etc allowed");
+    /* offline with an absolute bundle: judged */
+    _cleanup_free_ char *o6 = judge_root(dir, NULL, none, hostroot, &note);
+    ck_assert_msg(o6 && strstr(o6, "rootfsAllowed"), "%s", o6 ? o6 : "allowed");
+
+    unlink(out), unlink(docker), unlink(glink), unlink(img);
+    rmdir(rootfs), rmdir(hostroot), rmdir(dir), rmdir(host_dir);
 }
 END_TEST
 
@@ -429,6 +618,7 @@ int main(void)
     tcase_add_test(tc, test_tmpfs_before_submounts);
     tcase_add_test(tc, test_root_path);
     tcase_add_test(tc, test_root_path_resolved);
+    tcase_add_test(tc, test_root_path_allow_list);
     tcase_add_test(tc, test_existing_mounts_count);
     tcase_add_test(tc, test_relative_submount);
     tcase_add_test(tc, test_writable_path_owner_and_size);

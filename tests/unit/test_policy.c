@@ -66,7 +66,7 @@ static BrigPolicyDoc *parse_ok(const char *text)
     "runtimeFlags, "                                                                               \
     "restore, hostSockets, mountTypes, mountOptions, devices, "                                    \
     "mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace, "         \
-    "hostGroups"
+    "hostGroups, rootfsAllowed"
 
 /* ---- unknown keys ---- */
 
@@ -508,6 +508,15 @@ START_TEST(bad_enums_and_paths)
     ERR_EQ(D("\"hostPathsReadOnly\": [\"/srv\", \"etc/ssl\"]"),
            "p.json: line 3: /defaults/hostPathsReadOnly/1: expected an absolute path, found "
            "\"etc/ssl\"");
+    ERR_EQ(D("\"rootfsAllowed\": [\"/srv/images\", \"images\"]"),
+           "p.json: line 3: /defaults/rootfsAllowed/1: expected an absolute directory without "
+           "\"..\" parts, found \"images\"");
+    ERR_EQ(D("\"rootfsAllowed\": [\"/srv/images/../..\"]"),
+           "p.json: line 3: /defaults/rootfsAllowed/0: expected an absolute directory without "
+           "\"..\" parts, found \"/srv/images/../..\"");
+    ERR_EQ(D("\"rootfsAllowed\": \"/srv\""),
+           "p.json: line 3: /defaults/rootfsAllowed: expected an array, found string \"/srv\"");
+    VALID(D("\"rootfsAllowed\": [\"/srv/images\", \"/srv//x/./y/\", \"/srv/..x\"]"));
     ERR_EQ(D("\"tmpfsSize\": 4095"), "p.json: line 3: /defaults/tmpfsSize: must be at least 4096 "
                                      "bytes");
     ERR_EQ(D("\"tmpfsSize\": 1099511627777"),
