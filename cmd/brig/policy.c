@@ -157,12 +157,16 @@ static void judge_rootfs_allowed(const BrigPolicy *p, Warnings *w)
         for (size_t i = 0; rootfs_below[i] && !hit; i++)
             if (path_under(n, rootfs_below[i]))
                 hit = rootfs_below[i];
-        if (hit)
+        if (hit && path_under(n, hit))
             warn(w,
-                 "%s: rootfsAllowed %s lets a container's root filesystem be the host's %s%s "
-                 "(every file below it visible in the container)",
-                 src, *g, streq(n, hit) || path_under(n, hit) ? "" : "directory holding ",
-                 streq(n, hit) || path_under(n, hit) ? n : hit);
+                 "%s: rootfsAllowed %s lets a container's root filesystem be the host's %s (every "
+                 "file below it visible in the container)",
+                 src, *g, n);
+        else if (hit)
+            warn(w,
+                 "%s: rootfsAllowed %s lets a container's root filesystem be anything below the "
+                 "host's %s, %s too (every file below it visible in the container)",
+                 src, *g, n, hit);
     }
 }
 

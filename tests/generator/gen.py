@@ -36,6 +36,9 @@ import subprocess
 import sys
 import time
 
+# the policy file every brig call uses (main writes it)
+POLICY = None
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -287,7 +290,8 @@ def run_one(rt, rtpath, brig, bundle, cid, allowed):
     """Runs the bundle through brig in runtime mode; returns (started, problems, note)."""
     env = dict(os.environ, BRIG_RUNTIME=rtpath)
     with open(os.path.join(bundle, "create.out"), "w") as out:
-        r = subprocess.run([brig, "create", "--bundle", bundle, cid], env=env, stdin=subprocess.DEVNULL,
+        r = subprocess.run([brig, "--brig-policy", POLICY, "create", "--bundle", bundle, cid], env=env,
+                           stdin=subprocess.DEVNULL,
                            stdout=out, stderr=out, timeout=60)
     try:
         if r.returncode != 0:
@@ -345,6 +349,13 @@ def main():
     base.get("process").set("terminal", False)
     base.get("process").set("args", ["sleep", "20"])
     base.get("root").set("path", rootfs)
+    # every config shares one rootfs outside its bundle: the built-in policy
+    # and a grant of that rootfs (rootfsAllowed), nothing else
+    global POLICY
+    POLICY = os.path.join(args.work, "policy.json")
+    with open(POLICY, "w", encoding="utf-8") as f:
+        json.dump({"version": 1, "defaults": {"rootfsAllowed": [rootfs]}}, f)
+    os.chmod(POLICY, 0o644)
 
     if args.self_test:
         # the oracle's negative control: runc spec's config, not hardened
@@ -408,7 +419,8 @@ def main():
         with open(os.path.join(bundle, "config.json"), "w", encoding="utf-8") as f:
             f.write(text)
         tried += 1
-        h = subprocess.run([args.brig, "harden", bundle], capture_output=True, text=True, timeout=60)
+        h = subprocess.run([args.brig, "harden", "--brig-policy", POLICY, bundle], capture_output=True,
+                           text=True, timeout=60)
         if h.returncode != 0:
             refused += 1
             shutil.rmtree(bundle)

@@ -81,7 +81,8 @@ now_ms() {
 @test "$N_CONTAINERS concurrent creates on one shared read-only rootfs: all hardened, all run, no cross-talk" {
 	local n=$N_CONTAINERS i brig t0 t1 t2 t3 t4
 	brig="$(brig_bin)"
-	printf '{\n\t"version": 1\n}\n' >"$POLICY"
+	# the bundles share one rootfs outside them: granted
+	printf '{\n\t"version": 1,\n\t"defaults": {"rootfsAllowed": ["%s"]}\n}\n' "$BATS_FILE_TMPDIR/rootfs" >"$POLICY"
 	make_bundles c "$n"
 	declare -a ids
 	for ((i = 1; i <= n; i++)); do
@@ -205,7 +206,8 @@ now_ms() {
 	cat >"$POLICY" <<-EOF
 		{
 			"version": 1,
-			"audit": { "log": "$log" }
+			"audit": { "log": "$log" },
+			"defaults": { "rootfsAllowed": ["$BATS_FILE_TMPDIR/rootfs"] }
 		}
 	EOF
 	chmod 0644 "$POLICY"

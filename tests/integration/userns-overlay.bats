@@ -13,6 +13,8 @@ load helpers
 
 setup() {
 	userns_setup userns-overlay '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"}}'
+	# the overlays stand for an engine's storage, here under $D: granted
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto", "rootfsAllowed": ["'"$D"'"]}}'
 }
 
 teardown() {
@@ -119,7 +121,7 @@ containerd_shaped() {
 	run "$(brig_bin)" explain "$cid"
 	brig_p runc delete --force "$cid" >/dev/null 2>&1 || true
 	[[ $output == *"relative layer paths"* ]] || { echo "explain: $output" >&2; return 1; }
-	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "require"}}'
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "require", "rootfsAllowed": ["'"$D"'"]}}'
 	cid="$(new_container_id ovl)"
 	IDS+=("$cid")
 	local rc=0
