@@ -67,7 +67,7 @@ const BrigSpecField brig_spec_fields[] = {
     KEEP("/process/execCPUAffinity/final", VALUE, "CPUs inside the container's cpuset"),
 
     KEEP("/root", OBJECT, "every key below is judged"),
-    BY("/root/path", VALUE, "userns_views", "the bundle's rootfs, chosen by the engine; under userNamespace auto/require, brig's idmapped view of it (/run/brig/ct/KEY/ID/rootfs)"),
+    BY("/root/path", VALUE, "userns_views", "judged by rootfs where it leads (symlinks followed): inside the bundle (not the bundle itself), an engine's image in its storage (/var/lib/docker/overlay2/ID/merged, /var/lib/containers/storage/overlay/ID/merged, ...) or below rootfsAllowed, else refused; under userNamespace auto/require, then brig's idmapped view of it (/run/brig/ct/KEY/ID/rootfs)"),
     BY("/root/readonly", VALUE, "rootfs",
        "set to true unless writableRootfs; tmpfs added at /tmp, /var/tmp, /run and writablePaths"),
 

@@ -227,8 +227,10 @@ START_TEST(test_root_path_allow_list)
     ck_assert_int_eq(symlink("/var/lib/docker/overlay2/" ID64 "/merged", docker), 0);
     ck_assert_int_eq(symlink(host_dir, glink), 0);
     ck_assert_int_eq(symlink("rootfs", img), 0);
+    _cleanup_free_ char *usr = xasprintf("%s/usr", dir);
+    ck_assert_int_eq(symlink("/usr", usr), 0);
     char *none[] = {NULL}, *grant_host[] = {host_dir, NULL}, *grant_link[] = {glink, NULL},
-         *grant_other[] = {"/srv/elsewhere", NULL};
+         *grant_other[] = {"/srv/elsewhere", NULL}, *grant_root[] = {"/", NULL};
     const struct {
         const char *path;
         char **grants;
@@ -251,6 +253,11 @@ START_TEST(test_root_path_allow_list)
         {"out", grant_host, NULL},
         {host_dir, grant_host, NULL},
         {hostroot, grant_link, NULL}, /* a grant is followed: what it names today */
+        /* "/" granted: still never the host's top-level directories */
+        {"usr", grant_root, "through a symlink, the host's /usr"},
+        {"/usr", grant_root, "the host's /usr"},
+        {"/", grant_root, "the host's /"},
+        {"/var/lib/kubelet", grant_root, NULL},
         {"/var/lib/kubelet", none, "rootfsAllowed"},
         {"/run/containerd", none, "rootfsAllowed"},
         {"/var/lib/docker/volumes", none, "rootfsAllowed"},
@@ -308,7 +315,7 @@ START_TEST(test_root_path_allow_list)
     _cleanup_free_ char *o6 = judge_root(dir, NULL, none, hostroot, &note);
     ck_assert_msg(o6 && strstr(o6, "rootfsAllowed"), "%s", o6 ? o6 : "allowed");
 
-    unlink(out), unlink(docker), unlink(glink), unlink(img);
+    unlink(out), unlink(docker), unlink(glink), unlink(img), unlink(usr);
     rmdir(rootfs), rmdir(hostroot), rmdir(dir), rmdir(host_dir);
 }
 END_TEST
