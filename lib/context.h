@@ -98,6 +98,8 @@ typedef struct BrigCtx {
     const BrigHost *host;
     const char *container_id; /* NULL offline */
     const char *bundle;       /* NULL when hardening a lone file */
+    bool exec;                /* runc's inline exec: the bundle's config.json hardened again
+                               * for the exec's process; its root is the running container's */
 } BrigCtx;
 
 /* Reads the facts of the machine brig runs on. */

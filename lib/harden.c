@@ -121,8 +121,11 @@ int brig_harden_file(BrigHardenFile *h, BrigError **err)
         return r;
     h->engine = brig_engine_hint(h->root, h->process ? NULL : spec);
 
-    BrigCtx ctx = {
-        .policy = h->policy, .host = h->host, .container_id = h->id, .bundle = h->bundle};
+    BrigCtx ctx = {.policy = h->policy,
+                   .host = h->host,
+                   .container_id = h->id,
+                   .bundle = h->bundle,
+                   .exec = h->exec};
     h->rep.no_values = h->no_values;
     r = h->process ? brig_harden_process(&ctx, spec, &h->rep, err)
                    : brig_harden(&ctx, spec, &h->rep, err);

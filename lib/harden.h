@@ -38,6 +38,7 @@ typedef struct BrigHardenFile {
     const char *bundle; /* may be NULL */
     const char *root;   /* runtime --root, for the engine hint; may be NULL */
     bool process;       /* an exec process file rather than a config */
+    bool exec;          /* for an exec (BrigCtx.exec) */
     bool dry_run;       /* never write, whatever the mode */
     bool no_values;     /* the caller reads no before/after values (BrigReport.no_values) */
     /* out */

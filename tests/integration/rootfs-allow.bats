@@ -142,6 +142,27 @@ refused() {
 	done
 }
 
+@test "runc's inline exec into a container whose root is brig's user-namespace view still runs" {
+	local id
+	runtime_path runc RUNC >/dev/null
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"}}'
+	cp "$HOSTDIR/token" "$B/rootfs/token"
+	bundle_set_args "$B" sleep 60
+	id="$(new_container_id rfs)"
+	track_container runc "$id"
+	create runc --bundle "$B" "$id"
+	[ "$status" -eq 0 ]
+	brig_p runc start "$id"
+	# the config on disk now names brig's view (/run/brig/ct/...): the
+	# exec hardens it again for its process, and must not judge that root
+	[[ $(jq -r .root.path "$B/config.json") == /run/brig/* ]] ||
+		skip "no user-namespace view was made here: $(jq -r .root.path "$B/config.json")"
+	run brig_p runc exec "$id" cat /token
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"another pod's token"* ]]
+}
+
 @test "policy validate: rootfsAllowed is checked, and a grant of / or a host system directory is warned about" {
 	write_policy '{"version": 1, "defaults": {"rootfsAllowed": ["images"]}}'
 	run "$(brig_bin)" policy validate "$POLICY"

@@ -298,6 +298,25 @@ START_TEST(test_root_path_allow_list)
     ck_assert_msg(!w4, "%s", w4);
     ck_assert_msg(w5 && strstr(w5, "rootfsAllowed"), "%s", w5 ? w5 : "allowed");
 
+    /* runc's inline exec hardens the config again for its process: the
+     * root (under userNamespace auto brig's view) is the running one's */
+    {
+        BrigCtx ctx;
+        BrigHost host;
+        BrigPolicy *pol;
+        tu_ctx(&ctx, &host, &pol);
+        host.resolve_paths_all = brig_host_paths_resolve_all;
+        ctx.bundle = dir;
+        ctx.exec = true;
+        BrigJson *spec = tu_parse("{\"root\":{\"path\":\"/run/brig/ct/k/test/rootfs\"}}");
+        BrigReport rep = {0};
+        ck_assert_int_eq(pass_rootfs(&ctx, spec, &rep, NULL), 0);
+        ck_assert_uint_eq(brig_report_count(&rep, BRIG_REFUSE), 0);
+        brig_report_clear(&rep);
+        brig_json_free(spec);
+        brig_policy_free(pol);
+    }
+
     /* offline, the bundle not known: not guessed, but said */
     bool note = false;
     _cleanup_free_ char *o1 = judge_root(NULL, NULL, none, "out", &note);
