@@ -50,12 +50,15 @@ typedef struct BrigHost {
                         BrigHostPath *ret);
     /* Per-container user namespace (policy userNamespace, lib/userns/):
      * userns_setup holds an id range for the container and makes idmapped
-     * views of the rootfs (root.path as written) and the bind sources;
+     * views of the rootfs (root.path as written) and the bind sources
+     * (mapping on-disk root to container root only where bind_root[i] says:
+     * the policy's mapHostRoot, or a file the engine made for this very
+     * container);
      * returns 0 and the range's base, or <0 and *ret_why (malloc'd).
      * userns_view gives the view made for a path setup was given, or NULL.
      * Both NULL outside a runtime-mode create (offline, tests). */
     int (*userns_setup)(const char *rootfs, const char *const *binds, size_t n_binds,
-                        uint32_t *ret_base, char **ret_why);
+                        const bool *bind_root, uint32_t *ret_base, char **ret_why);
     const char *(*userns_view)(const char *path);
     /* The admin's paths, all symlinks followed (hostpath.h); NULL likewise. */
     void (*resolve_paths_all)(const char *const *paths, size_t n, char **ret_real);

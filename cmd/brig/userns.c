@@ -137,8 +137,8 @@ static int write_state(const BrigArgv *a, const Where *w, uint32_t base, BrigErr
     return brig_output_write_at(dfd, "state.json", text, len, 0600, err);
 }
 
-static int setup(const char *rootfs, const char *const *binds, size_t n, uint32_t *ret_base,
-                 char **ret_why)
+static int setup(const char *rootfs, const char *const *binds, size_t n, const bool *bind_root,
+                 uint32_t *ret_base, char **ret_why)
 {
     const BrigArgv *a = st.a;
     _cleanup_(brig_error_freep) BrigError *e = NULL;
@@ -167,7 +167,7 @@ static int setup(const char *rootfs, const char *const *binds, size_t n, uint32_
             r = brig_error_errno(&e, errno, "cannot resolve the rootfs %s", joined);
     }
     if (r == 0)
-        r = brig_userns_views_make(w.ctroot, a->id, base, abs, binds, n, &st.views, &e);
+        r = brig_userns_views_make(w.ctroot, a->id, base, abs, binds, n, bind_root, &st.views, &e);
     if (r < 0) {
         *ret_why = xstrdup(e->msg);
         return r;

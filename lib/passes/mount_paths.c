@@ -48,7 +48,11 @@ static const char *const exact[] = {
 /* Sensitive with everything below: device nodes and kernel interfaces (any
  * file can reconfigure the host), engine sockets (root on the host to
  * whoever can talk to them), the engines' state (every container's rootfs
- * and config), the cluster-admin credentials of control-plane nodes. */
+ * and config), the runtimes' and brig's own state (runc's and crun's
+ * state.json of every container; brig's idmapped views of every
+ * container's rootfs and binds, including another container's secrets,
+ * its id ranges, learn data), the cluster-admin credentials of
+ * control-plane nodes. */
 static const char *const subtree[] = {
     "/dev",
     "/proc",
@@ -66,6 +70,10 @@ static const char *const subtree[] = {
     "/var/lib/containers",
     "/var/lib/kubelet",
     "/var/lib/buildkit",
+    "/run/runc",
+    "/run/crun",
+    "/run/brig",
+    "/var/lib/brig",
     "/etc/kubernetes",
 };
 

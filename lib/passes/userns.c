@@ -107,6 +107,31 @@ static void skip(const BrigCtx *ctx, BrigReport *rep, const char *why)
                          why);
 }
 
+/* The files an engine makes for this very container (Docker's and Podman's
+ * hostname, hosts, resolv.conf): host root's on disk, and root's inside as
+ * they are without a user namespace, which their views may keep since
+ * they are this container's alone.  Any other bind source keeps host
+ * root's files out of the container root's reach (lib/userns/view.h). */
+static bool own_engine_file(const char *id, const char *src)
+{
+    /* prefix before the id, suffix after it */
+    static const char *const dirs[][2] = {
+        {"/var/lib/docker/containers/", "/"},
+        {"/var/lib/containers/storage/overlay-containers/", "/userdata/"},
+        {"/run/containers/storage/overlay-containers/", "/userdata/"},
+    };
+    static const char *const names[] = {"hostname", "hosts", "resolv.conf", ".containerenv"};
+    if (!id || !*id || strchr(id, '/') || streq(id, ".") || streq(id, ".."))
+        return false;
+    for (size_t d = 0; d < ELEMENTSOF(dirs); d++)
+        for (size_t k = 0; k < ELEMENTSOF(names); k++) {
+            _cleanup_free_ char *p = xasprintf("%s%s%s%s", dirs[d][0], id, dirs[d][1], names[k]);
+            if (streq(src, p))
+                return true;
+        }
+    return false;
+}
+
 static BrigJson *one_range(uint32_t base)
 {
     BrigJson *arr = brig_json_new(BRIG_JSON_ARRAY), *r = brig_json_new(BRIG_JSON_OBJECT);
@@ -191,9 +216,13 @@ int pass_userns(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError *
         if (is_bind(m) && src && src[0] == '/')
             binds[n++] = src;
     }
+    _cleanup_free_ bool *keep_root = xcalloc(n + 1, sizeof(bool));
+    for (size_t i = 0; i < n; i++)
+        keep_root[i] = pol->map_host_root || own_engine_file(ctx->container_id, binds[i]);
+    keep_root[n] = pol->map_host_root;
     uint32_t base;
     _cleanup_free_ char *fail = NULL;
-    if (ctx->host->userns_setup(rootfs, binds, n, &base, &fail) < 0) {
+    if (ctx->host->userns_setup(rootfs, binds, n, keep_root, &base, &fail) < 0) {
         skip(ctx, rep, fail ? fail : "no id range could be held");
         return 0;
     }

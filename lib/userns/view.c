@@ -64,7 +64,7 @@ static int write_at(const char *path, const char *text)
     return write(fd, text, n) == (ssize_t)n ? 0 : -errno;
 }
 
-int brig_userns_fd(uint32_t base, uint32_t size, BrigError **err)
+int brig_userns_fd(uint32_t base, uint32_t size, bool skip_root, BrigError **err)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
@@ -85,7 +85,9 @@ int brig_userns_fd(uint32_t base, uint32_t size, BrigError **err)
         return brig_error_errno(err, e, "cannot create a user namespace");
     }
     char path[64], map[64];
-    snprintf(map, sizeof(map), "0 %" PRIu32 " %" PRIu32 "\n", base, size);
+    uint32_t first = skip_root ? 1 : 0;
+    snprintf(map, sizeof(map), "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", first, base + first,
+             size - first);
     snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
     int r = write_at(path, map);
     if (r == 0) {
@@ -454,16 +456,26 @@ static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *ro
 }
 
 int brig_userns_views_make(const char *ctroot, const char *id, uint32_t base, const char *rootfs,
-                           const char *const *binds, size_t n_binds, BrigUsernsViews *ret,
-                           BrigError **err)
+                           const char *const *binds, size_t n_binds, const bool *bind_root,
+                           BrigUsernsViews *ret, BrigError **err)
 {
     _cleanup_close_ int dfd = brig_userns_ct_open(ctroot, id, true, err);
     if (dfd < 0)
         return dfd;
     _cleanup_free_ char *ctpath = xasprintf("%s/%s", ctroot, id);
-    _cleanup_close_ int ufd = brig_userns_fd(base, 65536, err);
+    _cleanup_close_ int ufd = brig_userns_fd(base, 65536, false, err);
     if (ufd < 0)
         return ufd;
+    /* A bind source is the host's: its root-owned files are host root's,
+     * and the container's root must not act as their owner (write them,
+     * create files owned by host uid 0 in a root-owned directory) unless
+     * the policy grants mapping host root (mapHostRoot) or the source is
+     * the engine's file for this container.  Otherwise the view maps
+     * container ids 1-65535 to on-disk ids 1-65535 only: on-disk 0 shows
+     * as the overflow id, and container 0 has no on-disk id. */
+    _cleanup_close_ int bufd = n_binds == 0 ? -1 : brig_userns_fd(base, 65536, true, err);
+    if (n_binds > 0 && bufd < 0)
+        return bufd;
     int r = rootfs_view(ufd, dfd, ctpath, rootfs, base, err);
     if (r < 0)
         return r;
@@ -488,8 +500,13 @@ int brig_userns_views_make(const char *ctroot, const char *id, uint32_t base, co
         struct stat bst;
         bool dev = startswith(binds[i], "/dev/") ||
                    (stat(binds[i], &bst) == 0 && (S_ISCHR(bst.st_mode) || S_ISBLK(bst.st_mode)));
-        r = idmap_at(ufd, binds[i], true, MOUNT_ATTR_NOSUID | (dev ? 0 : MOUNT_ATTR_NODEV), bfd,
-                     name, err);
+        /* the engine's file for this container keeps root's only as a
+         * regular file: a directory could come to hold what host root may
+         * not have written */
+        bool root = bind_root && bind_root[i] && stat(binds[i], &bst) == 0 &&
+                    (S_ISREG(bst.st_mode) || bind_root[n_binds]);
+        r = idmap_at(root ? ufd : bufd, binds[i], true,
+                     MOUNT_ATTR_NOSUID | (dev ? 0 : MOUNT_ATTR_NODEV), bfd, name, err);
         if (r < 0)
             return r;
         v[i] = xasprintf("%s/b/%zu", ctpath, i);

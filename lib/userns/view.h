@@ -23,6 +23,7 @@
  * first, found in /proc/self/mountinfo (so a create killed half-way leaves
  * nothing brig cannot find), then removes the empty directories. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,9 +33,10 @@
 /* brig's own null device node (cmd/brig/userns.c: userns_private_null) */
 #define BRIG_USERNS_NULL "/run/brig/null"
 
-/* A user namespace whose uid and gid maps are "0 base size", as an fd for
+/* A user namespace whose uid and gid maps are "0 base size" (with
+ * `skip_root`, "1 base+1 size-1": id 0 unmapped), as an fd for
  * MOUNT_ATTR_IDMAP. */
-int brig_userns_fd(uint32_t base, uint32_t size, BrigError **err);
+int brig_userns_fd(uint32_t base, uint32_t size, bool skip_root, BrigError **err);
 
 /* The container's directory ctroot/id, created 0711 (with every directory
  * of ctroot below its first component created or made traversable) when
@@ -48,10 +50,16 @@ typedef struct BrigUsernsViews {
 void brig_userns_views_clear(BrigUsernsViews *v);
 
 /* Makes the views in ctroot/id for `rootfs` (absolute) and each of `binds`
- * (absolute host paths).  On failure what was made is left for
- * brig_userns_views_remove (the caller undoes it). */
+ * (absolute host paths).  A bind's view maps on-disk id 0 (to container
+ * root) only where bind_root[i] is true (NULL: nowhere), and then only for
+ * a regular file unless bind_root[n_binds] is true too (the policy's
+ * mapHostRoot; the engine's own files for this container are regular
+ * files); otherwise
+ * host root's files there show as the overflow id and container root owns
+ * nothing on disk.  On failure what was made is left for brig_userns_views_remove
+ * (the caller undoes it). */
 int brig_userns_views_make(const char *ctroot, const char *id, uint32_t base, const char *rootfs,
-                           const char *const *binds, size_t n_binds, BrigUsernsViews *ret,
-                           BrigError **err);
+                           const char *const *binds, size_t n_binds, const bool *bind_root,
+                           BrigUsernsViews *ret, BrigError **err);
 /* Unmounts and removes ctroot/id; returns 1 when there was something. */
 int brig_userns_views_remove(const char *ctroot, const char *id, BrigError **err);

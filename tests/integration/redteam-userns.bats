@@ -114,3 +114,95 @@ host_gid() {
 		brig_p "$rt" delete --force "$id"
 	done
 }
+
+# brig's idmapped view of a bind source mapped on-disk id 0 to the
+# container's root: a container in a user namespace of its own (host ids
+# from 65536 on), with uid 0 granted, created a file owned by host uid 0 in
+# a root-owned host directory, on runc and crun.  A plain bind in the same
+# namespace refuses that; the view gave host root's ownership back.  Fixed:
+# the bind views map container ids 1-65535 only, unless the policy grants
+# mapHostRoot; host root's files there show as the overflow id.
+@test "userNamespace auto with uid 0 granted: container root does not write as host root through a bind's view" {
+	local rt id dir="$T/rootdir" pid
+	mkdir -p "$dir"
+	chown 0:0 "$dir"
+	chmod 0755 "$dir"
+	echo host >"$dir/owned-by-root"
+	chmod 0644 "$dir/owned-by-root"
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"user": {"uid": 0}, "userNamespace": "auto"}}'
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		rm -rf "$B"
+		make_busybox_bundle "$B" sh -c "echo pwned >/mnt/r/by-$rt; echo pwned >>/mnt/r/owned-by-root; cat /proc/self/uid_map; ls -ln /mnt/r"
+		bundle_jq "$B" '.mounts += [{"destination": "/mnt/r", "type": "bind", "source": "'"$dir"'", "options": ["rbind", "rw"]}]'
+		id="$(new_container_id rootview)"
+		track_container "$rt" "$id"
+		run brig_p "$rt" run --bundle "$B" "$id"
+		echo "$rt: $status: $output"
+		# it ran in a namespace of its own, not as host root
+		[[ $output =~ 0\ +([0-9]+)\ +65536 ]]
+		[ "${BASH_REMATCH[1]}" -ge 65536 ]
+		# and wrote nothing as host root
+		[ ! -e "$dir/by-$rt" ]
+		[ "$(cat "$dir/owned-by-root")" = host ]
+	done
+}
+
+# With mapHostRoot granted the admin asked for it: the view keeps host
+# root's files root's inside (the previous behaviour, now opt-in).
+@test "userNamespace auto with mapHostRoot: the bind's view maps on-disk root" {
+	local rt id dir="$T/rootdir"
+	mkdir -p "$dir"
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"user": {"uid": 0}, "userNamespace": "auto", "mapHostRoot": true}}'
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		rm -rf "$B"
+		make_busybox_bundle "$B" sh -c "echo ok >/mnt/r/by-$rt"
+		bundle_jq "$B" '.mounts += [{"destination": "/mnt/r", "type": "bind", "source": "'"$dir"'", "options": ["rbind", "rw"]}]'
+		id="$(new_container_id rootview-granted)"
+		track_container "$rt" "$id"
+		run brig_p "$rt" run --bundle "$B" "$id"
+		echo "$rt: $status: $output"
+		[ "$(stat -c %u "$dir/by-$rt")" = 0 ]
+	done
+	restore_dev_null
+}
+
+# brig's idmapped views of a running container (its rootfs, its binds,
+# including Docker's per-container secrets only that container may have)
+# sit under /run/brig/ct, and the runtimes' state (every container's
+# config) under /run/runc and /run/crun: none was a sensitive path, and a
+# second container that bound /run/brig/ct/KEY/VICTIM/rootfs read the
+# victim's whole root filesystem (runc; seen with ls from inside).  Fixed:
+# /run/brig, /var/lib/brig (learn data), /run/runc and /run/crun are
+# sensitive subtrees (mount_paths.c), refused unless hostPathsReadOnly
+# grants them.
+@test "another container's views under /run/brig, and the runtimes' state, cannot be bound" {
+	local rt victim view src id
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"}}'
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		rm -rf "$B" "$T/victim"
+		make_busybox_bundle "$T/victim" sleep 60
+		victim="$(new_container_id victim)"
+		track_container "$rt" "$victim"
+		brig_p "$rt" create --bundle "$T/victim" "$victim" >"$T/out" 2>&1 || {
+			cat "$T/out"
+			false
+		}
+		view="$(compgen -G "/run/brig/ct/*/$victim")"
+		[ -d "$view/rootfs/bin" ]
+		for src in "$view/rootfs" "$view" /run/brig "/run/$rt/$victim" /var/lib/brig; do
+			make_busybox_bundle "$B" ls /mnt/v
+			bundle_jq "$B" '.mounts += [{"destination": "/mnt/v", "type": "bind", "source": "'"$src"'", "options": ["rbind", "ro"]}]'
+			id="$(new_container_id thief)"
+			track_container "$rt" "$id"
+			run brig_p "$rt" run --bundle "$B" "$id"
+			echo "$rt $src: $status: $output"
+			[ "$status" -ne 0 ]
+			[[ $output == *"sensitive host path"* ]]
+			[[ $output != *bin* || $output == *refused* ]]
+		done
+		brig_p "$rt" delete --force "$victim"
+	done
+}

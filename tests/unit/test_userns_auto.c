@@ -231,10 +231,12 @@ END_TEST
 
 static int setups;
 static bool made;
-static int fake_setup(const char *rootfs, const char *const *binds, size_t n, uint32_t *ret_base,
-                      char **ret_why)
+static bool last_bind_root;
+static int fake_setup(const char *rootfs, const char *const *binds, size_t n, const bool *bind_root,
+                      uint32_t *ret_base, char **ret_why)
 {
     setups++;
+    last_bind_root = n > 0 && bind_root[0];
     if (streq(rootfs, "fail")) {
         *ret_why = xstrdup("cannot make an idmapped mount of fail");
         return -1;
@@ -256,6 +258,9 @@ static const char *fake_view(const char *path)
     return NULL;
 }
 
+static bool map_host_root;
+static const char *run_id;
+
 static char *run(const char *config, BrigUsernsMode mode, bool inject, BrigReport *rep)
 {
     BrigCtx ctx;
@@ -263,6 +268,8 @@ static char *run(const char *config, BrigUsernsMode mode, bool inject, BrigRepor
     BrigPolicy *pol;
     tu_ctx(&ctx, &host, &pol);
     pol->userns = mode;
+    pol->map_host_root = map_host_root;
+    ctx.container_id = run_id;
     made = false;
     if (inject) {
         host.userns_setup = fake_setup;
@@ -293,6 +300,8 @@ START_TEST(test_pass)
             "\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 2147483647\"}}}",
             BRIG_USERNS_AUTO, true, &rep);
     ck_assert_int_eq(setups, 1);
+    /* host root's files in a bind stay the host's (redteam-userns.bats) */
+    ck_assert(!last_bind_root);
     ck_assert_str_eq(
         out, "{\"root\":{\"path\":\"/run/brig/ct/x/rootfs\"},\"mounts\":[{\"destination\":\"/v\","
              "\"type\":\"bind\",\"source\":\"/run/brig/ct/x/b/0\",\"options\":[\"rbind\"]},"
@@ -309,6 +318,38 @@ START_TEST(test_pass)
     ck_assert_int_eq(setups, 1);
     ck_assert_str_eq(again, out);
     brig_report_clear(&rep2);
+}
+END_TEST
+
+/* mapHostRoot, and only it, lets the bind views map on-disk root */
+START_TEST(test_pass_bind_root)
+{
+    BrigReport rep = {0};
+    const char *cfg =
+        "{\"root\":{\"path\":\"rootfs\"},\"mounts\":[{\"destination\":\"/v\",\"type\":\"bind\","
+        "\"source\":\"/vol\",\"options\":[\"rbind\"]}],\"linux\":{\"namespaces\":[" NS_ALL "]}}";
+    map_host_root = true;
+    _cleanup_free_ char *a = run(cfg, BRIG_USERNS_AUTO, true, &rep);
+    ck_assert(last_bind_root);
+    brig_report_clear(&rep);
+    map_host_root = false;
+    _cleanup_free_ char *b = run(cfg, BRIG_USERNS_AUTO, true, &rep);
+    ck_assert(!last_bind_root);
+    brig_report_clear(&rep);
+    /* Docker's hostname for this very container keeps root's; another's not */
+    const char *docker =
+        "{\"root\":{\"path\":\"rootfs\"},\"mounts\":[{\"destination\":\"/etc/hostname\",\"type\":"
+        "\"bind\",\"source\":\"/var/lib/docker/containers/abc/hostname\",\"options\":[\"rbind\"]}],"
+        "\"linux\":{\"namespaces\":[" NS_ALL "]}}";
+    run_id = "abc";
+    _cleanup_free_ char *c = run(docker, BRIG_USERNS_AUTO, true, &rep);
+    ck_assert(last_bind_root);
+    brig_report_clear(&rep);
+    run_id = "abd";
+    _cleanup_free_ char *d = run(docker, BRIG_USERNS_AUTO, true, &rep);
+    ck_assert(!last_bind_root);
+    brig_report_clear(&rep);
+    run_id = NULL;
 }
 END_TEST
 
@@ -377,6 +418,7 @@ int main(void)
     tcase_add_test(tc, test_range_file);
     tcase_add_test(tc, test_concurrent);
     tcase_add_test(tc, test_pass);
+    tcase_add_test(tc, test_pass_bind_root);
     tcase_add_test(tc, test_pass_cannot);
     suite_add_tcase(s, tc);
     return tu_run(s);
