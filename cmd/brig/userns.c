@@ -15,6 +15,7 @@
 
 #include "brig.h"
 #include "bundle.h"
+#include "hostpath.h"
 #include "json.h"
 #include "sha256.h"
 #include "userns/mapping.h"
@@ -137,6 +138,30 @@ static int write_state(const BrigArgv *a, const Where *w, uint32_t base, BrigErr
     return brig_output_write_at(dfd, "state.json", text, len, 0600, err);
 }
 
+/* A host path as the view is made of it: resolved following only symlinks
+ * root alone controls (hostpath.h, the mounts pass's rule), none below the
+ * bundle, whose rootfs is the image's.  The view then opens the result
+ * following no symlink at all: a symlink someone else can swap is never
+ * what decides what a view shows. */
+static int resolve_source(const char *path, const char *bundle, char **ret, BrigError **err)
+{
+    _cleanup_free_ char *breal = bundle ? realpath(bundle, NULL) : NULL;
+    const char *nofollow[] = {breal, NULL};
+    BrigHostPath hp = {0};
+    int r = brig_host_path_resolve(path, 0, breal ? nofollow : NULL, &hp);
+    if (r == -ELOOP && hp.untrusted_link)
+        r = brig_error_set(err, ELOOP,
+                           "%s goes through the symlink %s, which is not root's alone: no "
+                           "idmapped view is made through it",
+                           path, hp.untrusted_link);
+    else if (r < 0)
+        r = brig_error_errno(err, -r, "cannot resolve %s", path);
+    else
+        *ret = TAKE_PTR(hp.real);
+    brig_host_path_clear(&hp);
+    return r < 0 ? r : 0;
+}
+
 static int setup(const char *rootfs, const char *const *binds, size_t n, const bool *bind_root,
                  uint32_t *ret_base, char **ret_why)
 {
@@ -162,12 +187,14 @@ static int setup(const char *rootfs, const char *const *binds, size_t n, const b
         _cleanup_free_ char *joined = rootfs[0] == '/' ? xstrdup(rootfs)
                                       : a->bundle      ? xasprintf("%s/%s", a->bundle, rootfs)
                                                        : xstrdup(rootfs);
-        abs = realpath(joined, NULL);
-        if (!abs)
-            r = brig_error_errno(&e, errno, "cannot resolve the rootfs %s", joined);
+        r = resolve_source(joined, a->bundle, &abs, &e);
     }
+    _cleanup_strv_ char **real = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; r == 0 && i < n; i++)
+        r = resolve_source(binds[i], a->bundle, &real[i], &e);
     if (r == 0)
-        r = brig_userns_views_make(w.ctroot, a->id, base, abs, binds, n, bind_root, &st.views, &e);
+        r = brig_userns_views_make(w.ctroot, a->id, base, abs, (const char *const *)real, n,
+                                   bind_root, &st.views, &e);
     if (r < 0) {
         *ret_why = xstrdup(e->msg);
         return r;

@@ -284,6 +284,22 @@ static bool device_granted(const BrigPolicy *pol, char type, uint64_t rdev)
     return false;
 }
 
+/* brig's own idmapped view for this very container (/run/brig/ct/KEY/ID/,
+ * KEY 16 hex digits): what an exec's re-read of the hardened config names
+ * (runc's inline exec).  Another container's views are refused with the
+ * rest of /run/brig. */
+static bool own_view(const char *id, const char *path)
+{
+    static const char prefix[] = "/run/brig/ct/";
+    if (!id || !*id || !startswith(path, prefix))
+        return false;
+    const char *k = path + sizeof(prefix) - 1;
+    if (strspn(k, "0123456789abcdef") != 16 || k[16] != '/')
+        return false;
+    size_t n = strlen(id);
+    return strncmp(k + 17, id, n) == 0 && k[17 + n] == '/';
+}
+
 PathVerdict mount_judge_host_path(MountHost *h, const char *raw, const char *what, const char *dest,
                                   const char *ptr, const BrigJson *val, BrigReport *rep)
 {
@@ -349,6 +365,8 @@ PathVerdict mount_judge_host_path(MountHost *h, const char *raw, const char *wha
     int ef = mount_engine_file(&h->ids, h->root_lex, h->root_real, real);
     if (ef >= 0)
         return ef ? PATH_READ_ONLY : PATH_OK;
+    if (own_view(h->ids.id, real) && own_view(h->ids.id, lex))
+        return PATH_OK;
     if (exists && S_ISSOCK(mode)) {
         for (size_t i = 0; i < h->n_sockets; i++)
             if (streq(real, h->sockets[i].real) || streq(lex, h->sockets[i].lex))

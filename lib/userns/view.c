@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -167,11 +168,25 @@ void brig_userns_views_clear(BrigUsernsViews *v)
 /* An idmapped clone of `path`, attached at dfd/name (created as a
  * directory, or an empty file for a file source), with the mount
  * attributes `attrs` set too. */
-static int idmap_at(int usernsfd, const char *path, bool recursive, uint64_t attrs, int dfd,
-                    const char *name, BrigError **err)
+static int idmap_at(int usernsfd, const char *path, bool follow, bool recursive, uint64_t attrs,
+                    int dfd, const char *name, BrigError **err)
 {
-    _cleanup_close_ int tree =
-        sys_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    /* Without `follow`, `path` was resolved by the caller through no
+     * symlink but root's own (brig_host_path_resolve) and is opened
+     * without following any: what the mounts pass judges by the same rule
+     * is what is cloned, whatever a symlink someone else controls points
+     * to by now.  An overlay's layers, as its mounter wrote them in
+     * mountinfo (Docker's "l/" links), are followed. */
+    struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+                           .resolve = follow ? 0 : RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+    _cleanup_close_ int pfd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+    if (pfd < 0)
+        return brig_error_errno(err, errno,
+                                "cannot open %s without following a symlink (one changed since "
+                                "it was resolved?)",
+                                path);
+    _cleanup_close_ int tree = sys_open_tree(
+        pfd, "", OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
     if (tree < 0)
         return brig_error_errno(err, errno, "cannot clone the mount of %s", path);
     struct brig_mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP | attrs,
@@ -392,7 +407,7 @@ static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *ro
         return brig_error_errno(err, errno, "cannot stat the rootfs %s", rootfs);
     bool overlay = (unsigned long)sf.f_type == OVERLAYFS_SUPER_MAGIC;
     if (!overlay)
-        return idmap_at(usernsfd, rootfs, true, 0, dfd, "rootfs", err);
+        return idmap_at(usernsfd, rootfs, false, true, 0, dfd, "rootfs", err);
     if (!(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
         return brig_error_set(err, EINVAL,
                               "the rootfs %s is inside an overlay, not its root: its layers "
@@ -415,7 +430,7 @@ static int rootfs_view(int usernsfd, int dfd, const char *ctpath, const char *ro
     for (; layers[n]; n++) {
         char name[24];
         snprintf(name, sizeof(name), "%zu", n);
-        r = idmap_at(usernsfd, layers[n], false, 0, lfd, name, err);
+        r = idmap_at(usernsfd, layers[n], true, false, 0, lfd, name, err);
         if (r < 0)
             return r;
     }
@@ -505,7 +520,7 @@ int brig_userns_views_make(const char *ctroot, const char *id, uint32_t base, co
          * not have written */
         bool root = bind_root && bind_root[i] && stat(binds[i], &bst) == 0 &&
                     (S_ISREG(bst.st_mode) || bind_root[n_binds]);
-        r = idmap_at(root ? ufd : bufd, binds[i], true,
+        r = idmap_at(root ? ufd : bufd, binds[i], false, true,
                      MOUNT_ATTR_NOSUID | (dev ? 0 : MOUNT_ATTR_NODEV), bfd, name, err);
         if (r < 0)
             return r;
