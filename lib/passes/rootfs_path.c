@@ -188,12 +188,19 @@ static void judge(const BrigCtx *ctx, const Where *w, const BrigJson *path, Brig
     }
     _cleanup_free_ char *how =
         streq(r, w->n) ? xstrdup("") : xasprintf(" (root.path \"%s\" leads there)", w->s);
+    /* a config.json hardened by an earlier create names brig's view of
+     * that container's rootfs: say so, the fix is the image's path */
+    const char *view = startswith(r, "/run/brig/") ? "; it is brig's user-namespace view of "
+                                                     "another container's rootfs, written into "
+                                                     "config.json by an earlier create: give "
+                                                     "the image's root.path again"
+                                                   : "";
     brig_report_refuse(rep, "/root/path", path,
                        "the root filesystem is %s%s, which is not inside the bundle (%s), not "
                        "an image an engine prepared in its storage (%s/overlay2/ID/merged, "
                        "%s/overlay/ID/merged, ...) and not below a directory %s grants in "
-                       "rootfsAllowed",
-                       r, how, w->real[R_BUNDLE], storages[0].root, storages[1].root, pol);
+                       "rootfsAllowed%s",
+                       r, how, w->real[R_BUNDLE], storages[0].root, storages[1].root, pol, view);
 }
 
 void rootfs_check_path(const BrigCtx *ctx, const BrigJson *root, BrigReport *rep)

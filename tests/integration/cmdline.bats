@@ -124,6 +124,9 @@ exec_empty_parts() {
 		rm -rf "$d"
 		mkdir -p "$d"
 		if [[ $how == link ]]; then ln -s "$crun" "$d/runc"; else cp "$crun" "$d/runc"; fi
+		# the first run left config.json naming brig's view of its rootfs
+		# (userNamespace auto), which another container may not have
+		bundle_jq "$B" '.root.path = "rootfs"'
 		id="$(new_container_id alias)"
 		track_container crun "$id"
 		BRIG_RUNTIME="$d/runc" "$(brig_bin)" run --bundle "$B" --detach "$id" </dev/null

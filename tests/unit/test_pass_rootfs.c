@@ -259,6 +259,8 @@ START_TEST(test_root_path_allow_list)
         {"/", grant_root, "the host's /"},
         {"/var/lib/kubelet", grant_root, NULL},
         {"/var/lib/kubelet", none, "rootfsAllowed"},
+        /* a config an earlier create hardened: another container's view */
+        {"/run/brig/ct/k/other/rootfs", none, "view of another container's rootfs"},
         {"/run/containerd", none, "rootfsAllowed"},
         {"/var/lib/docker/volumes", none, "rootfsAllowed"},
     };
