@@ -637,10 +637,21 @@ static void handle(Daemon *d, int fd, struct seccomp_notif *req, size_t req_size
          * would have, while the thread still waits (its id is still its) */
         resp->error =
             a == SECCOMP_RET_KILL_PROCESS || a == SECCOMP_RET_KILL_THREAD ? -EPERM : -ENOSYS;
-        if ((a == SECCOMP_RET_KILL_PROCESS || a == SECCOMP_RET_KILL_THREAD ||
-             a == SECCOMP_RET_TRAP) &&
-            ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) == 0)
-            kill((pid_t)req->pid, a == SECCOMP_RET_TRAP ? SIGSYS : SIGKILL);
+        /* through a pidfd taken before the id is checked: once the check
+         * says the caller still waits, the pidfd names it, whatever exits
+         * and reuses its pid afterwards (kill() by number could reach a
+         * host process that got the pid since) */
+        if (a == SECCOMP_RET_KILL_PROCESS || a == SECCOMP_RET_KILL_THREAD ||
+            a == SECCOMP_RET_TRAP) {
+            /* req->pid is the calling thread: PIDFD_THREAD (O_EXCL) names
+             * it, as the kernel signals it; older kernels take a leader only */
+            _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, (pid_t)req->pid, O_EXCL);
+            if (pfd < 0)
+                pfd = (int)syscall(SYS_pidfd_open, (pid_t)req->pid, 0);
+            if (pfd >= 0 && ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) == 0)
+                (void)syscall(SYS_pidfd_send_signal, pfd, a == SECCOMP_RET_TRAP ? SIGSYS : SIGKILL,
+                              NULL, 0);
+        }
     }
     (void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
     if (seen) {
