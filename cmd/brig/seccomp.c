@@ -49,13 +49,15 @@ int sctool_harden_copy(const char *bundle, const BrigArgv *a, SctoolCopy *ret, B
     int r = brig_file_load_json(src, NULL, &spec, err);
     if (r < 0)
         return r;
-    /* the copy lives elsewhere: point it at the original rootfs */
+    /* the copy lives elsewhere: point it at the original rootfs, and judge
+     * it as the container's bundle (root.path inside it, not outside the
+     * copy's directory) */
+    _cleanup_free_ char *absb = realpath(bundle, NULL);
+    if (!absb)
+        return brig_error_errno(err, errno, "%s", bundle);
     BrigJson *root = brig_json_get(spec, "root");
     const char *rp = brig_json_str(brig_json_get(root, "path"));
     if (rp && rp[0] != '/') {
-        _cleanup_free_ char *absb = realpath(bundle, NULL);
-        if (!absb)
-            return brig_error_errno(err, errno, "%s", bundle);
         _cleanup_free_ char *abs_root = xasprintf("%s/%s", absb, rp);
         brig_json_set(root, "path", brig_json_new_string(abs_root));
     }
@@ -77,11 +79,20 @@ int sctool_harden_copy(const char *bundle, const BrigArgv *a, SctoolCopy *ret, B
         return r;
     BrigHost host;
     brig_host_probe(&host);
-    BrigHardenFile h = {.doc = doc, .host = &host, .path = ret->config, .bundle = ret->dir};
+    BrigHardenFile h = {.doc = doc, .host = &host, .path = ret->config, .bundle = absb};
     r = brig_harden_file(&h, err);
-    if (r >= 0 && brig_harden_refused(&h))
-        r = brig_error_set(err, EPERM, "%s: the policy refuses this container (see brig check)",
-                           bundle);
+    if (r >= 0 && brig_harden_refused(&h)) {
+        /* the first refusal, named: "see brig check" alone sends the user
+         * looking for what brig already knows */
+        const BrigChange *c = NULL;
+        size_t n = brig_report_count(&h.rep, BRIG_REFUSE);
+        for (size_t i = 0; i < h.rep.n && !c; i++)
+            if (h.rep.v[i].kind == BRIG_REFUSE)
+                c = &h.rep.v[i];
+        r = brig_error_set(err, EPERM, "%s: the policy refuses this container: %s: %s%s", bundle,
+                           c ? c->pointer : "?", c ? c->reason : "?",
+                           n > 1 ? " (and more: brig check BUNDLE lists them)" : "");
+    }
     if (r >= 0) {
         ret->profile = h.policy->seccomp_profile ? xstrdup(h.policy->seccomp_profile) : NULL;
         ret->unconfined = h.policy->seccomp_unconfined;

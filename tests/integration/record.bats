@@ -454,3 +454,19 @@ not_started() {
 teardown() {
 	cleanup_containers
 }
+
+# A bundle the policy refuses: record names the refusal (pointer and
+# reason), not only "see brig check"; its rootfs in the bundle is judged as
+# the bundle's, not as a path outside the temporary copy it runs from.
+@test "record: a refused bundle is named with its first refusal; a rootfs in the bundle is not one" {
+	local dir="$BATS_TEST_TMPDIR/b"
+	require_busybox_runtime runc
+	make_busybox_bundle "$dir" true
+	bundle_jq "$dir" '.mounts += [{"destination": "/srv", "type": "bind", "source": "/etc", "options": ["rbind"]}]'
+	run timeout 120 "$(brig_bin)" record -o "$BATS_TEST_TMPDIR/rec.json" --runtime runc "$dir" </dev/null
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"the policy refuses this container: /mounts/"*"/etc"* ]]
+	[[ $output != *"/root/path"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/rec.json" ]
+}
