@@ -233,10 +233,14 @@ void rootfs_check_path(const BrigCtx *ctx, const BrigJson *root, BrigReport *rep
     if (b && !ctx->container_id && b[0] != '/')
         b = NULL;
     if (!b && s[0] != '/') {
-        brig_report_note(rep, "/root/path",
-                         "the root filesystem \"%s\" is in the bundle, which brig is not told: "
-                         "where it leads (through a symlink) is judged at create",
-                         s);
+        /* in the bundle as written, wherever it is; only where a symlink
+         * leads is left to create (no note: brig check lists what enforce
+         * would do, and at create this passes) */
+        if (!n[1])
+            brig_report_refuse(rep, "/root/path", path,
+                               "the root filesystem \"%s\" is the bundle directory itself, which "
+                               "holds config.json; the image is a directory in it (\"rootfs\")",
+                               s);
         return;
     }
     char *const *grants = ctx->policy->rootfs_allowed;

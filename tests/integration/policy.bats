@@ -405,7 +405,7 @@ assert_lists_every_violation() {
   "defaults": {
     "capabilites": []
   }
-}' 'line 3: /defaults/capabilites: unknown key (expected one of: user, capabilities, tmpfsSize, tmpfsInodes, pidsLimit, envSecrets, seccompProfile, hooks, hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, restore, hostSockets, mountTypes, mountOptions, devices, mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace, hostGroups)'
+}' 'line 3: /defaults/capabilites: unknown key (expected one of: user, capabilities, tmpfsSize, tmpfsInodes, pidsLimit, envSecrets, seccompProfile, hooks, hostNamespaces, hostPathsReadOnly, sysctls, apparmor, selinux, specFields, runtimeFlags, restore, hostSockets, mountTypes, mountOptions, devices, mapHostRoot, oomScoreAdjMin, rlimits, writablePaths, writableRootfs, userNamespace, hostGroups, rootfsAllowed)'
 	check_bad wrong-type '{"version": 1,
   "defaults": {"pidsLimit": "100"}}' 'line 2: /defaults/pidsLimit: expected an integer from 0 to 2147483647, found string "100"'
 	check_bad unknown-cap '{"version": 1,

@@ -322,7 +322,9 @@ START_TEST(test_root_path_allow_list)
     /* offline, the bundle not known: not guessed, but said */
     bool note = false;
     _cleanup_free_ char *o1 = judge_root(NULL, NULL, none, "out", &note);
-    ck_assert_msg(!o1 && note, "offline relative: %s note %d", o1, note);
+    ck_assert_msg(!o1 && !note, "offline relative: %s note %d", o1, note);
+    _cleanup_free_ char *o0 = judge_root(NULL, NULL, none, ".", &note);
+    ck_assert_msg(o0 && strstr(o0, "the bundle directory itself"), "offline .: %s", o0);
     _cleanup_free_ char *o2 = judge_root(NULL, NULL, none, hostroot, &note);
     ck_assert_msg(!o2 && note, "offline absolute: %s note %d", o2, note);
     _cleanup_free_ char *o3 = judge_root("bundle", NULL, none, hostroot, &note);
