@@ -152,7 +152,9 @@ static int in_bundle(const Where *w, const BrigJson *path, BrigReport *rep)
                            abs ? bd : w->b);
         return -1;
     }
-    return abs ? mount_path_under(r, bd) : w->s[0] != '/';
+    /* "--bundle /" (crun's --config names the file elsewhere) would make
+     * every host directory one "in the bundle" */
+    return abs ? !streq(bd, "/") && mount_path_under(r, bd) : w->s[0] != '/';
 }
 
 static bool in_storage_or_granted(const Where *w)

@@ -319,6 +319,10 @@ START_TEST(test_root_path_allow_list)
         brig_policy_free(pol);
     }
 
+    /* "--bundle /": nothing is "in the bundle" */
+    _cleanup_free_ char *slash = judge_root("/", "test", none, "var/lib/kubelet", NULL);
+    ck_assert_msg(slash && strstr(slash, "rootfsAllowed"), "%s", slash ? slash : "allowed");
+
     /* offline, the bundle not known: not guessed, but said */
     bool note = false;
     _cleanup_free_ char *o1 = judge_root(NULL, NULL, none, "out", &note);
