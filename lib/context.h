@@ -83,6 +83,10 @@ typedef struct BrigHost {
      * groups: named in /etc/group with a gid from 1 to BRIG_SYS_GID_MAX.
      * NULL otherwise, and NULL as a callback when a test injects none. */
     const char *(*host_group)(uint32_t gid);
+    /* Whether host ids [start, end) meet a range brig holds for a
+     * container (userNamespace, /run/brig/userns): 1 and its first id in
+     * *ret_base, else 0.  NULL when a test injects none. */
+    int (*userns_held)(uint64_t start, uint64_t end, uint32_t *ret_base);
 } BrigHost;
 
 /* shadow's default SYS_GID_MAX: gids up to it are the system's groups,

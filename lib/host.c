@@ -14,6 +14,7 @@
 #include "context.h"
 #include "seccomp.h"
 #include "selinux.h"
+#include "userns/range.h"
 
 static int read_last_cap(void)
 {
@@ -188,6 +189,32 @@ const char *brig_host_group_refused(const BrigHost *host, const BrigPolicy *pol,
     return name;
 }
 
+typedef struct {
+    uint64_t start, end;
+    uint32_t base;
+    bool met;
+} HeldQuery;
+
+static int held_meets(const BrigRangeHolder *h, void *data)
+{
+    HeldQuery *q = data;
+    if (!q->met && h->base < q->end && q->start < (uint64_t)h->base + BRIG_USERNS_SIZE) {
+        q->met = true;
+        q->base = h->base;
+    }
+    return 0;
+}
+
+static int userns_held(uint64_t start, uint64_t end, uint32_t *ret_base)
+{
+    HeldQuery q = {.start = start, .end = end};
+    if (brig_userns_each(BRIG_USERNS_RANGES, held_meets, &q, NULL) < 0)
+        return 0;
+    if (q.met)
+        *ret_base = q.base;
+    return q.met;
+}
+
 static char *apparmor_mode(const char *name)
 {
     char *mode = NULL;
@@ -210,6 +237,7 @@ void brig_host_probe(BrigHost *ret)
     ret->resolve_paths_all = brig_host_paths_resolve_all;
     ret->image_dir = brig_image_dir_read;
     ret->host_group = host_group;
+    ret->userns_held = userns_held;
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;

@@ -323,6 +323,32 @@ static void judge_map(const BrigPolicy *pol, const BrigIdMap *map, const char *k
                        what, r->inside, what, brig_policy_source(pol));
 }
 
+/* A config's own mapping onto a range brig holds for another container
+ * (userNamespace): the process would have that container's host ids, its
+ * files and its limits, which the per-container ranges exist to keep
+ * apart.  Refused, with no grant: a container without a namespace of its
+ * own gets one from brig. */
+static void judge_held(const BrigCtx *ctx, const BrigIdMap *map, const char *key, BrigReport *rep)
+{
+    if (!ctx->host || !ctx->host->userns_held || ctx->host->exec_userns)
+        return;
+    for (size_t i = 0; i < map->n; i++) {
+        const BrigIdRange *r = &map->v[i];
+        uint32_t base;
+        if (ctx->host->userns_held(r->host, (uint64_t)r->host + r->size, &base) > 0) {
+            _cleanup_free_ char *p = xasprintf("/linux/%s/%zu", key, i);
+            brig_report_refuse(rep, p, NULL,
+                               "maps onto host ids %u-%llu, which meet the range %u-%u brig holds "
+                               "for another container: the process would share that container's "
+                               "host ids; leave the user namespace to brig (userNamespace) or "
+                               "map elsewhere",
+                               r->host, (unsigned long long)r->host + r->size - 1, base,
+                               base + 65535);
+            return;
+        }
+    }
+}
+
 int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **err)
 {
     int r = pass_check_type(spec, "process", BRIG_JSON_OBJECT, "", err);
@@ -354,6 +380,8 @@ int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **e
     if (ns.enabled) {
         judge_map(pol, &ns.uids, "uidMappings", "uid", rep);
         judge_map(pol, &ns.gids, "gidMappings", "gid", rep);
+        judge_held(ctx, &ns.uids, "uidMappings", rep);
+        judge_held(ctx, &ns.gids, "gidMappings", rep);
     }
     BrigJson *proc = brig_json_get(spec, "process");
     if (!proc)

@@ -231,3 +231,37 @@ host_gid() {
 		[[ $output != *Linux* ]]
 	done
 }
+
+# A config with a user namespace of its own (Podman's --uidmap, a bundle)
+# could map onto the range brig holds for another running container: its
+# process then had the victim's host ids (seen in /proc/PID/status: the
+# victim's base+65534), its files and its RLIMIT_NPROC count.  Fixed: the
+# user pass refuses a mapping that meets a range held in /run/brig/userns.
+@test "a config mapping onto another container's held range is refused" {
+	local rt victim vpid base id
+	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"userNamespace": "auto"}}'
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		rm -rf "$B" "$T/victim"
+		make_busybox_bundle "$T/victim" sleep 60
+		victim="$(new_container_id victim)"
+		track_container "$rt" "$victim"
+		brig_p "$rt" create --bundle "$T/victim" "$victim" >"$T/out" 2>&1
+		vpid="$(brig_p "$rt" state "$victim" | jq -r .pid)"
+		base="$(awk '{print $2; exit}' "/proc/$vpid/uid_map")"
+		[ "$base" -ge 65536 ]
+		make_busybox_bundle "$B" sleep 60
+		bundle_jq "$B" '.linux.namespaces += [{"type": "user"}]
+			| .linux.uidMappings = [{"containerID": 0, "hostID": '"$base"', "size": 65536}]
+			| .linux.gidMappings = [{"containerID": 0, "hostID": '"$base"', "size": 65536}]'
+		id="$(new_container_id neighbour)"
+		track_container "$rt" "$id"
+		run brig_p "$rt" create --bundle "$B" "$id"
+		echo "$rt: $status: $output"
+		[ "$status" -ne 0 ]
+		[[ $output == *"brig holds for another container"* ]]
+		# nothing of the neighbour runs with the victim's ids
+		run ! grep -lE "^Uid:.*\b$((base + 65534))\b" $(ls -d /proc/[0-9]*/status | grep -v "/proc/$vpid/")
+		brig_p "$rt" delete --force "$victim"
+	done
+}

@@ -344,6 +344,42 @@ START_TEST(test_host_groups)
 }
 END_TEST
 
+/* brig holds 196608-262143 for another container */
+static int fake_held(uint64_t start, uint64_t end, uint32_t *ret_base)
+{
+    if (start < 262144 && 196608 < end) {
+        *ret_base = 196608;
+        return 1;
+    }
+    return 0;
+}
+
+/* A config mapping onto another container's held range is refused. */
+START_TEST(test_held_range)
+{
+    BrigCtx ctx;
+    BrigHost host;
+    BrigPolicy *policy;
+    tu_ctx(&ctx, &host, &policy);
+    host.userns_held = fake_held;
+    BrigReport rep = {0};
+    BrigError *err = NULL;
+    BrigJson *spec = tu_parse(USERNS("{\"uid\":1000,\"gid\":1000}") "\"uidMappings\":[" MAP(
+        0, 100000, 65536) "],\"gidMappings\":[" MAP(0, 200000, 65536) "]}}");
+    ck_assert_int_eq(pass_user(&ctx, spec, &rep, &err), 0);
+    const BrigChange *c = find(&rep, BRIG_REFUSE, "/linux/gidMappings/0");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->reason,
+                     "maps onto host ids 200000-265535, which meet the range 196608-262143 brig "
+                     "holds for another container: the process would share that container's host "
+                     "ids; leave the user namespace to brig (userNamespace) or map elsewhere");
+    ck_assert_ptr_null(find(&rep, BRIG_REFUSE, "/linux/uidMappings/0"));
+    brig_report_clear(&rep);
+    brig_json_free(spec);
+    brig_policy_free(policy);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pass_user");
@@ -354,6 +390,7 @@ int main(void)
     tcase_add_test(tc, test_userns_report);
     tcase_add_test(tc, test_userns_errors);
     tcase_add_test(tc, test_host_groups);
+    tcase_add_test(tc, test_held_range);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
