@@ -83,10 +83,14 @@ typedef struct BrigHost {
      * groups: named in /etc/group with a gid from 1 to BRIG_SYS_GID_MAX.
      * NULL otherwise, and NULL as a callback when a test injects none. */
     const char *(*host_group)(uint32_t gid);
-    /* Whether host ids [start, end) meet a range brig holds for a
-     * container (userNamespace, /run/brig/userns): 1 and its first id in
-     * *ret_base, else 0.  NULL when a test injects none. */
-    int (*userns_held)(uint64_t start, uint64_t end, uint32_t *ret_base);
+    /* Whether host ids [start, end) meet brig's pool of per-container
+     * ranges (userNamespace: /etc/subuid's "brig" entry or the default
+     * pool), other than the range brig holds for container `id` itself:
+     * 1, with the pool's bounds [*ret_lo, *ret_hi) and, when another
+     * container holds a range there, its first id in *ret_held (else 0);
+     * 0 when they do not meet.  NULL when a test injects none. */
+    int (*userns_pool_meets)(uint64_t start, uint64_t end, const char *id, uint64_t *ret_lo,
+                             uint64_t *ret_hi, uint32_t *ret_held);
 } BrigHost;
 
 /* shadow's default SYS_GID_MAX: gids up to it are the system's groups,

@@ -191,28 +191,46 @@ const char *brig_host_group_refused(const BrigHost *host, const BrigPolicy *pol,
 
 typedef struct {
     uint64_t start, end;
-    uint32_t base;
-    bool met;
+    const char *id;
+    uint32_t held; /* another container's range met, or 0 */
+    bool own;      /* the range met is exactly the one held for `id` */
 } HeldQuery;
+
+/* A holder's key is "KEY/ID": the container's runtime root key and id. */
+static bool held_for(const BrigRangeHolder *h, const char *id)
+{
+    const char *slash = id ? strchr(h->id, '/') : NULL;
+    return slash && streq(slash + 1, id);
+}
 
 static int held_meets(const BrigRangeHolder *h, void *data)
 {
     HeldQuery *q = data;
-    if (!q->met && h->base < q->end && q->start < (uint64_t)h->base + BRIG_USERNS_SIZE) {
-        q->met = true;
-        q->base = h->base;
+    if (h->base < q->end && q->start < (uint64_t)h->base + BRIG_USERNS_SIZE) {
+        if (held_for(h, q->id) && q->start == h->base &&
+            q->end == (uint64_t)h->base + BRIG_USERNS_SIZE)
+            q->own = true;
+        else if (!q->held)
+            q->held = h->base;
     }
     return 0;
 }
 
-static int userns_held(uint64_t start, uint64_t end, uint32_t *ret_base)
+static int userns_pool_meets(uint64_t start, uint64_t end, const char *id, uint64_t *ret_lo,
+                             uint64_t *ret_hi, uint32_t *ret_held)
 {
-    HeldQuery q = {.start = start, .end = end};
-    if (brig_userns_each(BRIG_USERNS_RANGES, held_meets, &q, NULL) < 0)
+    BrigIdPool pool;
+    if (brig_userns_pool_read(&pool, NULL) < 0)
         return 0;
-    if (q.met)
-        *ret_base = q.base;
-    return q.met;
+    uint64_t lo = pool.start, hi = lo + (uint64_t)pool.slots * BRIG_USERNS_SIZE;
+    if (!(start < hi && lo < end))
+        return 0;
+    HeldQuery q = {.start = start, .end = end, .id = id};
+    (void)brig_userns_each(BRIG_USERNS_RANGES, held_meets, &q, NULL);
+    if (q.own && !q.held)
+        return 0;
+    *ret_lo = lo, *ret_hi = hi, *ret_held = q.held;
+    return 1;
 }
 
 static char *apparmor_mode(const char *name)
@@ -237,7 +255,7 @@ void brig_host_probe(BrigHost *ret)
     ret->resolve_paths_all = brig_host_paths_resolve_all;
     ret->image_dir = brig_image_dir_read;
     ret->host_group = host_group;
-    ret->userns_held = userns_held;
+    ret->userns_pool_meets = userns_pool_meets;
     ret->seccomp_arch = seccomp_arch_native();
     ret->apparmor_errno = brig_apparmor_probe_errno();
     ret->apparmor_enabled = ret->apparmor_errno == 0;

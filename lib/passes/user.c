@@ -323,29 +323,38 @@ static void judge_map(const BrigPolicy *pol, const BrigIdMap *map, const char *k
                        what, r->inside, what, brig_policy_source(pol));
 }
 
-/* A config's own mapping onto a range brig holds for another container
- * (userNamespace): the process would have that container's host ids, its
- * files and its limits, which the per-container ranges exist to keep
- * apart.  Refused, with no grant: a container without a namespace of its
- * own gets one from brig. */
-static void judge_held(const BrigCtx *ctx, const BrigIdMap *map, const char *key, BrigReport *rep)
+/* A config's own mapping into brig's pool of per-container ranges
+ * (userNamespace): the process would have the host ids of the container
+ * brig holds that range for, or will give it to next (its files, its
+ * RLIMIT_NPROC count), which the per-container ranges exist to keep apart.
+ * Only the range brig holds for this very container may be mapped (its own
+ * config, hardened before).  Refused, with no grant: brig gives a
+ * container without a namespace of its own one, and ids /etc/subuid lists
+ * lie below the pool. */
+static void judge_pool(const BrigCtx *ctx, const BrigIdMap *map, const char *key, BrigReport *rep)
 {
-    if (!ctx->host || !ctx->host->userns_held || ctx->host->exec_userns)
+    if (!ctx->host || !ctx->host->userns_pool_meets || ctx->host->exec_userns)
         return;
     for (size_t i = 0; i < map->n; i++) {
         const BrigIdRange *r = &map->v[i];
-        uint32_t base;
-        if (ctx->host->userns_held(r->host, (uint64_t)r->host + r->size, &base) > 0) {
-            _cleanup_free_ char *p = xasprintf("/linux/%s/%zu", key, i);
-            brig_report_refuse(rep, p, NULL,
-                               "maps onto host ids %u-%llu, which meet the range %u-%u brig holds "
-                               "for another container: the process would share that container's "
-                               "host ids; leave the user namespace to brig (userNamespace) or "
-                               "map elsewhere",
-                               r->host, (unsigned long long)r->host + r->size - 1, base,
-                               base + 65535);
-            return;
-        }
+        uint64_t lo, hi;
+        uint32_t held;
+        if (ctx->host->userns_pool_meets(r->host, (uint64_t)r->host + r->size, ctx->container_id,
+                                         &lo, &hi, &held) <= 0)
+            continue;
+        _cleanup_free_ char *p = xasprintf("/linux/%s/%zu", key, i);
+        _cleanup_free_ char *who =
+            held ? xasprintf("the range %u-%u brig holds for another container", held, held + 65535)
+                 : xstrdup("ranges brig gives to other containers");
+        brig_report_refuse(rep, p, NULL,
+                           "maps onto host ids %u-%llu, inside brig's pool of per-container "
+                           "ranges (%llu-%llu), meeting %s: the process would share that "
+                           "container's host ids; leave the user namespace to brig "
+                           "(userNamespace), or map ids outside the pool (it starts above every "
+                           "range /etc/subuid and /etc/subgid list)",
+                           r->host, (unsigned long long)r->host + r->size - 1,
+                           (unsigned long long)lo, (unsigned long long)hi - 1, who);
+        return;
     }
 }
 
@@ -380,8 +389,8 @@ int pass_user(const BrigCtx *ctx, BrigJson *spec, BrigReport *rep, BrigError **e
     if (ns.enabled) {
         judge_map(pol, &ns.uids, "uidMappings", "uid", rep);
         judge_map(pol, &ns.gids, "gidMappings", "gid", rep);
-        judge_held(ctx, &ns.uids, "uidMappings", rep);
-        judge_held(ctx, &ns.gids, "gidMappings", rep);
+        judge_pool(ctx, &ns.uids, "uidMappings", rep);
+        judge_pool(ctx, &ns.gids, "gidMappings", rep);
     }
     BrigJson *proc = brig_json_get(spec, "process");
     if (!proc)

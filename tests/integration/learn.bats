@@ -25,7 +25,7 @@
 #     audit log says so;
 #   - a create that fails before the runtime hands over a listener: the
 #     learn daemon exits with it, and does not linger;
-#   - in a user namespace the engine asked for (uid 0 is host 100000), ids
+#   - in a user namespace the engine asked for (uid 0 is host 60000), ids
 #     are learnt as the container names them: root is root, its file is
 #     root's, its switch is to uid 33.
 
@@ -431,16 +431,16 @@ learn_userns_ids() {
 	mkdir -p "$b/rootfs/etc/app"
 	echo key-secret >"$b/rootfs/etc/app/key"
 	chmod 0600 "$b/rootfs/etc/app/key"
-	chown -R 100000:100000 "$b/rootfs"
-	# the runtime reaches the rootfs as the container's root (host 100000)
+	chown -R 60000:60000 "$b/rootfs"
+	# the runtime reaches the rootfs as the container's root (host 60000)
 	local d="$b"
 	while [[ $d != / ]]; do
 		chmod o+x "$d"
 		d="$(dirname "$d")"
 	done
 	bundle_jq "$b" '.linux.namespaces += [{"type": "user"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+		.linux.uidMappings = [{"containerID": 0, "hostID": 60000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 60000, "size": 65536}]'
 	learn_run "$rt" "$b" uns
 	[[ $LEARN_OUT == *key-secret* ]]
 	[[ $LEARN_OUT == *33* ]]

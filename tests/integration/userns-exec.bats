@@ -7,12 +7,12 @@
 # container (read by brig from its init process's uid_map and gid_map), as
 # create's are.  Checked from the host: /proc/PID/status of the exec'd
 # process, under runc and crun.
-# - 0..65535 -> host 200000..: `exec --user 0:0` and a process file with uid
-#   0 run as the policy's 65534, host 265534;
+# - 0..65535 -> host 65536..: `exec --user 0:0` and a process file with uid
+#   0 run as the policy's 65534, host 131070;
 # - runtime-tools' 2000-id mapping (65534 unmapped): they run as 1999, host
 #   2999 (judged as host ids, 65534 was sent and the runtime failed);
 # - a granted mapping under which 65534 is host root: `exec --user 65534`
-#   runs as 65533, host 165533 (judged as host ids, it ran as host root);
+#   runs as 65533, host 125533 (judged as host ids, it ran as host root);
 # - no user namespace: as before, host 65534;
 # - a state whose start time is not the process's (a reused pid): refused.
 
@@ -83,20 +83,20 @@ process_file() {
 		"$B/config.json" >"$T/process.json"
 }
 
-MAP_200000='[{"containerID": 0, "hostID": 200000, "size": 65536}]'
+MAP_65536='[{"containerID": 0, "hostID": 65536, "size": 65536}]'
 MAP_RT_TOOLS='[{"containerID": 0, "hostID": 1000, "size": 2000}]'
-MAP_NOBODY_ROOT='[{"containerID": 0, "hostID": 100000, "size": 65534}, {"containerID": 65534, "hostID": 0, "size": 1}]'
+MAP_NOBODY_ROOT='[{"containerID": 0, "hostID": 60000, "size": 65534}, {"containerID": 65534, "hostID": 0, "size": 1}]'
 
 check_mapped_root() {
 	local rt=$1
-	start "$rt" "$MAP_200000" "$MAP_200000" '{"uid": 1000, "gid": 1000}'
-	exec_runs_as "265534 265534" "$rt" --user 0:0 "$ID" sleep 3134
+	start "$rt" "$MAP_65536" "$MAP_65536" '{"uid": 1000, "gid": 1000}'
+	exec_runs_as "131070 131070" "$rt" --user 0:0 "$ID" sleep 3134
 	process_file '{"uid": 0, "gid": 0, "additionalGids": [0, 5]}'
-	exec_runs_as "265534 265534 200005" "$rt" --process "$T/process.json" "$ID"
+	exec_runs_as "131070 131070 65541" "$rt" --process "$T/process.json" "$ID"
 	jq -e '.user == {"uid": 65534, "gid": 65534, "additionalGids": [5]}' "$T/process.json"
 }
-@test "runc: exec --user 0:0 and a process file with uid 0 in a 200000.. namespace run as host 265534" { check_mapped_root runc; }
-@test "crun: exec --user 0:0 and a process file with uid 0 in a 200000.. namespace run as host 265534" { check_mapped_root crun; }
+@test "runc: exec --user 0:0 and a process file with uid 0 in a 65536.. namespace run as host 131070" { check_mapped_root runc; }
+@test "crun: exec --user 0:0 and a process file with uid 0 in a 65536.. namespace run as host 131070" { check_mapped_root crun; }
 
 check_rt_tools() {
 	local rt=$1
@@ -118,12 +118,12 @@ check_nobody_root() {
 	local rt=$1
 	write_policy '{"version": 1, "audit": {"syslog": false}, "defaults": {"mapHostRoot": true}}'
 	start "$rt" "$MAP_NOBODY_ROOT" "$MAP_NOBODY_ROOT" '{"uid": 1000, "gid": 1000}'
-	exec_runs_as "165533 165533" "$rt" --user 65534:65534 "$ID" sleep 3134
+	exec_runs_as "125533 125533" "$rt" --user 65534:65534 "$ID" sleep 3134
 	process_file '{"uid": 65534, "gid": 65534}'
-	exec_runs_as "165533 165533" "$rt" --process "$T/process.json" "$ID"
+	exec_runs_as "125533 125533" "$rt" --process "$T/process.json" "$ID"
 }
-@test "runc: with mapHostRoot, exec as the nobody that is host root runs as host 165533, not 0" { check_nobody_root runc; }
-@test "crun: with mapHostRoot, exec as the nobody that is host root runs as host 165533, not 0" { check_nobody_root crun; }
+@test "runc: with mapHostRoot, exec as the nobody that is host root runs as host 125533, not 0" { check_nobody_root runc; }
+@test "crun: with mapHostRoot, exec as the nobody that is host root runs as host 125533, not 0" { check_nobody_root crun; }
 
 check_no_userns() {
 	local rt=$1
@@ -158,7 +158,7 @@ check_auto_userns() {
 # reused by another process looks like) is refused, and nothing runs.
 check_reused_pid() {
 	local rt=$1 f key
-	start "$rt" "$MAP_200000" "$MAP_200000" '{"uid": 1000, "gid": 1000}'
+	start "$rt" "$MAP_65536" "$MAP_65536" '{"uid": 1000, "gid": 1000}'
 	if [[ $rt == runc ]]; then
 		f="/run/runc/$ID/state.json" key=init_process_start
 	else
@@ -172,7 +172,7 @@ check_reused_pid() {
 	[[ $output == *"refused exec in container $ID"*"the pid now belongs to another process"* ]]
 	[ ! -e "$T/exec.pid" ]
 	# and with the state as the runtime wrote it, the same exec runs
-	exec_runs_as "201000 201000" "$rt" --user 1000:1000 "$ID" sleep 3134
+	exec_runs_as "66536 66536" "$rt" --user 1000:1000 "$ID" sleep 3134
 }
 @test "runc: a state whose start time is not its pid's is refused" { check_reused_pid runc; }
 @test "crun: a state whose start time is not its pid's is refused" { check_reused_pid crun; }

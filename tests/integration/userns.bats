@@ -120,8 +120,8 @@ check_rootless_spec() {
 check_tmpfs_owner() {
 	local rt=$1 id
 	id="$(new_container_id "$rt")"
-	userns_bundle '[{"containerID": 0, "hostID": 100000, "size": 65536}]' \
-		'[{"containerID": 0, "hostID": 100000, "size": 65536}]' '{"uid": 1000, "gid": 1000}'
+	userns_bundle '[{"containerID": 0, "hostID": 60000, "size": 65536}]' \
+		'[{"containerID": 0, "hostID": 60000, "size": 65536}]' '{"uid": 1000, "gid": 1000}'
 	bundle_jq "$B" '.process.args = ["sh", "-c", "stat -c %u:%g /tmp; echo hi >/tmp/f && cat /tmp/f"]'
 	runtime_path "$rt" >/dev/null
 	[[ $rt == crun ]] && ensure_crun_cgroups
@@ -138,7 +138,7 @@ check_tmpfs_owner() {
 
 # ------------------------------------------------------------------ row 1
 
-NOBODY_IS_ROOT_UIDS='[{"containerID": 0, "hostID": 100000, "size": 65534}, {"containerID": 65534, "hostID": 0, "size": 1}]'
+NOBODY_IS_ROOT_UIDS='[{"containerID": 0, "hostID": 60000, "size": 65534}, {"containerID": 65534, "hostID": 0, "size": 1}]'
 
 check_nobody_is_host_root() {
 	local rt=$1 id plain
@@ -180,7 +180,7 @@ check_nobody_is_host_root() {
 @test "crun: row 1: a mapping that makes nobody host root is refused; nothing starts" { check_nobody_is_host_root crun; }
 
 # The grant keeps the mapping, but the process still moves off host root, to
-# the nearest mapped id: 65533, host uid 165533.
+# the nearest mapped id: 65533, host uid 125533.
 check_granted_mapping_moves_process() {
 	local rt=$1 id
 	id="$(new_container_id "$rt")"
@@ -189,18 +189,18 @@ check_granted_mapping_moves_process() {
 	start "$rt" "$id"
 	run host_ids "$PID"
 	echo "host ids of $PID: $output"
-	[ "$output" = "165533 165533" ]
+	[ "$output" = "125533 125533" ]
 	[ "$(jq -c .process.user "$B/config.json")" = '{"uid":65533,"gid":65533}' ]
 	stop "$rt" "$id"
 }
-@test "runc: with mapHostRoot the mapping runs, the process at host uid 165533, not 0" { check_granted_mapping_moves_process runc; }
-@test "crun: with mapHostRoot the mapping runs, the process at host uid 165533, not 0" { check_granted_mapping_moves_process crun; }
+@test "runc: with mapHostRoot the mapping runs, the process at host uid 125533, not 0" { check_granted_mapping_moves_process runc; }
+@test "crun: with mapHostRoot the mapping runs, the process at host uid 125533, not 0" { check_granted_mapping_moves_process crun; }
 
 # Kernel rules, read before any runtime sees them: an overlap is refused as
 # invalid input, under audit too.
 @test "overlapping ranges are refused before the runtime runs, in every mode" {
-	userns_bundle '[{"containerID": 0, "hostID": 100000, "size": 10}, {"containerID": 5, "hostID": 200000, "size": 10}]' \
-		'[{"containerID": 0, "hostID": 100000, "size": 65536}]' '{"uid": 1, "gid": 1}'
+	userns_bundle '[{"containerID": 0, "hostID": 60000, "size": 10}, {"containerID": 5, "hostID": 70000, "size": 10}]' \
+		'[{"containerID": 0, "hostID": 60000, "size": 65536}]' '{"uid": 1, "gid": 1}'
 	local mode
 	for mode in enforce audit; do
 		write_policy "{\"version\": 1, \"mode\": \"$mode\", \"audit\": {\"syslog\": false}}"

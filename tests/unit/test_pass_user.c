@@ -344,38 +344,71 @@ START_TEST(test_host_groups)
 }
 END_TEST
 
-/* brig holds 196608-262143 for another container */
-static int fake_held(uint64_t start, uint64_t end, uint32_t *ret_base)
+/* brig's pool is 131072-2147483647; it holds 196608-262143 for another
+ * container and 262144-327679 for "mine" */
+static int fake_pool(uint64_t start, uint64_t end, const char *id, uint64_t *ret_lo,
+                     uint64_t *ret_hi, uint32_t *ret_held)
 {
-    if (start < 262144 && 196608 < end) {
-        *ret_base = 196608;
-        return 1;
-    }
-    return 0;
+    if (!(start < 0x80000000u && 131072 < end))
+        return 0;
+    if (id && streq(id, "mine") && start == 262144 && end == 327680)
+        return 0;
+    *ret_lo = 131072, *ret_hi = 0x80000000u;
+    *ret_held = start < 262144 && 196608 < end ? 196608 : 0;
+    return 1;
 }
 
-/* A config mapping onto another container's held range is refused. */
-START_TEST(test_held_range)
+static size_t map_refusals(BrigCtx *ctx, const char *uid_map, const char *gid_map, BrigReport *rep)
+{
+    BrigError *err = NULL;
+    _cleanup_free_ char *text =
+        xasprintf(USERNS("{\"uid\":1000,\"gid\":1000}") "\"uidMappings\":[%s],"
+                                                        "\"gidMappings\":[%s]}}",
+                  uid_map, gid_map);
+    BrigJson *spec = tu_parse(text);
+    brig_report_clear(rep);
+    ck_assert_int_eq(pass_user(ctx, spec, rep, &err), 0);
+    brig_json_free(spec);
+    return brig_report_count(rep, BRIG_REFUSE);
+}
+
+/* A config mapping into brig's pool of per-container ranges is refused:
+ * onto a range another container holds (its process had the victim's
+ * host ids), and onto one no container holds yet (brig gives it to the next
+ * one); the range brig holds for this container itself passes, and ids
+ * below the pool do. */
+START_TEST(test_pool_ranges)
 {
     BrigCtx ctx;
     BrigHost host;
     BrigPolicy *policy;
     tu_ctx(&ctx, &host, &policy);
-    host.userns_held = fake_held;
+    host.userns_pool_meets = fake_pool;
     BrigReport rep = {0};
-    BrigError *err = NULL;
-    BrigJson *spec = tu_parse(USERNS("{\"uid\":1000,\"gid\":1000}") "\"uidMappings\":[" MAP(
-        0, 100000, 65536) "],\"gidMappings\":[" MAP(0, 200000, 65536) "]}}");
-    ck_assert_int_eq(pass_user(&ctx, spec, &rep, &err), 0);
+    ck_assert_uint_eq(map_refusals(&ctx, MAP(0, 1000, 65536), MAP(0, 200000, 65536), &rep), 1);
     const BrigChange *c = find(&rep, BRIG_REFUSE, "/linux/gidMappings/0");
     ck_assert_ptr_nonnull(c);
     ck_assert_str_eq(c->reason,
-                     "maps onto host ids 200000-265535, which meet the range 196608-262143 brig "
-                     "holds for another container: the process would share that container's host "
-                     "ids; leave the user namespace to brig (userNamespace) or map elsewhere");
-    ck_assert_ptr_null(find(&rep, BRIG_REFUSE, "/linux/uidMappings/0"));
+                     "maps onto host ids 200000-265535, inside brig's pool of per-container ranges "
+                     "(131072-2147483647), meeting the range 196608-262143 brig holds for another "
+                     "container: the process would share that container's host ids; leave the "
+                     "user namespace to brig (userNamespace), or map ids outside the pool (it "
+                     "starts above every range /etc/subuid and /etc/subgid list)");
+    /* held by nobody yet */
+    ck_assert_uint_eq(map_refusals(&ctx, MAP(0, 1000000, 65536), MAP(0, 1000, 65536), &rep), 1);
+    c = find(&rep, BRIG_REFUSE, "/linux/uidMappings/0");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_ptr_nonnull(strstr(c->reason, "meeting ranges brig gives to other containers"));
+    /* one id into the pool is enough */
+    ck_assert_uint_eq(map_refusals(&ctx, MAP(0, 65537, 65536), MAP(0, 1000, 65536), &rep), 1);
+    /* below the pool */
+    ck_assert_uint_eq(map_refusals(&ctx, MAP(0, 65536, 65536), MAP(0, 65536, 65536), &rep), 0);
+    /* this container's own range */
+    ctx.container_id = "mine";
+    ck_assert_uint_eq(map_refusals(&ctx, MAP(0, 262144, 65536), MAP(0, 262144, 65536), &rep), 0);
+    ctx.container_id = "other";
+    ck_assert_uint_eq(map_refusals(&ctx, MAP(0, 262144, 65536), MAP(0, 262144, 65536), &rep), 2);
     brig_report_clear(&rep);
-    brig_json_free(spec);
     brig_policy_free(policy);
 }
 END_TEST
@@ -390,7 +423,7 @@ int main(void)
     tcase_add_test(tc, test_userns_report);
     tcase_add_test(tc, test_userns_errors);
     tcase_add_test(tc, test_host_groups);
-    tcase_add_test(tc, test_held_range);
+    tcase_add_test(tc, test_pool_ranges);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
