@@ -297,11 +297,12 @@ write_policy() {
 }
 
 # brig_p RUNTIME ARGS...: brig with the test's policy ($POLICY) and the given
-# real runtime, no stdin, bounded to 120 s.
+# real runtime, no stdin, bounded to 120 s (crun's cgroups made ready).
 brig_p() {
 	local rt=$1 rtpath
 	shift
 	rtpath="$(command -v "$rt")" || return 127
+	[[ $(basename "$rtpath") == crun ]] && ensure_crun_cgroups
 	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
 }
 

@@ -12,10 +12,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 setup() {
-	require_root
-	require_brig
-	require_cmd jq
-	busybox_path >/dev/null || skip "needs a static busybox (busybox-static)"
+	require_busybox
 	T="$BATS_TEST_TMPDIR"
 	B="$T/bundle"
 	POLICY="$T/policy.json"
@@ -23,14 +20,6 @@ setup() {
 
 teardown() {
 	cleanup_containers
-}
-
-brig_p() {
-	local rt=$1 rtpath
-	shift
-	rtpath="$(command -v "$rt")" || return 127
-	[[ $(basename "$rtpath") == crun ]] && ensure_crun_cgroups
-	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
 }
 
 # The host's gid of a group it names, or skip.

@@ -22,14 +22,6 @@ teardown() {
 	fi
 }
 
-brig_p() {
-	local rt=$1 rtpath
-	shift
-	rtpath="$(command -v "$rt")" || return 127
-	[[ $(basename "$rtpath") == crun ]] && ensure_crun_cgroups
-	BRIG_RUNTIME="$rtpath" timeout 120 "$(brig_bin)" --brig-policy "$POLICY" "$@" </dev/null 3>&-
-}
-
 # A policy that lets the container share the host's network namespace does
 # not let it write the host's network sysctls: the sysctls pass judged
 # "private" by the path's spelling (/proc/1/...), the namespaces pass by
