@@ -119,14 +119,15 @@ exec_empty_parts() {
 	runtime_path crun crun >/dev/null
 	ensure_crun_cgroups
 	make_busybox_bundle "$B" sleep 300
+	cp "$B/config.json" "$BATS_TEST_TMPDIR/pristine.json"
 	local d="$BATS_TEST_TMPDIR/rt" how
 	for how in link copy; do
 		rm -rf "$d"
 		mkdir -p "$d"
 		if [[ $how == link ]]; then ln -s "$crun" "$d/runc"; else cp "$crun" "$d/runc"; fi
-		# the first run left config.json naming brig's view of its rootfs
+		# the first run left config.json holding its own range and views
 		# (userNamespace auto), which another container may not have
-		bundle_jq "$B" '.root.path = "rootfs"'
+		cp "$BATS_TEST_TMPDIR/pristine.json" "$B/config.json"
 		id="$(new_container_id alias)"
 		track_container crun "$id"
 		BRIG_RUNTIME="$d/runc" "$(brig_bin)" run --bundle "$B" --detach "$id" </dev/null

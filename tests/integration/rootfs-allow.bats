@@ -28,6 +28,13 @@ setup() {
 	make_busybox_rootfs "$HOSTDIR"
 	echo "another pod's token" >"$HOSTDIR/token"
 	make_busybox_bundle "$B" cat /token
+	cp "$B/config.json" "$T/pristine.json"
+}
+
+# root_path VALUE: the image's config with root.path VALUE (a create under
+# userNamespace auto rewrites config.json for its own range and views)
+root_path() {
+	jq --arg p "$1" '.root.path = $p' "$T/pristine.json" >"$B/config.json"
 }
 
 teardown() {
@@ -65,14 +72,14 @@ refused() {
 	for rt in runc crun; do
 		command -v "$rt" >/dev/null || continue
 		# absolute
-		bundle_jq "$B" '.root.path = "'"$HOSTDIR"'"'
+		root_path "$HOSTDIR"
 		id="$(new_container_id rfs)"
 		track_container "$rt" "$id"
 		create "$rt" --bundle "$B" "$id"
 		refused "$rt" "$id"
 		# a symlink in the bundle that leads there (crun follows it)
 		ln -sfn "$HOSTDIR" "$B/hostlink"
-		bundle_jq "$B" '.root.path = "hostlink"'
+		root_path hostlink
 		id="$(new_container_id rfs)"
 		track_container "$rt" "$id"
 		create "$rt" --bundle "$B" "$id"
@@ -80,14 +87,14 @@ refused() {
 		# a host directory as such, and below an engine's storage root but
 		# not an image (Podman's per-container state)
 		for p in /usr/lib /var/lib/containers/storage/overlay-containers; do
-			bundle_jq "$B" '.root.path = "'"$p"'"'
+			root_path "$p"
 			id="$(new_container_id rfs)"
 			track_container "$rt" "$id"
 			create "$rt" --bundle "$B" "$id"
 			refused "$rt" "$id" "$(realpath -m "$p")"
 		done
 		# no --bundle: the current directory, as the runtime takes it
-		bundle_jq "$B" '.root.path = "'"$HOSTDIR"'"'
+		root_path "$HOSTDIR"
 		id="$(new_container_id rfs)"
 		track_container "$rt" "$id"
 		cd "$B"
@@ -104,7 +111,7 @@ refused() {
 	write_policy '{"version": 1, "audit": {"syslog": false}}'
 	for rt in runc crun; do
 		command -v "$rt" >/dev/null || continue
-		bundle_jq "$B" '.root.path = "."'
+		root_path .
 		id="$(new_container_id rfs)"
 		track_container "$rt" "$id"
 		create "$rt" --bundle "$B" "$id"
@@ -123,7 +130,7 @@ refused() {
 		command -v "$rt" >/dev/null || continue
 		# the usual relative rootfs, with the token copied in
 		cp "$HOSTDIR/token" "$B/rootfs/token"
-		bundle_jq "$B" '.root.path = "rootfs"'
+		root_path rootfs
 		id="$(new_container_id rfs)"
 		track_container "$rt" "$id"
 		run brig_p "$rt" run --bundle "$B" "$id"
@@ -132,7 +139,7 @@ refused() {
 		[[ $output == *"another pod's token"* ]]
 		# granted: judged as written before the user-namespace view (under
 		# /run/brig) replaces it, which is not judged again
-		bundle_jq "$B" '.root.path = "'"$HOSTDIR"'"'
+		root_path "$HOSTDIR"
 		id="$(new_container_id rfs)"
 		track_container "$rt" "$id"
 		run brig_p "$rt" run --bundle "$B" "$id"

@@ -32,16 +32,16 @@ start_through_brig() {
 	shift
 	if [[ $rt == crun ]]; then ensure_crun_cgroups; fi
 	track_container "$rt" "$ID"
+	cp "$B/config.json" "$BATS_TEST_TMPDIR/config.before"
 	if ! brig_rt "$rt" "$@" create --bundle "$B" "$ID" >"$out" 2>&1; then
 		cat "$out"
 		return 1
 	fi
-	# config.json now names brig's view of this container's rootfs
+	# config.json now holds this container's own range and views
 	# (userNamespace auto), which the next container of the test may not
-	# have as its root: back to the image's, the file's bytes otherwise kept
-	local root
-	root="$(jq -r .root.path "$B/config.json")"
-	if [[ $root == /run/brig/* ]]; then sed -i "s|\"$root\"|\"rootfs\"|" "$B/config.json"; fi
+	# have: the config as it was before, byte for byte (the runtime read
+	# the hardened one at create)
+	cp "$BATS_TEST_TMPDIR/config.before" "$B/config.json"
 	if ! "$(command -v "$rt")" start "$ID" >"$out" 2>&1; then
 		echo "$rt start $ID failed:" >&2
 		cat "$out" >&2
