@@ -85,7 +85,8 @@ typedef struct BrigHost {
     const char *(*host_group)(uint32_t gid);
     /* Whether host ids [start, end) meet brig's pool of per-container
      * ranges (userNamespace: /etc/subuid's "brig" entry or the default
-     * pool), other than the range brig holds for container `id` itself:
+     * pool), other than the range brig holds for container `id` itself
+     * (with no id, offline: for any container):
      * 1, with the pool's bounds [*ret_lo, *ret_hi) and, when another
      * container holds a range there, its first id in *ret_held (else 0);
      * 0 when they do not meet.  NULL when a test injects none. */

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "harden.h"
 #include "audit.h"
 #include "bundle.h"
 #include "passes/passes.h"
+#include "sha256.h"
+#include "util.h"
 
 /* Order matters: spec comes first, so that no pass reads a document whose keys runc and crun
  * would read differently; user comes next, since capabilities needs the final uid (a non-root
@@ -102,14 +108,78 @@ static int invalid_input(BrigHardenFile *h, const char *pass, int r, BrigError *
     return r;
 }
 
+/* The image's config, kept beside a config brig rewrote in place at a
+ * runtime create: ".NAME.brig-image-" and 16 hex digits of the rewrite's
+ * sha256.  Under userNamespace auto the rewrite names that container's own
+ * id range and views, which no other container may have: a second create
+ * from the same bundle (`brig run` twice) hardens the image's config again
+ * instead, as long as the file is still brig's unchanged rewrite.  A config
+ * edited since has another hash and is hardened as it is.  Whoever could
+ * plant the copy could write config.json itself, and it is judged in full
+ * like any config. */
+static char *image_path(const char *path, const char *name, const char *data, size_t len)
+{
+    uint8_t d[32];
+    brig_sha256(data, len, d);
+    const char *slash = strrchr(path, '/');
+    int dir = slash ? (int)(slash - path + 1) : 0;
+    return xasprintf("%.*s.%s.brig-image-%02x%02x%02x%02x%02x%02x%02x%02x", dir, path, name, d[0],
+                     d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+}
+
+/* Removes the image copies kept for earlier rewrites of `name`. */
+static void drop_images(int dirfd, const char *name)
+{
+    _cleanup_free_ char *prefix = xasprintf(".%s.brig-image-", name);
+    size_t pl = strlen(prefix);
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        struct stat st;
+        if (strncmp(de->d_name, prefix, pl) != 0 || strlen(de->d_name + pl) != 16 ||
+            strspn(de->d_name + pl, "0123456789abcdef") != 16)
+            continue;
+        if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            (void)unlinkat(dirfd, de->d_name, 0);
+    }
+    closedir(d);
+}
+
+/* Keeps `data` (the config hardened) as the image's copy for the rewrite
+ * `out`; best effort: without it, a second create is judged as written. */
+static void keep_image(const BrigFile *f, const char *path, const char *data, size_t len,
+                       const char *out, size_t out_len)
+{
+    drop_images(f->dirfd, f->name);
+    _cleanup_free_ char *ip = image_path(path, f->name, out, out_len);
+    const char *iname = strrchr(ip, '/') ? strrchr(ip, '/') + 1 : ip;
+    BrigError *e = NULL;
+    if (brig_output_write_at(f->dirfd, iname, data, len, 0600, &e) < 0)
+        brig_error_free(e);
+}
+
 int brig_harden_file(BrigHardenFile *h, BrigError **err)
 {
     _cleanup_(brig_file_freep) BrigFile *f = NULL;
+    _cleanup_(brig_file_freep) BrigFile *img = NULL;
     _cleanup_(brig_json_freep) BrigJson *spec = NULL;
     int r = brig_file_load(h->path, BRIG_FILE_MAX_SIZE, &f, err);
     if (r < 0)
         return r;
-    r = brig_json_parse(f->data, f->len, h->path, 0, &spec, err);
+    /* the input: the image's config when the file is brig's own rewrite */
+    const BrigFile *in_file = f;
+    if (h->keep_image && !h->process) {
+        _cleanup_free_ char *ip = image_path(h->path, f->name, f->data, f->len);
+        if (brig_file_load(ip, BRIG_FILE_MAX_SIZE, &img, NULL) == 0)
+            in_file = img;
+    }
+    r = brig_json_parse(in_file->data, in_file->len, h->path, 0, &spec, err);
     if (r < 0)
         return invalid_input(h, "parse", r, err);
 
@@ -150,6 +220,8 @@ int brig_harden_file(BrigHardenFile *h, BrigError **err)
     if (r < 0)
         return r;
     h->written = true;
+    if (h->keep_image && !h->process)
+        keep_image(f, h->path, in_file->data, in_file->len, out, len);
     h->result = TAKE_PTR(spec);
     return 0;
 }

@@ -41,6 +41,8 @@ typedef struct BrigHardenFile {
     bool exec;          /* for an exec (BrigCtx.exec) */
     bool dry_run;       /* never write, whatever the mode */
     bool no_values;     /* the caller reads no before/after values (BrigReport.no_values) */
+    bool keep_image;    /* runtime create: keep the image's config beside a rewrite, and
+                         * harden it again when the file is still that rewrite */
     /* out */
     BrigPolicy *policy; /* the effective policy (owned) */
     BrigReport rep;

@@ -196,10 +196,15 @@ typedef struct {
     bool own;      /* the range met is exactly the one held for `id` */
 } HeldQuery;
 
-/* A holder's key is "KEY/ID": the container's runtime root key and id. */
+/* A holder's key is "KEY/ID": the container's runtime root key and id.
+ * Offline (no id: `brig harden` or `check` of a config brig rewrote for a
+ * container) a range held for any container is the config's own: nothing
+ * runs from it there, and at create the id decides. */
 static bool held_for(const BrigRangeHolder *h, const char *id)
 {
-    const char *slash = id ? strchr(h->id, '/') : NULL;
+    if (!id)
+        return true;
+    const char *slash = strchr(h->id, '/');
     return slash && streq(slash + 1, id);
 }
 

@@ -185,6 +185,7 @@ static int harden_for_runtime(BrigArgv *a, const BrigPolicyDoc *doc, const char 
         .bundle = a->bundle,
         .root = a->root,
         .process = !create && !runc_inline,
+        .keep_image = create,
         .exec = streq(a->cmd, "exec"),
         /* before/after values are for the audit log and, at create, the
          * record `brig explain` reads */

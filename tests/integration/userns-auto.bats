@@ -518,3 +518,47 @@ host_network() {
 	jq -e '.linux.namespaces | map(select(.type == "user")) | length == 0' "$D/a/config.json"
 	[ ! -e "$(ctdir runc "brigtest-off-$$")" ]
 }
+
+# `brig run` twice on one bundle (runc, then crun): the first create wrote
+# its own range and views into config.json, which the next container may
+# not have; brig kept the image's config beside the rewrite and starts the
+# second from it, in a range of its own.  A config edited since brig's
+# rewrite is judged as written (here: still naming the first container's
+# range, refused).
+@test "userns auto: brig run twice on one bundle starts each from the image's config; an edit since is judged as written" {
+	local id1 id2 id3 base1 base2 rt
+	make_busybox_bundle "$B" sh -c 'cat /proc/self/uid_map'
+	cp "$B/config.json" "$D/image.json"
+	id1="$(new_container_id twice)"
+	IDS+=("$id1")
+	track_container runc "$id1"
+	run brig_p runc run --bundle "$B" "$id1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	base1="$(awk '{print $2; exit}' <<<"$output")"
+	[[ $base1 -ge 100000 ]]
+	# the image's config, byte for byte, beside the rewrite
+	cmp "$D/image.json" $(compgen -G "$B/.config.json.brig-image-*")
+	for rt in runc crun; do
+		command -v "$rt" >/dev/null || continue
+		id2="$(new_container_id twice)"
+		IDS+=("$id2")
+		track_container "$rt" "$id2"
+		run brig_p "$rt" run --bundle "$B" "$id2"
+		echo "$rt: $output"
+		[ "$status" -eq 0 ]
+		base2="$(awk '{print $2; exit}' <<<"$output")"
+		# the first run's range is still held (no delete went through brig)
+		[[ $base2 -ge 100000 && $base2 != "$base1" ]]
+		[ "$(ls "$B"/.config.json.brig-image-* | wc -l)" -eq 1 ]
+	done
+	# edited after brig's rewrite: judged as it is
+	bundle_jq "$B" '.process.args = ["true"]'
+	id3="$(new_container_id twice)"
+	IDS+=("$id3")
+	track_container runc "$id3"
+	run brig_p runc run --bundle "$B" "$id3"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"inside brig's pool of per-container ranges"* ]]
+}
