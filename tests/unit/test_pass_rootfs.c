@@ -185,6 +185,7 @@ static char *judge_root(const char *bundle, const char *id, char **grants, const
     host.resolve_paths_all = brig_host_paths_resolve_all;
     ctx.bundle = bundle;
     ctx.container_id = id;
+    strv_free(pol->rootfs_allowed);
     pol->rootfs_allowed = strv_dup(grants);
     _cleanup_free_ char *in = xasprintf("{\"root\":{\"path\":\"%s\",\"readonly\":true}}", path);
     BrigJson *spec = tu_parse(in);

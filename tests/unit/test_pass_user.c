@@ -261,6 +261,7 @@ static char *run_groups(const char *json, const char *grant, BrigReport *rep)
     tu_ctx(&ctx, &host, &policy);
     host.host_group = fake_group;
     if (grant) {
+        strv_free(policy->host_groups);
         policy->host_groups = xcalloc(2, sizeof(char *));
         policy->host_groups[0] = xstrdup(grant);
     }

@@ -444,10 +444,19 @@ START_TEST(test_view_no_symlink)
     binds[0] = real;
     e = NULL;
     r = brig_userns_views_make(ct, "t", 3000000, real, binds, 1, NULL, &v, &e);
+    _cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", tmpl);
+    if (r < 0 && e && strstr(e->msg, "idmapped mount of")) {
+        /* valgrind does not pass mount_setattr's idmap through */
+        tu_skip("this kernel or file system cannot idmap %s: %s", real, e->msg);
+        brig_error_free(e);
+        brig_userns_views_clear(&v);
+        (void)brig_userns_views_remove(ct, "t", NULL);
+        ck_assert_int_eq(system(cmd), 0);
+        return;
+    }
     ck_assert_msg(r == 0, "%s", e ? e->msg : "");
     brig_userns_views_clear(&v);
     ck_assert_int_eq(brig_userns_views_remove(ct, "t", NULL), 1);
-    _cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", tmpl);
     ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST

@@ -326,6 +326,7 @@ START_TEST(test_exec_flags_host_group)
     brig_argv_done(&a);
 
     /* granted: kept */
+    strv_free(pol->host_groups);
     pol->host_groups = xcalloc(2, sizeof(char *));
     pol->host_groups[0] = xstrdup("shadow");
     ck_assert_int_eq(brig_argv_parse(ELEMENTSOF(v), (char *const *)v, &a, NULL), 0);
