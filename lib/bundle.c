@@ -126,14 +126,15 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-/* Temp names are ".<name>.brig-" + 16 hex digits. */
-static bool is_our_temp(const char *entry, const char *name)
+/* Names brig gives files beside <name>: ".<name>" TAG and 16 hex digits
+ * (temps: TAG ".brig-"). */
+static bool is_ours(const char *entry, const char *name, const char *tag)
 {
-    size_t nl = strlen(name);
+    size_t nl = strlen(name), tl = strlen(tag);
     if (entry[0] != '.' || strncmp(entry + 1, name, nl) != 0 ||
-        strncmp(entry + 1 + nl, ".brig-", 6) != 0)
+        strncmp(entry + 1 + nl, tag, tl) != 0)
         return false;
-    const char *hex = entry + 1 + nl + 6;
+    const char *hex = entry + 1 + nl + tl;
     if (strlen(hex) != 16)
         return false;
     for (const char *p = hex; *p; p++)
@@ -146,6 +147,11 @@ static bool is_our_temp(const char *entry, const char *name)
  * syscalls) leaves the temp behind; the next rewrite of the same file
  * removes it.  Only regular files with brig's exact name pattern go. */
 void brig_output_remove_temps(int dirfd, const char *name)
+{
+    brig_output_remove_kept(dirfd, name, ".brig-");
+}
+
+void brig_output_remove_kept(int dirfd, const char *name, const char *tag)
 {
     /* getdents64 into a stack buffer: readdir(3) would take a 32 KiB heap
      * buffer (8 fresh pages) and two more system calls, on every create,
@@ -160,7 +166,7 @@ void brig_output_remove_temps(int dirfd, const char *name)
             const struct dirent64 *e = (const struct dirent64 *)(buf + off);
             off += e->d_reclen;
             struct stat st;
-            if (!is_our_temp(e->d_name, name))
+            if (!is_ours(e->d_name, name, tag))
                 continue;
             if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
                 unlinkat(dirfd, e->d_name, 0);

@@ -67,6 +67,9 @@ int brig_output_write_at(int dirfd, const char *name, const char *data, size_t l
  * (".NAME.brig-" and 16 hex digits), nothing else.  Every write removes
  * them first; whoever removes the directory calls this. */
 void brig_output_remove_temps(int dirfd, const char *name);
+/* The same for files brig keeps beside `name` under another tag
+ * (".NAME" TAG and 16 hex digits): the image's config kept by harden.c. */
+void brig_output_remove_kept(int dirfd, const char *name, const char *tag);
 /* The checks brig_output_write makes, up front: a tool that runs a
  * container for minutes says at once that it could not write the result. */
 int brig_output_check(const char *path, BrigError **err);

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -127,36 +126,12 @@ static char *image_path(const char *path, const char *name, const char *data, si
                      d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
 }
 
-/* Removes the image copies kept for earlier rewrites of `name`. */
-static void drop_images(int dirfd, const char *name)
-{
-    _cleanup_free_ char *prefix = xasprintf(".%s.brig-image-", name);
-    size_t pl = strlen(prefix);
-    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        struct stat st;
-        if (strncmp(de->d_name, prefix, pl) != 0 || strlen(de->d_name + pl) != 16 ||
-            strspn(de->d_name + pl, "0123456789abcdef") != 16)
-            continue;
-        if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
-            (void)unlinkat(dirfd, de->d_name, 0);
-    }
-    closedir(d);
-}
-
 /* Keeps `data` (the config hardened) as the image's copy for the rewrite
  * `out`; best effort: without it, a second create is judged as written. */
 static void keep_image(const BrigFile *f, const char *path, const char *data, size_t len,
                        const char *out, size_t out_len)
 {
-    drop_images(f->dirfd, f->name);
+    brig_output_remove_kept(f->dirfd, f->name, ".brig-image-");
     _cleanup_free_ char *ip = image_path(path, f->name, out, out_len);
     const char *iname = strrchr(ip, '/') ? strrchr(ip, '/') + 1 : ip;
     BrigError *e = NULL;
